@@ -1,0 +1,80 @@
+"""spaCy factories for kgbuild's components, registered through the ``spacy_factories`` entry point.
+
+Each factory declares what it assigns and requires, so ``nlp.analyze_pipes()`` can check the
+pipeline, and takes its settings from the config, so a pipeline is reproducible from its config.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kgbuild.nlp.gazetteer import CANDIDATES_KEY, Gazetteer, load_pattern_table
+from kgbuild.nlp.mentions import MentionResolver
+from kgbuild.nlp.relations import RelationFinder
+from kgbuild.nlp.scores import ScoreFinder
+from kgbuild.nlp.sections import SentenceSegmenter
+from kgbuild.nlp.shapes import NameShapes
+
+
+def register_extensions() -> None:
+    """Custom attributes hold plain values only (strings, numbers, lists of dicts)."""
+    for name in ("kg_entities", "kg_scores", "kg_relations", "kg_results"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+    for name in ("kg_rule", "kg_confidence", "kg_variant_of", "kg_alias"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+@Language.factory("kgbuild_sentences", assigns=["token.is_sent_start"])
+def make_sentences(nlp: Language, name: str) -> SentenceSegmenter:
+    return SentenceSegmenter(name)
+
+
+@Language.factory(
+    "kgbuild_gazetteer",
+    assigns=["doc.spans"],
+    default_config={"patterns_dir": None, "spans_key": CANDIDATES_KEY},
+)
+def make_gazetteer(nlp: Language, name: str, patterns_dir: str | None, spans_key: str) -> Gazetteer:
+    register_extensions()
+    return Gazetteer(nlp, name, patterns_dir, spans_key)
+
+
+@Language.factory(
+    "kgbuild_name_shapes",
+    assigns=["doc.spans"],
+    requires=["token.is_sent_start"],
+    default_config={"patterns_dir": None, "spans_key": CANDIDATES_KEY},
+)
+def make_name_shapes(nlp: Language, name: str, patterns_dir: str | None, spans_key: str) -> NameShapes:
+    register_extensions()
+    return NameShapes(name, spans_key, load_pattern_table(patterns_dir))
+
+
+@Language.factory(
+    "kgbuild_mentions",
+    assigns=["doc.spans", "doc._.kg_entities"],
+    requires=["doc.spans"],
+    default_config={"patterns_dir": None, "candidates_key": CANDIDATES_KEY},
+)
+def make_mentions(nlp: Language, name: str, patterns_dir: str | None, candidates_key: str) -> MentionResolver:
+    register_extensions()
+    return MentionResolver(name, candidates_key, load_pattern_table(patterns_dir))
+
+
+@Language.factory("kgbuild_scores", assigns=["doc._.kg_scores"], requires=["token.is_sent_start"])
+def make_scores(nlp: Language, name: str) -> ScoreFinder:
+    register_extensions()
+    return ScoreFinder(name)
+
+
+@Language.factory(
+    "kgbuild_relations",
+    assigns=["doc._.kg_relations", "doc._.kg_results"],
+    requires=["doc._.kg_entities", "doc._.kg_scores"],
+)
+def make_relations(nlp: Language, name: str) -> RelationFinder:
+    register_extensions()
+    return RelationFinder(name)

@@ -1,0 +1,138 @@
+"""Papers in, ``PaperExtraction`` records out: the only place where Docs become plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kgbuild.nlp.pipeline import build_pipeline
+from kgbuild.nlp.sections import compose_text, section_of
+from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtraction, Relation, Result
+
+COMPONENT_BY_RULE_PREFIX = {
+    "gazetteer": "kgbuild_gazetteer",
+    "score": "kgbuild_scores",
+}
+
+
+def component_for(rule: str, default: str) -> str:
+    for prefix, component in COMPONENT_BY_RULE_PREFIX.items():
+        if rule.startswith(prefix):
+            return component
+    return default
+
+
+class Extractor:
+    """Runs the pipeline over papers and converts each Doc into a ``PaperExtraction``."""
+
+    def __init__(self, nlp: Language | None = None, batch_size: int = 64) -> None:
+        self.nlp = nlp or build_pipeline()
+        self.batch_size = batch_size
+
+    def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
+        texts = ((compose_text(p.title, p.abstract), p) for p in papers)
+        for doc, paper in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+            yield doc_to_extraction(doc, paper)
+
+    def extract_one(self, paper: Paper) -> PaperExtraction:
+        return next(self.extract([paper]))
+
+    def extract_reporting(self, papers: Iterable[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
+        """Like ``extract``, but a paper that breaks the pipeline is reported and skipped.
+
+        Papers go through in batches for speed; when a batch fails, its papers are re-run one by
+        one so that only the culprit is lost.
+        """
+        batch: list[Paper] = []
+        for paper in papers:
+            batch.append(paper)
+            if len(batch) >= self.batch_size:
+                yield from self._extract_batch(batch, report)
+                batch = []
+        if batch:
+            yield from self._extract_batch(batch, report)
+
+    def _extract_batch(self, batch: list[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
+        try:
+            done = list(self.extract(batch))
+        except Exception:  # noqa: BLE001 - isolate the failing paper below
+            done = None
+        if done is not None:
+            yield from done
+            return
+        for paper in batch:
+            try:
+                yield self.extract_one(paper)
+            except Exception as e:  # noqa: BLE001 - one bad paper must not stop the build
+                report(paper, e)
+
+
+def _evidence(doc: Doc, paper: Paper, start: int, end: int, sentence_start: int, sentence_end: int,
+              component: str, rule: str, confidence: float) -> Evidence:
+    section, local_start = section_of(paper.title, start)
+    _, local_sentence_start = section_of(paper.title, sentence_start)
+    return Evidence(
+        paper_id=paper.paper_id,
+        section=section,
+        sentence=doc.text[sentence_start:sentence_end].strip(),
+        sentence_start=local_sentence_start,
+        start=local_start,
+        end=local_start + (end - start),
+        component=component,
+        rule=rule,
+        confidence=round(float(confidence), 3),
+    )
+
+
+def _entity(doc: Doc, paper: Paper, data: dict[str, Any]) -> Entity:
+    evidence = []
+    for mention in data["mentions"]:
+        sentence = doc.char_span(mention["start"], mention["end"], alignment_mode="expand")
+        sent = sentence.sent if sentence is not None else doc[:]
+        evidence.append(
+            _evidence(doc, paper, mention["start"], mention["end"], sent.start_char, sent.end_char,
+                      component_for(mention["rule"], "kgbuild_name_shapes"), mention["rule"], mention["confidence"])
+        )
+    return Entity(
+        entity_id=data["id"],
+        name=data["name"],
+        kind=data["kind"],
+        aliases=list(data["aliases"]),
+        evidence=evidence,
+        variant_of=data.get("variant_of"),
+    )
+
+
+def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
+    entities = [_entity(doc, paper, data) for data in doc._.kg_entities]
+    relations = [
+        Relation(
+            kind=fact["kind"],
+            subject=fact["subject"],
+            object=fact["object"],
+            evidence=_evidence(doc, paper, fact["start"], fact["end"], fact["sentence_start"], fact["sentence_end"],
+                               "kgbuild_relations", fact["rule"], fact["confidence"]),
+        )
+        for fact in doc._.kg_relations
+    ]
+    for entity in entities:
+        if entity.kind != "TASK":
+            first = entity.evidence[0]
+            relations.append(Relation("mentions", PAPER_SUBJECT, entity.entity_id, first))
+    results = [
+        Result(
+            model=found["model"],
+            benchmark=found["benchmark"],
+            metric=found["metric"],
+            value=found["value"],
+            number=found["number"],
+            kind=found["kind"],
+            evidence=_evidence(doc, paper, found["start"], found["end"], found["sentence_start"], found["sentence_end"],
+                               "kgbuild_scores", found["rule"], found["confidence"]),
+        )
+        for found in doc._.kg_results
+    ]
+    return PaperExtraction(paper=paper, entities=entities, relations=relations, results=results)

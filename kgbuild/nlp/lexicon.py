@@ -1,0 +1,103 @@
+"""Word lists the rule components share: cue verbs, head nouns that reveal a kind, generic terms.
+
+Kept as data in one place so that tuning a rule means editing a list, not code.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Head nouns right after (or right before) a name that tell its kind: "the X dataset", "a benchmark, X".
+HEAD_NOUN_KIND: dict[str, str] = {
+    **dict.fromkeys(
+        ["dataset", "datasets", "corpus", "corpora", "collection", "treebank", "data"], "DATASET"
+    ),
+    **dict.fromkeys(
+        ["benchmark", "benchmarks", "suite", "leaderboard", "testbed", "test", "challenge", "arena", "eval"],
+        "BENCHMARK",
+    ),
+    **dict.fromkeys(
+        [
+            "model", "models", "llm", "llms", "network", "networks", "architecture", "transformer",
+            "transformers", "encoder", "decoder", "family", "agent", "assistant", "chatbot", "lm", "lms",
+            "backbone", "detector", "tokenizer", "retriever", "reranker", "system", "vlm", "mllm", "gpt",
+        ],
+        "MODEL",
+    ),
+    **dict.fromkeys(
+        [
+            "framework", "method", "methods", "approach", "algorithm", "technique", "strategy", "recipe",
+            "pipeline", "paradigm", "objective", "loss", "procedure", "protocol", "scheme", "mechanism",
+            "toolkit", "library", "optimizer", "regularizer", "module", "training", "pretraining",
+            "pre-training", "fine-tuning", "tuning", "distillation", "prompting", "attack", "defense",
+        ],
+        "METHOD",
+    ),
+    **dict.fromkeys(["metric", "measure", "score"], "METRIC"),
+}
+
+PROPOSE_VERBS = frozenset(
+    """propose proposes proposed introduce introduces introduced present presents presented develop
+    develops developed release releases released design designs designed build builds built create
+    creates created construct constructs constructed contribute contributes curate curates curated
+    collect collects collected unveil unveils named called dubbed termed coined""".split()
+)
+NAMING_WORDS = frozenset("named called dubbed termed coined".split())
+
+COMPARE_CUES = frozenset(
+    """outperform outperforms outperformed outperforming surpass surpasses surpassed surpassing beat
+    beats beating exceed exceeds exceeded exceeding rival rivals rivaling rivalling versus vs vs. than
+    compared comparable comparing comparison against over matches matching match competitive par
+    baseline baselines""".split()
+)
+
+BASED_ON_CUES: tuple[tuple[str, ...], ...] = (
+    ("fine-tuned", "from"), ("finetuned", "from"), ("fine", "-", "tuned", "from"), ("initialized", "from"),
+    ("initialised", "from"), ("initialized", "with"), ("distilled", "from"), ("derived", "from"),
+    ("built", "on"), ("built", "upon"), ("builds", "on"), ("builds", "upon"), ("based", "on"),
+    ("on", "top", "of"), ("extension", "of"), ("extends",), ("extending",), ("adaptation", "of"),
+    ("continual", "pretraining", "of"), ("continual", "pre", "-", "training", "of"),
+    ("further", "pre", "-", "trained"), ("further", "pretrained"), ("further", "pre-trained"),
+    ("version", "of"), ("variant", "of"), ("fine-tuning",), ("finetuning",), ("fine-tunes",),
+    ("teacher",), ("aligns",), ("starting", "from"), ("continued", "pretraining", "of"),
+)
+
+TRAINED_ON_CUES = frozenset(
+    """trained pretrained pre-trained train pretrain pre-train training pretraining pre-training
+    fine-tuned finetuned learned""".split()
+)
+
+EVAL_CUES = frozenset(
+    """evaluate evaluates evaluated evaluating evaluation experiments experiment results achieves achieve
+    achieved achieving benchmark benchmarks state-of-the-art sota accuracy score scores outperforms
+    outperform performance tested test on improves improvement gains reaches obtains sets""".split()
+)
+
+# Capitalised tokens that look like names but are ordinary words or generic acronyms.
+GENERIC_NAMES = frozenset(
+    """AI ML DL NLP NLU NLG CV RL LLM LLMs LM LMs PLM PLMs MLM VLM VLMs MLLM MLLMs GPU GPUs TPU TPUs CPU
+    CPUs API APIs SOTA CNN CNNs RNN RNNs GNN GNNs GAN GANs VAE VAEs MLP MLPs NN NNs DNN DNNs SGD QA VQA
+    ASR TTS OCR NER POS MT NMT IR KG KGs RAG CoT ICL SFT PEFT PET PT FT RI ID OOD IID URL URLs PDF HTML
+    JSON SQL USA UK EU US GB MB KB TB FLOPs FLOP PPL AUC ROC BoW TF IDF II III IV ViTs LoRAs SSL CL
+    COVID-19 COVID Transformer Transformers GPT GPTs BERTs Figure Fig Table Section Stage Step Type
+    Phase Level Version Appendix Eq Part Task Tasks Chapter Code Data Model Models Benchmark Dataset
+    English Chinese French German Spanish Japanese Korean Arabic Hindi Russian Portuguese Maltese
+    Tunisian Python PyTorch TensorFlow JAX GitHub HuggingFace Hugging Face Google Meta OpenAI Microsoft
+    DeepMind Anthropic Nvidia NVIDIA Amazon Apple IBM Baidu Alibaba Tencent Huawei ByteDance
+    Wikipedia Internet Web Twitter Reddit Hub Wiki Phase1 Phase2 SMILES TL DR TLDR NB ICML NeurIPS ICLR
+    ACL EMNLP NAACL CVPR ICCV ECCV AAAI IJCAI KDD WWW SIGIR arXiv Arxiv LaTeX PhD MIT CMU""".split()
+)
+
+SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$", re.IGNORECASE)
+SIZE_WORDS = {"billion": "B", "million": "M", "trillion": "T", "thousand": "K"}
+
+# Words that never start a name even when capitalised at a sentence start.
+SENTENCE_WORDS = frozenset(
+    """A An The This That These Those We Our Its It In On Of For To With By From As At And Or But
+    However Moreover Furthermore Specifically Finally Additionally Also Unlike Despite Although While
+    When Where Which What Our Here There Then Thus Hence Therefore Recent Existing Previous Prior Such
+    Most Many Some Several Each Every Both All Large Small New Novel First Second Third Extensive
+    Experimental Experiments Results Empirical Code Comprehensive Given Based Compared Using Through
+    To Via Since After Before Unlike Like Instead Overall Notably Importantly Interestingly Further
+    Current Standard Traditional Conventional Pre-trained Pretrained Pre-Trained Fine-tuned Recently""".split()
+)

@@ -1,0 +1,96 @@
+"""Candidates -> entity mentions: resolve overlaps, then group mentions into per-paper entities.
+
+Overlaps are settled by (length, trust): a longer span wins (``GPT-3 175B`` over ``GPT-3``), and
+on equal spans the gazetteer is trusted over shape rules for the kind. The per-paper entity table
+is stored as plain dicts in ``doc._.kg_entities`` so nothing downstream needs spaCy objects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
+
+ENTITIES_KEY = "kg_entities"
+
+RULE_TRUST = {
+    "gazetteer": 3,
+    "size-variant": 3,
+    "acronym-definition": 2,
+    "title-name": 2,
+    "named-by-cue": 2,
+}
+
+
+def trust(span: Span) -> int:
+    return RULE_TRUST.get(span._.kg_rule or "", 1)
+
+
+def resolve_overlaps(candidates: list[Span]) -> list[Span]:
+    ranked = sorted(candidates, key=lambda s: (-(s.end - s.start), -trust(s), s.start))
+    taken: set[int] = set()
+    kept: list[Span] = []
+    for span in ranked:
+        if any(i in taken for i in range(span.start, span.end)):
+            continue
+        kept.append(span)
+        taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)
+
+
+def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, Any]]:
+    """One dict per entity id: display name, kind by weighted vote, aliases, and its mentions."""
+    by_id: dict[str, list[Span]] = defaultdict(list)
+    for span in mentions:
+        by_id[span.id_].append(span)
+    entities = []
+    for entity_id, spans in by_id.items():
+        kinds: Counter[str] = Counter()
+        for span in spans:
+            kinds[span.label_] += trust(span)
+        surface_forms = [s.text for s in spans]
+        name = table.display_name(entity_id) or Counter(surface_forms).most_common(1)[0][0]
+        aliases = sorted({t for t in surface_forms if t != name} | {s._.kg_alias for s in spans if s._.kg_alias})
+        variant_of = next((s._.kg_variant_of for s in spans if s._.kg_variant_of), None)
+        entities.append(
+            {
+                "id": entity_id,
+                "name": name,
+                "kind": kinds.most_common(1)[0][0],
+                "aliases": aliases,
+                "variant_of": variant_of,
+                "mentions": [
+                    {
+                        "start": s.start_char,
+                        "end": s.end_char,
+                        "token_start": s.start,
+                        "token_end": s.end,
+                        "text": s.text,
+                        "rule": s._.kg_rule or GAZETTEER_COMPONENT,
+                        "confidence": s._.kg_confidence if s._.kg_confidence is not None else 0.95,
+                    }
+                    for s in spans
+                ],
+            }
+        )
+    return entities
+
+
+class MentionResolver:
+    def __init__(self, name: str, candidates_key: str, table: PatternTable) -> None:
+        self.name = name
+        self.candidates_key = candidates_key
+        self.table = table
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = list(doc.spans[self.candidates_key]) if self.candidates_key in doc.spans else []
+        for span in candidates:
+            if span._.kg_rule is None:
+                span._.kg_rule = GAZETTEER_COMPONENT
+        mentions = resolve_overlaps(candidates)
+        doc.spans[ENTITIES_KEY] = mentions
+        doc._.kg_entities = group_entities(mentions, self.table)
+        return doc

@@ -1,0 +1,260 @@
+"""Paper-level relations from cue words and sentence structure.
+
+proposes: the title pattern ``X: …``, the object of "we propose/introduce/present …", "named X",
+and new names in the title. compares_with: models after "outperforms / surpass / than / compared
+to / vs". based_on: models after "fine-tuned from / built on / distilled from / extension of".
+evaluated_on / trained_on: benchmarks and datasets in sentences with evaluation or training cues.
+results: each score with the nearest metric and benchmark in its sentence.
+
+The output is plain dicts in ``doc._.kg_relations`` and ``doc._.kg_results``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from kgbuild.nlp.lexicon import BASED_ON_CUES, COMPARE_CUES, EVAL_CUES, PROPOSE_VERBS, TRAINED_ON_CUES
+from kgbuild.records import PAPER_SUBJECT
+
+# Words after which a name is used, not introduced ("we propose to fine-tune BERT on ...").
+USE_MARKERS = frozenset("such as including like e.g. than with from on using of over to by via and".split())
+CLAUSE_BREAKS = frozenset("which that where while whereas using by on with from than to . ; :".split())
+PROPOSER_WORDS = frozenset("we i paper work study this article report".split())
+
+
+class Mention:
+    """A plain view of one entity mention: token range, char range, entity id and kind."""
+
+    __slots__ = ("entity_id", "kind", "start", "end", "char_start", "char_end", "rule", "known")
+
+    def __init__(self, entity: dict[str, Any], mention: dict[str, Any]) -> None:
+        self.entity_id: str = entity["id"]
+        self.kind: str = entity["kind"]
+        self.start: int = mention["token_start"]
+        self.end: int = mention["token_end"]
+        self.char_start: int = mention["start"]
+        self.char_end: int = mention["end"]
+        self.rule: str = mention["rule"]
+        self.known = mention["rule"] == "gazetteer"
+
+
+class RelationFinder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = sorted(
+            (Mention(entity, m) for entity in doc._.kg_entities for m in entity["mentions"]),
+            key=lambda m: m.start,
+        )
+        relations: list[dict[str, Any]] = []
+        proposed = self._proposes(doc, mentions, relations)
+        main = self._main_subject(doc, proposed)
+        self._compares(doc, mentions, proposed, relations)
+        self._based_on(doc, mentions, proposed, main, relations)
+        self._evaluated_and_trained(doc, mentions, main, relations)
+        doc._.kg_relations = self._dedupe(relations)
+        doc._.kg_results = self._results(doc, mentions, proposed, main)
+        return doc
+
+    # -- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _fact(doc: Doc, kind: str, subject: str, mention: Mention, rule: str, confidence: float) -> dict[str, Any]:
+        sentence = doc[mention.start].sent
+        return {
+            "kind": kind,
+            "subject": subject,
+            "object": mention.entity_id,
+            "start": mention.char_start,
+            "end": mention.char_end,
+            "sentence_start": sentence.start_char,
+            "sentence_end": sentence.end_char,
+            "rule": rule,
+            "confidence": confidence,
+        }
+
+    @staticmethod
+    def _dedupe(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[tuple[str, str, str]] = set()
+        kept = []
+        for fact in relations:
+            key = (fact["kind"], fact["subject"], fact["object"])
+            if key in seen or fact["subject"] == fact["object"]:
+                continue
+            seen.add(key)
+            kept.append(fact)
+        return kept
+
+    @staticmethod
+    def _in_title(doc: Doc, mention: Mention) -> bool:
+        return doc[mention.start].sent.start == 0
+
+    def _title_entity_ids(self, doc: Doc, mentions: list[Mention]) -> set[str]:
+        return {m.entity_id for m in mentions if self._in_title(doc, m)}
+
+    # -- proposes ------------------------------------------------------------------------------
+    def _proposes(self, doc: Doc, mentions: list[Mention], relations: list[dict[str, Any]]) -> list[Mention]:
+        proposed: dict[str, Mention] = {}
+        title_ids = self._title_entity_ids(doc, mentions)
+
+        def add(mention: Mention, rule: str, confidence: float) -> None:
+            if mention.kind == "METRIC" or mention.kind == "TASK":
+                return
+            if mention.entity_id not in proposed:
+                proposed[mention.entity_id] = mention
+                relations.append(self._fact(doc, "proposes", PAPER_SUBJECT, mention, rule, confidence))
+
+        for mention in mentions:
+            if mention.rule == "title-name":
+                add(mention, "title-name", 0.9)
+            elif mention.rule == "named-by-cue" and doc[mention.start - 1].lower_ in ("named", "called", "dubbed", "termed", "coined"):
+                add(mention, "named-by-cue", 0.9)
+        for sentence in doc.sents:
+            if sentence.start == 0:
+                continue
+            for cue in self._proposer_cues(sentence):
+                for mention in self._introduced_after(doc, cue, mentions):
+                    if not mention.known or mention.entity_id in title_ids:
+                        add(mention, "propose-verb", 0.8)
+            for mention in self._appositive_new(doc, sentence, mentions):
+                add(mention, "appositive-new", 0.7)
+        for mention in mentions:
+            if self._in_title(doc, mention) and not mention.known and mention.kind != "METRIC":
+                add(mention, "new-name-in-title", 0.6)
+        return list(proposed.values())
+
+    @staticmethod
+    def _proposer_cues(sentence: Span) -> list[int]:
+        cues = []
+        for token in sentence:
+            if token.lower_ not in PROPOSE_VERBS:
+                continue
+            window = {t.lower_ for t in sentence.doc[max(token.i - 4, sentence.start) : token.i]}
+            if window & PROPOSER_WORDS or token.lower_ in ("named", "called", "dubbed", "termed"):
+                cues.append(token.i)
+        return cues
+
+    @staticmethod
+    def _introduced_after(doc: Doc, cue: int, mentions: list[Mention]) -> list[Mention]:
+        """Mentions in the noun phrase(s) the cue verb introduces, up to a clause break."""
+        sentence = doc[cue].sent
+        found = []
+        limit = min(cue + 16, sentence.end)
+        i = cue + 1
+        by_start = {m.start: m for m in mentions}
+        while i < limit:
+            token = doc[i]
+            if i in by_start:
+                mention = by_start[i]
+                previous = doc[i - 1].lower_
+                if previous not in USE_MARKERS or previous == "and":
+                    found.append(mention)
+                i = mention.end
+                continue
+            if token.lower_ in CLAUSE_BREAKS and i > cue + 1:
+                break
+            i += 1
+        return found
+
+    @staticmethod
+    def _appositive_new(doc: Doc, sentence: Span, mentions: list[Mention]) -> list[Mention]:
+        """``X, a new/novel …`` or ``X is a new …`` at the start of a sentence."""
+        out = []
+        for mention in mentions:
+            if mention.start != sentence.start or mention.known:
+                continue
+            following = [t.lower_ for t in doc[mention.end : mention.end + 4]]
+            if following[:1] == [","] and following[1:2] in (["a"], ["an"]):
+                out.append(mention)
+            elif following[:2] in (["is", "a"], ["is", "an"]) and following[2:3] in (["new"], ["novel"]):
+                out.append(mention)
+        return out
+
+    @staticmethod
+    def _main_subject(doc: Doc, proposed: list[Mention]) -> str:
+        for kinds in (("MODEL",), ("METHOD",), ("DATASET", "BENCHMARK")):
+            for mention in proposed:
+                if mention.kind in kinds:
+                    return mention.entity_id
+        return PAPER_SUBJECT
+
+    # -- compares_with / based_on --------------------------------------------------------------
+    def _compares(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], relations: list[dict[str, Any]]) -> None:
+        own = {m.entity_id for m in proposed}
+        for mention in mentions:
+            if mention.kind != "MODEL" or mention.entity_id in own or self._in_title(doc, mention):
+                continue
+            sentence = doc[mention.start].sent
+            before = doc[max(mention.start - 10, sentence.start) : mention.start]
+            cue = next((t for t in reversed(list(before)) if t.lower_ in COMPARE_CUES), None)
+            if cue is None:
+                continue
+            if cue.lower_ == "over" and not any(t.lower_ in ("improvement", "improvements", "gains", "gain", "outperforms") for t in sentence):
+                continue
+            relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue.lower_}", 0.75))
+
+    def _based_on(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
+        if main == PAPER_SUBJECT:
+            return
+        own = {m.entity_id for m in proposed}
+        lowers = [t.lower_ for t in doc]
+        for cue in BASED_ON_CUES:
+            n = len(cue)
+            for i in range(len(doc) - n + 1):
+                if tuple(lowers[i : i + n]) != cue:
+                    continue
+                sentence_end = doc[i].sent.end
+                target = next(
+                    (m for m in mentions if i + n <= m.start < min(i + n + 8, sentence_end) and m.kind == "MODEL" and m.entity_id not in own),
+                    None,
+                )
+                if target is not None:
+                    relations.append(self._fact(doc, "based_on", main, target, "based-on-cue:" + " ".join(cue), 0.7))
+
+    def _evaluated_and_trained(self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
+        for mention in mentions:
+            if mention.kind not in ("BENCHMARK", "DATASET") or self._in_title(doc, mention):
+                continue
+            sentence = doc[mention.start].sent
+            words = [t.lower_ for t in sentence]
+            before = [t.lower_ for t in doc[max(mention.start - 6, sentence.start) : mention.start]]
+            if mention.kind == "DATASET" and set(before) & TRAINED_ON_CUES and main != PAPER_SUBJECT:
+                relations.append(self._fact(doc, "trained_on", main, mention, "trained-on-cue", 0.65))
+            elif mention.kind == "BENCHMARK" and set(words) & EVAL_CUES:
+                relations.append(self._fact(doc, "evaluated_on", main, mention, "eval-cue", 0.7))
+
+    # -- results -------------------------------------------------------------------------------
+    def _results(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str) -> list[dict[str, Any]]:
+        results = []
+        own = {m.entity_id for m in proposed}
+        for score in doc._.kg_scores:
+            sentence = doc[score["token_start"]].sent
+            in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
+            model = next(
+                (m.entity_id for m in reversed(in_sentence) if m.kind in ("MODEL", "METHOD") and m.start < score["token_start"] and m.entity_id in own),
+                main,
+            )
+            benchmark = self._nearest(in_sentence, score["token_start"], ("BENCHMARK", "DATASET"))
+            metric = self._nearest(in_sentence, score["token_start"], ("METRIC",))
+            results.append(
+                {
+                    **score,
+                    "model": model,
+                    "benchmark": benchmark,
+                    "metric": metric,
+                    "sentence_start": sentence.start_char,
+                    "sentence_end": sentence.end_char,
+                    "rule": "score-in-sentence",
+                    "confidence": 0.6,
+                }
+            )
+        return results
+
+    @staticmethod
+    def _nearest(mentions: list[Mention], position: int, kinds: tuple[str, ...]) -> str | None:
+        candidates = [m for m in mentions if m.kind in kinds]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda m: abs(m.start - position)).entity_id

@@ -1,0 +1,67 @@
+"""One Doc per paper: the title, a blank line, the abstract; with sentence boundaries that know it.
+
+Keeping title and abstract in one Doc lets relation rules see both (a title "X: …" names what the
+abstract's "our model" refers to), while ``section_of`` maps any Doc offset back to the section
+and its own offset so that evidence spans index the original title or abstract text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from spacy.tokens import Doc
+
+SECTION_SEPARATOR = "\n\n"
+
+# Tokens ending in "." that do not end a sentence ("et al.", "e.g.", "Fig.").
+ABBREVIATIONS = frozenset(
+    "al e.g i.e etc vs cf fig figs eq eqs approx resp no sec ref refs dr mr ms prof st jr inc ltd".split()
+)
+SENTENCE_END = frozenset({".", "!", "?"})
+
+
+def compose_text(title: str, abstract: str) -> str:
+    return f"{title}{SECTION_SEPARATOR}{abstract}" if abstract else title
+
+
+def abstract_offset(title: str) -> int:
+    return len(title) + len(SECTION_SEPARATOR)
+
+
+def section_of(title: str, char: int) -> tuple[Literal["title", "abstract"], int]:
+    """Map a Doc character offset to (section, offset within that section)."""
+    start = abstract_offset(title)
+    if char >= start:
+        return "abstract", char - start
+    return "title", char
+
+
+class SentenceSegmenter:
+    """Rule sentence boundaries: the title is its own sentence; abstracts split on . ! ? when the
+    next token opens a sentence and the full stop does not close an abbreviation."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) == 0:
+            return doc
+        for token in doc:
+            token.is_sent_start = token.i == 0
+        for token in doc[:-1]:
+            following = doc[token.i + 1]
+            if SECTION_SEPARATOR in token.text:
+                following.is_sent_start = True
+            elif token.text in SENTENCE_END and self._closes_sentence(doc, token.i):
+                following.is_sent_start = True
+        return doc
+
+    @staticmethod
+    def _closes_sentence(doc: Doc, i: int) -> bool:
+        nxt = doc[i + 1]
+        if nxt.is_space:
+            return True
+        if i > 0 and doc[i].text == "." and doc[i - 1].lower_.rstrip(".") in ABBREVIATIONS:
+            return False
+        first = nxt.text[:1]
+        return first.isupper() or first.isdigit() or first in "\"'(["

@@ -1,0 +1,288 @@
+"""Names no gazetteer knows: found by their shape and by the cues around them.
+
+Shapes: mixed case (``TinyViT``, ``mBERT``, ``FinMTEB``), a name with a version (``GPT-4``,
+``UL2``, ``ResNet-50``, ``ERNIE 3.0``), size variants of known models (``Llama-2-70B``,
+``GPT-3 175B``). Cues: an acronym defined in parentheses (``Finance Massive Text Embedding
+Benchmark (FinMTEB)``), the title pattern ``X: …``, and naming cues (``named X``, ``we propose X,``).
+Each candidate carries its rule and a confidence; the kind comes from the words around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.tokens import Doc, Span, Token
+
+from kgbuild.nlp.gazetteer import PatternTable
+from kgbuild.nlp.lexicon import (
+    GENERIC_NAMES,
+    EVAL_CUES,
+    HEAD_NOUN_KIND,
+    NAMING_WORDS,
+    PROPOSE_VERBS,
+    SENTENCE_WORDS,
+    SIZE_TOKEN,
+    TRAINED_ON_CUES,
+)
+from kgbuild.records import entity_key
+
+MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
+VERSIONED = re.compile(r"^[A-Z][A-Za-z]*[-_]?v?\d+(?:\.\d+)*[A-Za-z]{0,2}(?:-[A-Za-z0-9]+)*$")
+ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*\+*$")
+VERSION_NUMBER = re.compile(r"^v?\d+(?:\.\d+)*$")
+HARDWARE = re.compile(r"^(?:[AHVPTLK]\d{2,4}|RTX\d*|GTX\d*|TPUv?\d*)$")
+HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
+
+
+def is_generic(text: str) -> bool:
+    return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
+
+
+def shape_of(token: Token) -> str | None:
+    """Classify a token's shape as a name: 'mixed', 'versioned', 'caps', or None."""
+    text = token.text
+    if is_generic(text) or HYPHENATED_TITLE_WORDS.match(text):
+        return None
+    if MIXED_CASE.match(text):
+        return "mixed"
+    if VERSIONED.match(text) and not text[:1].isdigit():
+        return "versioned"
+    if ALL_CAPS.match(text):
+        return "caps"
+    return None
+
+
+def kind_from_context(span: Span) -> str | None:
+    """Vote for a kind from the words right after or before a name."""
+    doc = span.doc
+    after = [t for t in doc[span.end : span.end + 3] if not t.is_punct or t.text == "-"]
+    for token in after[:2]:
+        kind = HEAD_NOUN_KIND.get(token.lower_)
+        if kind:
+            return kind
+        if not (token.is_lower or token.text == "-"):
+            break
+    before = doc[max(span.start - 3, 0) : span.start]
+    for token in reversed(list(before)):
+        if token.lower_ in ("on", "in", "across"):
+            prev = doc[token.i - 1] if token.i > 0 else None
+            if prev is not None and prev.lower_ in TRAINED_ON_CUES:
+                return "DATASET"
+            sentence_before = doc[span.sent.start : token.i]
+            if any(t.lower_ in EVAL_CUES and t.lower_ != "on" for t in sentence_before):
+                return "BENCHMARK"
+            return None
+        kind = HEAD_NOUN_KIND.get(token.lower_)
+        if kind in ("DATASET", "BENCHMARK"):
+            return kind
+    return None
+
+
+def title_name_end(doc: Doc) -> int | None:
+    """Token index of ':' in the title when the title reads ``Name: subtitle``."""
+    for token in doc:
+        if token.is_sent_start and token.i > 0:
+            return None
+        if token.text == ":" and 1 <= token.i <= 4:
+            return token.i
+        if token.text == ":":
+            return None
+    return None
+
+
+class NameShapes:
+    def __init__(self, name: str, spans_key: str, table: PatternTable) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.table = table
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+        """Candidates as (span, rule, confidence, variant_of canonical id)."""
+        found: list[tuple[Span, str, float, str | None]] = []
+        found.extend(self._size_variants(doc))
+        found.extend(self._title_name(doc))
+        found.extend(self._acronym_definitions(doc))
+        found.extend(self._shaped_names(doc))
+        found.extend(self._named_by_cue(doc))
+        return found
+
+    def set_annotations(self, doc: Doc, found: list[tuple[Span, str, float, str | None]]) -> None:
+        group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
+        votes: dict[str, Counter[str]] = {}
+        for span, _rule, _conf, _variant in found:
+            kind = kind_from_context(span)
+            if kind:
+                votes.setdefault(entity_key(span.text), Counter())[kind] += 1
+        # A span the gazetteer already found keeps the gazetteer's rule: span extension values are
+        # keyed by offsets, label and id, so annotating an identical span would overwrite it.
+        known = {(s.start, s.end) for s in group}
+        for span, rule, confidence, variant_of in found:
+            if (span.start, span.end) in known:
+                continue
+            known.add((span.start, span.end))
+            label = span.label_
+            if label == "UNKNOWN":
+                counter = votes.get(entity_key(span.text))
+                label = counter.most_common(1)[0][0] if counter else "MODEL"
+            final = Span(doc, span.start, span.end, label=label, span_id=span.id_ or entity_key(span.text))
+            final._.kg_rule = rule
+            final._.kg_confidence = confidence
+            final._.kg_variant_of = variant_of
+            final._.kg_alias = span._.kg_alias
+            group.append(final)
+        doc.spans[self.spans_key] = group
+
+    def _candidate(self, doc: Doc, start: int, end: int, label: str = "UNKNOWN") -> Span:
+        text = doc[start:end].text
+        row = self.table.lookup(text)
+        if row is not None:
+            return Span(doc, start, end, label=row.label, span_id=row.entity_id)
+        return Span(doc, start, end, label=label, span_id=entity_key(text))
+
+    def _size_variants(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+        """``Llama-2-70B`` / ``GPT-3 175B``: a known model name followed by a parameter count."""
+        out = []
+        for token in doc[:-1]:
+            row = self.table.lookup(token.text)
+            if row is None or row.label != "MODEL":
+                continue
+            nxt = doc[token.i + 1]
+            end = None
+            if nxt.text == "-" and token.i + 2 < len(doc) and SIZE_TOKEN.match(doc[token.i + 2].text):
+                end = token.i + 3
+            elif SIZE_TOKEN.match(nxt.text) and nxt.idx == token.idx + len(token.text) + len(token.whitespace_):
+                end = token.i + 2
+            if end is not None:
+                span = Span(doc, token.i, end, label="MODEL", span_id=entity_key(doc[token.i:end].text))
+                out.append((span, "size-variant", 0.9, row.entity_id))
+        return out
+
+    def _title_name(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+        colon = title_name_end(doc)
+        if colon is None:
+            return []
+        span = doc[:colon]
+        words = [t for t in span if not t.is_punct]
+        if not words or words[0].text in SENTENCE_WORDS or not words[0].text[:1].isupper():
+            return []
+        if words[-1].lower_ in HEAD_NOUN_KIND or any(t.text.endswith("'s") or t.text == "'s" for t in span):
+            return []
+        if len(words) > 1 and not any(shape_of(t) for t in words) and len(words) > 3:
+            return []
+        if len(words) == 1 and is_generic(words[0].text):
+            return []
+        candidate = self._candidate(doc, span.start, span.end)
+        if candidate.label_ == "UNKNOWN":
+            subtitle_kind = self._subtitle_kind(doc, colon)
+            if subtitle_kind:
+                candidate = self._candidate(doc, span.start, span.end, label=subtitle_kind)
+        return [(candidate, "title-name", 0.85, None)]
+
+    @staticmethod
+    def _subtitle_kind(doc: Doc, colon: int) -> str | None:
+        for token in doc[colon + 1 : colon + 12]:
+            if token.is_sent_start:
+                break
+            kind = HEAD_NOUN_KIND.get(token.lower_)
+            if kind in ("DATASET", "BENCHMARK"):
+                return kind
+            if token.lower_ in ("for", "with", "via", "to", "from", "by", "on", ":"):
+                break
+        return None
+
+    def _acronym_definitions(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+        """``Long Form Name (LFN)``: the acronym is the name, the long form its alias."""
+        out = []
+        for token in doc[1:-1]:
+            if doc[token.i - 1].text != "(" or doc[token.i + 1].text != ")":
+                continue
+            acronym = token.text
+            if not (shape_of(token) or ALL_CAPS.match(acronym)) or is_generic(acronym):
+                continue
+            long_form = self._long_form(doc, token.i - 1, acronym)
+            if long_form is None:
+                continue
+            candidate = self._candidate(doc, token.i, token.i + 1)
+            if candidate.label_ == "UNKNOWN":
+                kind = HEAD_NOUN_KIND.get(long_form[-1].lower_)
+                if kind:
+                    candidate = self._candidate(doc, token.i, token.i + 1, label=kind)
+            candidate._.kg_alias = long_form.text
+            out.append((candidate, "acronym-definition", 0.8, None))
+        return out
+
+    @staticmethod
+    def _long_form(doc: Doc, paren: int, acronym: str) -> Span | None:
+        """The capitalised words before ``(`` whose initials spell the acronym's capitals."""
+        capitals = [c for c in acronym if c.isupper()]
+        if len(capitals) < 2:
+            return None
+        start = paren
+        initials: list[str] = []
+        while start > 0 and len(initials) < len(capitals) + 2:
+            word = doc[start - 1]
+            if word.is_punct and word.text != "-":
+                break
+            if word.text != "-":
+                parts = [p for p in word.text.split("-") if p]
+                initials = [p[0].upper() for p in parts] + initials
+            start -= 1
+            joined = "".join(initials)
+            if joined.endswith("".join(capitals)) or "".join(capitals) == joined:
+                span = doc[start:paren]
+                if span[0].text[:1].isupper():
+                    return span
+        return None
+
+    def _shaped_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+        out = []
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            shape = shape_of(token)
+            if shape is None:
+                i += 1
+                continue
+            end = i + 1
+            if shape == "caps" and not self._caps_is_name(doc, i):
+                i += 1
+                continue
+            # "ERNIE 3.0", "Llama 2": a version number right after the name belongs to it.
+            if end < len(doc) and VERSION_NUMBER.match(doc[end].text) and "." in doc[end].text:
+                end += 1
+            out.append((self._candidate(doc, i, end), f"shape-{shape}", 0.6, None))
+            i = end
+        return out
+
+    @staticmethod
+    def _caps_is_name(doc: Doc, i: int) -> bool:
+        """An all-caps token is a name only with support: a version after it or a head noun."""
+        if i + 1 >= len(doc):
+            return False
+        nxt = doc[i + 1]
+        return bool(VERSION_NUMBER.match(nxt.text) and "." in nxt.text) or nxt.lower_ in HEAD_NOUN_KIND
+
+    def _named_by_cue(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+        """``named ERNIE 3.0``, ``we propose TinyViT,`` ``we introduce SPDF`` – caps or capitalised words."""
+        out = []
+        for token in doc[:-1]:
+            if token.lower_ not in PROPOSE_VERBS:
+                continue
+            nxt = doc[token.i + 1]
+            if nxt.is_punct or nxt.lower_ in ("a", "an", "the", "to", "that", "how", "in", "our", "two", "three"):
+                continue
+            if not nxt.text[:1].isupper() or is_generic(nxt.text) or nxt.text in SENTENCE_WORDS:
+                continue
+            end = nxt.i + 1
+            if end < len(doc) and VERSION_NUMBER.match(doc[end].text):
+                end += 1
+            naming = token.lower_ in NAMING_WORDS
+            closed = end >= len(doc) or doc[end].is_punct or doc[end].lower_ in ("for", "to", "which", "that", "with", "as", "and", "in", "by", "on")
+            if naming or closed:
+                out.append((self._candidate(doc, nxt.i, end), "named-by-cue", 0.75, None))
+        return out
