@@ -1,0 +1,56 @@
+"""Extraction quality against gold JSONL: run the pipeline on the gold papers and score it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kgbuild.gold import to_gold_record
+from kgbuild.ingest import load_papers
+from kgbuild.nlp.extract import Extractor
+from kgbuild.records import Paper, normalise_name
+from kgbuild.scoring import Count, index_by_title, score_records
+
+
+class GoldFileError(ValueError):
+    """The gold file cannot be read; says where."""
+
+
+@dataclass
+class Evaluation:
+    scores: dict[str, Count]
+    gold_papers: int
+    missing_texts: list[str]  # gold titles with no text in the corpus
+    predictions: list[dict[str, Any]]
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    records = []
+    with open(path, encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise GoldFileError(f"{path}:{line_no}: not JSON ({e.msg})") from e
+    return records
+
+
+def predict(papers: Iterable[Paper], extractor: Extractor | None = None) -> list[dict[str, Any]]:
+    extractor = extractor or Extractor()
+    return [to_gold_record(extraction) for extraction in extractor.extract(papers)]
+
+
+def evaluate(gold_path: str | Path, corpus: Sequence[str | Path] | None = None) -> Evaluation:
+    """Score extraction on the gold papers, whose texts are looked up in ``corpus`` by title."""
+    gold = index_by_title(read_jsonl(gold_path))
+    texts = {normalise_name(p.title): p for p in load_papers(corpus).papers}
+    papers = [texts[key] for key in gold if key in texts]
+    missing = [record["title"] for key, record in gold.items() if key not in texts]
+    predictions = predict(papers)
+    scores, _ = score_records(gold, index_by_title(predictions))
+    return Evaluation(scores, len(gold), missing, predictions)

@@ -1,0 +1,52 @@
+"""``PaperExtraction`` -> one line of the evaluation guideline's JSONL format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kgbuild.records import PAPER_SUBJECT, PaperExtraction
+
+PAIR_RELATIONS = ("evaluated_on", "trained_on", "based_on")
+
+
+def to_gold_record(extraction: PaperExtraction) -> dict[str, Any]:
+    names = {e.entity_id: e.name for e in extraction.entities}
+
+    def name(entity_id: str | None) -> str | None:
+        if entity_id is None:
+            return None
+        if entity_id == PAPER_SUBJECT:
+            return PAPER_SUBJECT
+        return names.get(entity_id, entity_id)
+
+    def objects(kind: str) -> list[str]:
+        return sorted({name(r.object) for r in extraction.relations if r.kind == kind})
+
+    def pairs(kind: str) -> list[list[str]]:
+        return sorted({(name(r.subject), name(r.object)) for r in extraction.relations if r.kind == kind})
+
+    paper = extraction.paper
+    return {
+        "id": paper.paper_id,
+        "title": paper.title,
+        "source": "kgbuild",
+        "entities": [
+            {"name": e.name, "kind": e.kind, "aliases": list(e.aliases)}
+            for e in sorted(extraction.entities, key=lambda e: (e.kind, e.name))
+        ],
+        "proposes": objects("proposes"),
+        "compares_with": objects("compares_with"),
+        **{kind: [list(p) for p in pairs(kind)] for kind in PAIR_RELATIONS},
+        "results": [
+            {
+                "model": name(r.model),
+                "benchmark": name(r.benchmark),
+                "metric": name(r.metric),
+                "value": r.value,
+                "kind": r.kind,
+            }
+            for r in extraction.results
+        ],
+        "mentions": objects("mentions"),
+        "attributes": {e.name: {"params": e.params} for e in extraction.entities if e.params},
+    }
