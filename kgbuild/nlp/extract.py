@@ -25,6 +25,13 @@ def component_for(rule: str, default: str) -> str:
     return default
 
 
+def paper_text(paper: Paper) -> str:
+    if not isinstance(paper.title, str) or not isinstance(paper.abstract, str):
+        raise TypeError(f"paper {paper.paper_id!r}: title and abstract must be text, "
+                        f"got {type(paper.title).__name__} and {type(paper.abstract).__name__}")
+    return compose_text(paper.title, paper.abstract)
+
+
 class Extractor:
     """Runs the pipeline over papers and converts each Doc into a ``PaperExtraction``."""
 
@@ -33,7 +40,7 @@ class Extractor:
         self.batch_size = batch_size
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
-        texts = ((compose_text(p.title, p.abstract), p) for p in papers)
+        texts = ((paper_text(p), p) for p in papers)
         for doc, paper in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
             yield doc_to_extraction(doc, paper)
 

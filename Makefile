@@ -1,0 +1,33 @@
+# The README's two commands: `make run` builds the graph of the bundled corpus into out/,
+# `make test` runs the test suite. Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test evaluate clean
+
+run: $(VENV)/.installed
+	$(BIN)/kgbuild build -o out
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+# Scores extraction on the shared dev set (beside the repo).
+evaluate: $(VENV)/.installed
+	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) out/*.ttl out/*.html out/*.jsonl out/*.json

@@ -1,0 +1,195 @@
+"""Each pipeline component on sentences with known answers (fixture gazetteer, not the shipped one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from kgbuild.gold import to_gold_record
+from kgbuild.nlp.extract import Extractor
+from kgbuild.nlp.gazetteer import PatternError, load_pattern_table
+from kgbuild.nlp.pipeline import PIPE_NAMES, build_pipeline
+from kgbuild.nlp.sections import compose_text
+from kgbuild.records import Paper
+
+PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(PATTERNS)
+
+
+@pytest.fixture(scope="module")
+def extractor(nlp):
+    return Extractor(nlp)
+
+
+def paper(title: str, abstract: str, paper_id: str = "t-test") -> Paper:
+    return Paper(paper_id=paper_id, title=title, abstract=abstract)
+
+
+def entities_of(extraction) -> dict[str, str]:
+    return {e.name: e.kind for e in extraction.entities}
+
+
+def test_factories_resolve_through_entry_points_without_import():
+    """`nlp.add_pipe("kgbuild_…")` works on a blank pipeline with no kgbuild import in sight."""
+    fresh = spacy.blank("en")
+    fresh.add_pipe("kgbuild_sentences")
+    assert fresh.pipe_names == ["kgbuild_sentences"]
+
+
+def test_pipeline_order_and_analysis(nlp):
+    assert tuple(nlp.pipe_names) == PIPE_NAMES
+    analysis = nlp.analyze_pipes()
+    assert not any(analysis["problems"].values())
+
+
+def test_sentences_keep_title_separate_and_respect_abbreviations(nlp):
+    doc = nlp(compose_text("A Title Without Stop", "First sentence, e.g. this, by Smith et al. here. Second one."))
+    sentences = [s.text.strip() for s in doc.sents]
+    assert sentences == ["A Title Without Stop", "First sentence, e.g. this, by Smith et al. here.", "Second one."]
+
+
+def test_gazetteer_gives_canonical_id_for_every_alias(nlp):
+    doc = nlp("We compare GPT3 with GPT-3 and Llama-2 on MMLU with top-1 accuracy.")
+    found = {(s.text, s.label_, s.id_) for s in doc.spans["kg_candidates"] if s._.kg_rule == "gazetteer"}
+    assert ("GPT3", "MODEL", "gpt-3") in found
+    assert ("GPT-3", "MODEL", "gpt-3") in found
+    assert ("Llama-2", "MODEL", "llama-2") in found
+    assert ("top-1 accuracy", "METRIC", "top-1-accuracy") in found
+
+
+def test_lowercase_patterns_match_any_case_but_exact_ones_do_not(nlp):
+    doc = nlp("Top-1 Accuracy improves while bert and Bert are not names here.")
+    kinds = {(s.text, s.label_) for s in doc.spans["kg_candidates"]}
+    assert ("Top-1 Accuracy", "METRIC") in kinds
+    assert not any(text.lower() == "bert" for text, _ in kinds)
+
+
+def test_bad_pattern_file_reports_file_and_line(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"label": "MODEL", "pattern": "X", "id": "x"}\n{not json}\n')
+    with pytest.raises(PatternError, match=r"bad.jsonl:2"):
+        load_pattern_table(str(tmp_path))
+
+
+def test_unknown_names_found_by_shape_and_title(extractor):
+    result = extractor.extract_one(paper(
+        "TinyViT: Fast Pretraining Distillation for Small Vision Transformers",
+        "We propose TinyViT, a new family of tiny vision transformers. It is compared with MiniGPT-4 and ERNIE 3.0.",
+    ))
+    names = entities_of(result)
+    assert names["TinyViT"] == "MODEL"
+    assert "MiniGPT-4" in names
+    assert "ERNIE 3.0" in names
+
+
+def test_generic_acronyms_and_hyphenated_title_words_are_not_names(extractor):
+    result = extractor.extract_one(paper(
+        "Data-Driven Pre-Training for Everyone",
+        "Large language models (LLMs) and NLP systems on GPUs dominate AI. Self-Supervised learning helps.",
+    ))
+    assert entities_of(result) == {}
+
+
+def test_size_variant_links_to_base_model(extractor):
+    result = extractor.extract_one(paper("A study", "We fine-tune Llama-2-70B and GPT-3 175B on our data."))
+    by_name = {e.name: e for e in result.entities}
+    assert by_name["Llama-2-70B"].variant_of == "llama-2"
+    assert by_name["GPT-3 175B"].variant_of == "gpt-3"
+
+
+def test_acronym_definition_gives_alias_and_kind_from_head_noun(extractor):
+    result = extractor.extract_one(paper(
+        "A new benchmark",
+        "We introduce the Finance Massive Text Embedding Benchmark (FinMTEB), covering many tasks.",
+    ))
+    by_name = {e.name: e for e in result.entities}
+    assert by_name["FinMTEB"].kind == "BENCHMARK"
+    assert "Finance Massive Text Embedding Benchmark" in by_name["FinMTEB"].aliases
+
+
+@pytest.mark.parametrize(
+    "sentence, value, kind",
+    [
+        ("It achieves a top-1 accuracy of 84.8% on ImageNet-1k.", "84.8%", "absolute"),
+        ("Our model improves BLEU by 3.9 points.", "3.9", "delta"),
+        ("We obtain +2.5% accuracy over the baseline.", "+2.5%", "delta"),
+        ("It scores 90.6 vs 89.8 on SuperGLUE.", "90.6", "absolute"),
+    ],
+)
+def test_scores_absolute_and_delta(nlp, sentence, value, kind):
+    doc = nlp(sentence)
+    found = {(s["value"], s["kind"]) for s in doc._.kg_scores}
+    assert (value, kind) in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The model has 21M parameters and is 4.2 times smaller.",
+        "We prune to 60% sparsity in one shot.",
+        "It was released in 2021 with 7.5 billion parameters.",
+    ],
+)
+def test_sizes_counts_and_settings_are_not_scores(nlp, sentence):
+    assert nlp(sentence)._.kg_scores == []
+
+
+def test_relations_from_cues(extractor):
+    result = extractor.extract_one(paper(
+        "TinyViT: Fast Pretraining Distillation for Small Vision Transformers",
+        "We propose TinyViT, a new family of small vision transformers pretrained on ImageNet-21k. "
+        "TinyViT is fine-tuned from Swin-B. It achieves a top-1 accuracy of 84.8% on ImageNet-1k, "
+        "outperforming GPT-3 and RoBERTa. Models such as BERT have shown promise.",
+    ))
+    gold = to_gold_record(result)
+    assert gold["proposes"] == ["TinyViT"]
+    assert set(gold["compares_with"]) == {"GPT-3", "RoBERTa"}
+    assert "BERT" not in gold["compares_with"]
+    assert ["TinyViT", "ImageNet-1k"] in gold["evaluated_on"]
+    assert ["TinyViT", "ImageNet-21k"] in gold["trained_on"]
+    assert ["TinyViT", "Swin-B"] in gold["based_on"]
+    assert {"model": "TinyViT", "benchmark": "ImageNet-1k", "metric": "top-1 accuracy", "value": "84.8%",
+            "kind": "absolute"} in gold["results"]
+
+
+def test_mere_mention_is_not_a_proposal_or_comparison(extractor):
+    result = extractor.extract_one(paper(
+        "Scaling laws revisited",
+        "Recent works such as GPT-3 and BERT have shown that scaling helps. We study why.",
+    ))
+    gold = to_gold_record(result)
+    assert gold["proposes"] == []
+    assert gold["compares_with"] == []
+    assert {"GPT-3", "BERT"} <= set(gold["mentions"])
+
+
+def test_evidence_span_equals_source_text(extractor):
+    p = paper("UL2: Unifying Language Learning Paradigms", "We propose UL2. It outperforms GPT-3 on SuperGLUE.")
+    result = extractor.extract_one(p)
+    evidences = [ev for e in result.entities for ev in e.evidence]
+    evidences += [r.evidence for r in result.relations] + [r.evidence for r in result.results]
+    assert evidences
+    for ev in evidences:
+        text = p.section_text(ev.section)
+        assert ev.sentence in text
+        assert text[ev.sentence_start:].startswith(ev.sentence)
+        assert ev.start >= ev.sentence_start
+        span = text[ev.start:ev.end]
+        assert span and span in ev.sentence
+    sections = {ev.section for ev in evidences}
+    assert sections == {"title", "abstract"}
+
+
+def test_a_failing_paper_is_reported_and_the_rest_extracted(nlp):
+    extractor = Extractor(nlp, batch_size=4)
+    papers = [paper(f"Paper {i}", "We propose FooNet.", paper_id=f"p{i}") for i in range(6)]
+    papers[2] = Paper(paper_id="bad", title=None, abstract="broken")  # type: ignore[arg-type]
+    failures = []
+    done = list(extractor.extract_reporting(papers, lambda p, e: failures.append(p.paper_id)))
+    assert [d.paper.paper_id for d in done] == ["p0", "p1", "p3", "p4", "p5"]
+    assert failures == ["bad"]
