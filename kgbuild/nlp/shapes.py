@@ -33,16 +33,37 @@ ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*\+*$")
 VERSION_NUMBER = re.compile(r"^v?\d+(?:\.\d+)*$")
 HARDWARE = re.compile(r"^(?:[AHVPTLK]\d{2,4}|RTX\d*|GTX\d*|TPUv?\d*)$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
+# "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
+ACRONYM_HIGHLIGHT = re.compile(r"^[a-z]+[A-Z][a-z]{2,}$")
 
 
 def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
 
 
+def compound_end(doc: Doc, start: int) -> int:
+    """End of the hyphen-joined compound starting at ``start`` (``Cerebras-GPT`` is three tokens)."""
+    end = start + 1
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text[:1].isalnum()
+        # "BERT-based", "GPT-style": a lowercase word after the hyphen describes, it is not the name.
+        and not (doc[end + 1].text.isalpha() and doc[end + 1].text.islower())
+    ):
+        end += 2
+    return end
+
+
 def shape_of(token: Token) -> str | None:
-    """Classify a token's shape as a name: 'mixed', 'versioned', 'caps', or None."""
-    text = token.text
-    if is_generic(text) or HYPHENATED_TITLE_WORDS.match(text):
+    return shape_of_text(token.text)
+
+
+def shape_of_text(text: str) -> str | None:
+    """Classify a name's shape: 'mixed', 'versioned', 'caps', or None."""
+    if is_generic(text) or HYPHENATED_TITLE_WORDS.match(text) or ACRONYM_HIGHLIGHT.match(text):
         return None
     if MIXED_CASE.match(text):
         return "mixed"
@@ -63,6 +84,13 @@ def kind_from_context(span: Span) -> str | None:
             return kind
         if not (token.is_lower or token.text == "-"):
             break
+    listed = doc[max(span.start - 8, span.sent.start) : span.start]
+    for token in reversed(list(listed)):
+        kind = HEAD_NOUN_KIND.get(token.lower_)
+        if kind in ("DATASET", "BENCHMARK") and token.i + 1 < len(doc):
+            intro = doc[token.i + 1 : token.i + 3].text.lower()
+            if intro.startswith(("including", "such as", "like", ":", "(", ", including", ", such as", "e.g.")):
+                return kind
     before = doc[max(span.start - 3, 0) : span.start]
     for token in reversed(list(before)):
         if token.lower_ in ("on", "in", "across"):
@@ -170,7 +198,8 @@ class NameShapes:
         words = [t for t in span if not t.is_punct]
         if not words or words[0].text in SENTENCE_WORDS or not words[0].text[:1].isupper():
             return []
-        if words[-1].lower_ in HEAD_NOUN_KIND or any(t.text.endswith("'s") or t.text == "'s" for t in span):
+        multiword = any(t.whitespace_ for t in span[:-1])
+        if (multiword and words[-1].lower_ in HEAD_NOUN_KIND) or any(t.text.endswith("'s") or t.text == "'s" for t in span):
             return []
         if len(words) > 1 and not any(shape_of(t) for t in words) and len(words) > 3:
             return []
@@ -243,13 +272,9 @@ class NameShapes:
         out = []
         i = 0
         while i < len(doc):
-            token = doc[i]
-            shape = shape_of(token)
-            if shape is None:
-                i += 1
-                continue
-            end = i + 1
-            if shape == "caps" and not self._caps_is_name(doc, i):
+            end = compound_end(doc, i)
+            shape = shape_of_text(doc[i:end].text)
+            if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end)):
                 i += 1
                 continue
             # "ERNIE 3.0", "Llama 2": a version number right after the name belongs to it.
@@ -260,11 +285,11 @@ class NameShapes:
         return out
 
     @staticmethod
-    def _caps_is_name(doc: Doc, i: int) -> bool:
+    def _caps_is_name(doc: Doc, i: int, end: int) -> bool:
         """An all-caps token is a name only with support: a version after it or a head noun."""
-        if i + 1 >= len(doc):
+        if end >= len(doc):
             return False
-        nxt = doc[i + 1]
+        nxt = doc[end]
         return bool(VERSION_NUMBER.match(nxt.text) and "." in nxt.text) or nxt.lower_ in HEAD_NOUN_KIND
 
     def _named_by_cue(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
@@ -278,9 +303,13 @@ class NameShapes:
                 continue
             if not nxt.text[:1].isupper() or is_generic(nxt.text) or nxt.text in SENTENCE_WORDS:
                 continue
-            end = nxt.i + 1
+            end = compound_end(doc, nxt.i)
+            if HYPHENATED_TITLE_WORDS.match(doc[nxt.i:end].text):
+                continue
             if end < len(doc) and VERSION_NUMBER.match(doc[end].text):
                 end += 1
+            if end < len(doc) and (doc[end].text[:1].isupper() or doc[end].lower_ in HEAD_NOUN_KIND):
+                continue  # "called Foundation Models", "named Maximizing Multi-modal …": not one name
             naming = token.lower_ in NAMING_WORDS
             closed = end >= len(doc) or doc[end].is_punct or doc[end].lower_ in ("for", "to", "which", "that", "with", "as", "and", "in", "by", "on")
             if naming or closed:
