@@ -34,6 +34,14 @@ HEAD_NOUN_KIND: dict[str, str] = {
         "METHOD",
     ),
     **dict.fromkeys(["metric", "measure", "score"], "METRIC"),
+    **dict.fromkeys(
+        [
+            "learning", "recognition", "detection", "classification", "segmentation", "translation",
+            "generation", "answering", "retrieval", "summarization", "summarisation", "parsing",
+            "forecasting", "tagging", "captioning", "reasoning", "understanding", "re-identification",
+        ],
+        "TASK",
+    ),
 }
 
 PROPOSE_VERBS = frozenset(
@@ -85,7 +93,7 @@ GENERIC_NAMES = frozenset(
     Tunisian Python PyTorch TensorFlow JAX GitHub HuggingFace Hugging Face Google Meta OpenAI Microsoft
     DeepMind Anthropic Nvidia NVIDIA Amazon Apple IBM Baidu Alibaba Tencent Huawei ByteDance
     Wikipedia Internet Web Twitter Reddit Hub Wiki Phase1 Phase2 SMILES TL DR TLDR NB ICML NeurIPS ICLR
-    ACL EMNLP NAACL CVPR ICCV ECCV AAAI IJCAI KDD WWW SIGIR arXiv Arxiv LaTeX PhD MIT CMU""".split()
+    MoE MoEs ACL EMNLP NAACL CVPR ICCV ECCV AAAI IJCAI KDD WWW SIGIR arXiv Arxiv LaTeX PhD MIT CMU""".split()
 )
 
 SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$", re.IGNORECASE)

@@ -13,6 +13,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
+from kgbuild.records import normalise_name
 
 ENTITIES_KEY = "kg_entities"
 
@@ -41,11 +42,25 @@ def resolve_overlaps(candidates: list[Span]) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
+def _fold_defined_aliases(by_id: dict[str, list[Span]]) -> None:
+    """Fold an id into the entity that defines it as an alias ("Three Towers" into "3T")."""
+    alias_owner: dict[str, str] = {}
+    for entity_id, spans in by_id.items():
+        for span in spans:
+            if span._.kg_alias:
+                alias_owner.setdefault(normalise_name(span._.kg_alias), entity_id)
+    for entity_id in list(by_id):
+        owner = alias_owner.get(normalise_name(by_id[entity_id][0].text))
+        if owner and owner != entity_id and owner in by_id:
+            by_id[owner].extend(by_id.pop(entity_id))
+
+
 def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, Any]]:
     """One dict per entity id: display name, kind by weighted vote, aliases, and its mentions."""
     by_id: dict[str, list[Span]] = defaultdict(list)
     for span in mentions:
         by_id[span.id_].append(span)
+    _fold_defined_aliases(by_id)
     entities = []
     for entity_id, spans in by_id.items():
         kinds: Counter[str] = Counter()

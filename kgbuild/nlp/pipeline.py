@@ -20,10 +20,18 @@ PIPE_NAMES = (
 # spaCy keeps "B." as one token (an initial); in abstracts it is far more often a name ending a
 # sentence ("… than Swin-B.", "… ROUGE-L."), which the gazetteer must see as "B" + ".".
 NAME_FINAL_STOP = r"(?<=-[A-Z])\.$"
+# spaCy also splits "100M" into "100" + "M" (a unit); for us "HowTo100M", "WebVid-2M" and "21M"
+# (parameters) are single tokens. The percent sign is still split off.
+
+
+def _is_unit_suffix(pattern: str) -> bool:
+    """spaCy's rule that splits "100M" into "100" + "M"; it also broke names like HowTo100M."""
+    return pattern.startswith("(?<=[0-9])(?:km|")
 
 
 def _split_stop_after_name_letter(nlp: Language) -> None:
-    suffixes = list(nlp.Defaults.suffixes or []) + [NAME_FINAL_STOP]
+    kept = [p for p in nlp.Defaults.suffixes or [] if not _is_unit_suffix(p)]
+    suffixes = kept + [r"(?<=[0-9])%", NAME_FINAL_STOP]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 

@@ -31,7 +31,12 @@ MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z
 VERSIONED = re.compile(r"^[A-Z][A-Za-z]*[-_]?v?\d+(?:\.\d+)*[A-Za-z]{0,2}(?:-[A-Za-z0-9]+)*$")
 ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*\+*$")
 VERSION_NUMBER = re.compile(r"^v?\d+(?:\.\d+)*$")
-HARDWARE = re.compile(r"^(?:[AHVPTLK]\d{2,4}|RTX\d*|GTX\d*|TPUv?\d*)$")
+# GPUs, number formats, norms and rank metrics look like versioned names but are not entities.
+HARDWARE = re.compile(
+    r"^(?:[AHVPTLK]\d{2,4}|RTX\d*|GTX\d*|TPUv?\d*|(?:FP|BF|INT|fp|bf|int)\d+|L\d|"
+    r"(?:Rank|Top|Hits|Recall|Precision|R|P|Pass|Acc)[-@]\d+)$"
+)
+VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
 # "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
 ACRONYM_HIGHLIGHT = re.compile(r"^[a-z]+[A-Z][a-z]{2,}$")
@@ -39,6 +44,15 @@ ACRONYM_HIGHLIGHT = re.compile(r"^[a-z]+[A-Z][a-z]{2,}$")
 
 def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
+
+
+def inside_url(span: Span) -> bool:
+    """A name-shaped piece of a link ("github.com/ZhiyinShao-H/…") is not a mention."""
+    text = span.doc.text
+    left = text.rfind(" ", 0, span.start_char) + 1
+    right = text.find(" ", span.end_char)
+    chunk = text[left : right if right != -1 else len(text)]
+    return "/" in chunk or "www." in chunk or "http" in chunk
 
 
 def compound_end(doc: Doc, start: int) -> int:
@@ -67,6 +81,9 @@ def shape_of_text(text: str) -> str | None:
         return None
     if MIXED_CASE.match(text):
         return "mixed"
+    parts = text.split("-")
+    if len(parts) > 1 and parts[0][:1].isupper() and VERSION_TAIL.match(parts[-1]):
+        return "versioned"  # "Mistral-Instruct-v2", "Llama-2-7B"
     if VERSIONED.match(text) and not text[:1].isdigit():
         return "versioned"
     if ALL_CAPS.match(text):
@@ -150,7 +167,7 @@ class NameShapes:
         # keyed by offsets, label and id, so annotating an identical span would overwrite it.
         known = {(s.start, s.end) for s in group}
         for span, rule, confidence, variant_of in found:
-            if (span.start, span.end) in known:
+            if (span.start, span.end) in known or inside_url(span):
                 continue
             known.add((span.start, span.end))
             label = span.label_
@@ -231,11 +248,15 @@ class NameShapes:
             if doc[token.i - 1].text != "(" or doc[token.i + 1].text != ")":
                 continue
             acronym = token.text
-            if not (shape_of(token) or ALL_CAPS.match(acronym)) or is_generic(acronym):
+            digit_led = bool(re.match(r"^\d[A-Z]{1,4}$", acronym))
+            if not (shape_of(token) or ALL_CAPS.match(acronym) or digit_led) or is_generic(acronym):
                 continue
             long_form = self._long_form(doc, token.i - 1, acronym)
             if long_form is None:
                 continue
+            mixed = bool(MIXED_CASE.match(acronym))
+            if not mixed and any(t.is_lower and len(t) > 3 for t in long_form if not t.is_punct):
+                continue  # "knowledge graph embedding (KGE)": a generic term's abbreviation
             candidate = self._candidate(doc, token.i, token.i + 1)
             if candidate.label_ == "UNKNOWN":
                 kind = HEAD_NOUN_KIND.get(long_form[-1].lower_)
