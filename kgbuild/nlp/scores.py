@@ -23,6 +23,13 @@ NOT_A_SCORE_AFTER = frozenset(
     b m k billion million thousand trillion sparsity of the compression speedup speed-up memory cost
     compute flops reduction lower cheaper""".split()
 )
+HEDGES = frozenset("about around roughly nearly approximately almost over up to an average of on average".split())
+CHANGE_VERBS = frozenset(
+    """improve improves improved improving boost boosts boosted increase increases increased reduce
+    reduces reduced reducing save saves saved saving surpass surpasses surpassed outperform outperforms
+    outperformed outperforming lift lifts raise raises cut cuts""".split()
+)
+ABSOLUTE_CUES = frozenset("achieve achieves achieved achieving reach reaches reached obtain obtains obtained attains score scores".split())
 SCORE_CUES = frozenset(
     """accuracy acc score scores f1 bleu rouge map auroc auc perplexity ppl em exact match top-1 top-5
     achieves achieve achieving achieved reaches reach obtains obtain sets set records record attains
@@ -48,7 +55,7 @@ class ScoreFinder:
         return doc
 
     def match(self, doc: Doc) -> list[dict[str, Any]]:
-        scores = []
+        scores: list[dict[str, Any]] = []
         for token in doc:
             parsed = parse_number(token.text)
             if parsed is None:
@@ -63,6 +70,8 @@ class ScoreFinder:
             if not self._reads_like_score(doc, token.i, end, number, percent):
                 continue
             kind = "delta" if signed or self._is_delta(doc, token.i, end) else "absolute"
+            if scores and scores[-1]["kind"] == "delta" and self._coordinated(doc, scores[-1]["token_end"], token.i):
+                kind = "delta"  # "by 1.3% and 3.6%": the second value shares the first one's reading
             text = doc[token.i : end].text
             scores.append(
                 {
@@ -70,7 +79,7 @@ class ScoreFinder:
                     "token_end": end,
                     "start": token.idx,
                     "end": token.idx + len(text),
-                    "value": text,
+                    "value": text.replace("\\%", "%"),
                     "number": number,
                     "kind": kind,
                 }
@@ -91,8 +100,23 @@ class ScoreFinder:
         return bool(words & SCORE_CUES)
 
     @staticmethod
+    def _coordinated(doc: Doc, previous_end: int, start: int) -> bool:
+        between = [t.lower_ for t in doc[previous_end:start]]
+        return 0 < len(between) <= 3 and set(between) <= {"and", ",", "or", "%", "respectively"}
+
+    @staticmethod
     def _is_delta(doc: Doc, start: int, end: int) -> bool:
-        before = [t.lower_ for t in doc[max(start - 3, 0) : start]]
+        sentence_start = doc[start].sent.start
+        window = [t.lower_ for t in doc[max(start - 12, sentence_start) : start]]
+        for word in reversed(window):
+            if word in ABSOLUTE_CUES:
+                break
+            if word in CHANGE_VERBS:
+                return True
+        before = [t.lower_ for t in doc[max(start - 6, 0) : start]]
+        while before and before[-1] in HEDGES:
+            before.pop()
+        before = before[-3:]
         if before and before[-1] in DELTA_BEFORE:
             return True
         if len(before) >= 2 and before[-2:] == ["up", "to"] and len(before) == 3 and before[0] == "by":
