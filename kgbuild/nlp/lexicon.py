@@ -47,7 +47,7 @@ HEAD_NOUN_KIND: dict[str, str] = {
 PROPOSE_VERBS = frozenset(
     """propose proposes proposed introduce introduces introduced present presents presented develop
     develops developed release releases released design designs designed build builds built create
-    creates created construct constructs constructed contribute contributes curate curates curated
+    creates created provide provides construct constructs constructed contribute contributes curate curates curated
     collect collects collected unveil unveils named called dubbed termed coined""".split()
 )
 NAMING_WORDS = frozenset("named called dubbed termed coined".split())

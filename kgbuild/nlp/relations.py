@@ -20,7 +20,10 @@ from kgbuild.records import PAPER_SUBJECT
 
 # Words after which a name is used, not introduced ("we propose to fine-tune BERT on ...").
 USE_MARKERS = frozenset("such as including like e.g. than with from on using of over to by via and".split())
-CLAUSE_BREAKS = frozenset("which that where while whereas using by on with from than to . ; :".split())
+CLAUSE_BREAKS = frozenset(
+    """which that where while whereas using by on with from than to . ; : encompassing comprising containing
+    covering including spanning consisting across among such""".split()
+)
 PROPOSER_WORDS = frozenset("we i paper work study this article report".split())
 
 
@@ -120,6 +123,9 @@ class RelationFinder:
                         add(mention, "propose-verb", 0.8)
             for mention in self._appositive_new(doc, sentence, mentions):
                 add(mention, "appositive-new", 0.7)
+            if self._proposer_cues(sentence):
+                for mention in self._defined_in(sentence, mentions):
+                    add(mention, "defined-in-proposal", 0.7)
         for mention in mentions:
             if self._in_title(doc, mention) and not mention.known and mention.kind != "METRIC":
                 add(mention, "new-name-in-title", 0.6)
@@ -153,10 +159,21 @@ class RelationFinder:
                     found.append(mention)
                 i = mention.end
                 continue
-            if token.lower_ in CLAUSE_BREAKS and i > cue + 1:
+            # "Learning-to-Modulate": a break word inside a hyphenated name does not end the phrase.
+            if token.lower_ in CLAUSE_BREAKS and i > cue + 1 and doc[i - 1].whitespace_:
                 break
             i += 1
         return found
+
+    @staticmethod
+    def _defined_in(sentence: Span, mentions: list[Mention]) -> list[Mention]:
+        """New names given in parentheses in a proposing sentence: "… from scratch (BERTu)"."""
+        doc = sentence.doc
+        return [
+            m for m in mentions
+            if sentence.start < m.start and m.end < sentence.end and not m.known
+            and doc[m.start - 1].text == "(" and doc[m.end].text == ")"
+        ]
 
     @staticmethod
     def _appositive_new(doc: Doc, sentence: Span, mentions: list[Mention]) -> list[Mention]:

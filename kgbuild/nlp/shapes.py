@@ -84,6 +84,8 @@ def shape_of_text(text: str) -> str | None:
     parts = text.split("-")
     if len(parts) > 1 and parts[0][:1].isupper() and VERSION_TAIL.match(parts[-1]):
         return "versioned"  # "Mistral-Instruct-v2", "Llama-2-7B"
+    if len(parts) == 2 and len(parts[0]) <= 2 and parts[0].islower() and ALL_CAPS.match(parts[1]):
+        return "mixed"  # "h-MDS", "e-SNLI"
     if VERSIONED.match(text) and not text[:1].isdigit():
         return "versioned"
     if ALL_CAPS.match(text):
@@ -269,24 +271,23 @@ class NameShapes:
     @staticmethod
     def _long_form(doc: Doc, paren: int, acronym: str) -> Span | None:
         """The capitalised words before ``(`` whose initials spell the acronym's capitals."""
-        capitals = [c for c in acronym if c.isupper()]
+        capitals = "".join(c for c in acronym if c.isupper())
         if len(capitals) < 2:
             return None
         start = paren
-        initials: list[str] = []
-        while start > 0 and len(initials) < len(capitals) + 2:
+        every_word: list[str] = []
+        capitalised: list[str] = []  # "Learning-to-Modulate (L2M)": function words carry no letter
+        while start > 0 and len(every_word) < len(capitals) + 3:
             word = doc[start - 1]
             if word.is_punct and word.text != "-":
                 break
             if word.text != "-":
-                parts = [p for p in word.text.split("-") if p]
-                initials = [p[0].upper() for p in parts] + initials
+                every_word.insert(0, word.text[0].upper())
+                if word.text[0].isupper():
+                    capitalised.insert(0, word.text[0])
             start -= 1
-            joined = "".join(initials)
-            if joined.endswith("".join(capitals)) or "".join(capitals) == joined:
-                span = doc[start:paren]
-                if span[0].text[:1].isupper():
-                    return span
+            if doc[start].text[:1].isupper() and capitals in ("".join(every_word), "".join(capitalised)):
+                return doc[start:paren]
         return None
 
     def _shaped_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
