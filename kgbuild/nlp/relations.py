@@ -213,8 +213,6 @@ class RelationFinder:
             relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue.lower_}", 0.75))
 
     def _based_on(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
-        if main == PAPER_SUBJECT:
-            return
         own = {m.entity_id for m in proposed}
         lowers = [t.lower_ for t in doc]
         for cue in BASED_ON_CUES:
@@ -223,12 +221,39 @@ class RelationFinder:
                 if tuple(lowers[i : i + n]) != cue:
                     continue
                 sentence_end = doc[i].sent.end
-                target = next(
+                first = next(
                     (m for m in mentions if i + n <= m.start < min(i + n + 8, sentence_end) and m.kind == "MODEL" and m.entity_id not in own),
                     None,
                 )
-                if target is not None:
-                    relations.append(self._fact(doc, "based_on", main, target, "based-on-cue:" + " ".join(cue), 0.7))
+                if first is None:
+                    continue
+                for target in self._coordinated(doc, mentions, first):
+                    subject = self._named_after(doc, target, mentions, own) or main
+                    if subject != PAPER_SUBJECT:
+                        relations.append(self._fact(doc, "based_on", subject, target, "based-on-cue:" + " ".join(cue), 0.7))
+
+    @staticmethod
+    def _coordinated(doc: Doc, mentions: list[Mention], first: Mention) -> list[Mention]:
+        """The mention and those joined to it by "and", "or" or commas: "ViT and Timesformer"."""
+        chain = [first]
+        for mention in mentions:
+            if mention.start <= chain[-1].start or mention.kind != first.kind:
+                continue
+            between = {t.lower_ for t in doc[chain[-1].end : mention.start]}
+            if between and between <= {"and", "or", ",", "the"}:
+                chain.append(mention)
+            elif mention.start > chain[-1].end:
+                break
+        return chain
+
+    @staticmethod
+    def _named_after(doc: Doc, target: Mention, mentions: list[Mention], own: set[str]) -> str | None:
+        """"further pre-trained mBERT (mBERTu)": the derived model named in parentheses."""
+        if target.end + 2 < len(doc) and doc[target.end].text == "(":
+            inner = next((m for m in mentions if m.start == target.end + 1), None)
+            if inner is not None and inner.entity_id in own:
+                return inner.entity_id
+        return None
 
     def _evaluated_and_trained(self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
         for mention in mentions:
@@ -241,6 +266,21 @@ class RelationFinder:
                 relations.append(self._fact(doc, "trained_on", main, mention, "trained-on-cue", 0.65))
             elif mention.kind == "BENCHMARK" and set(words) & EVAL_CUES:
                 relations.append(self._fact(doc, "evaluated_on", main, mention, "eval-cue", 0.7))
+        self._models_on_proposed_benchmark(doc, mentions, main, relations)
+
+    def _models_on_proposed_benchmark(self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
+        """A paper that proposes a benchmark evaluates the models it names on it."""
+        benchmark = next((m for m in mentions if m.entity_id == main and m.kind in ("BENCHMARK", "DATASET")), None)
+        if benchmark is None:
+            return
+        for mention in mentions:
+            if mention.kind != "MODEL" or self._in_title(doc, mention):
+                continue
+            words = {t.lower_ for t in doc[mention.start].sent}
+            if words & EVAL_CUES:
+                fact = self._fact(doc, "evaluated_on", mention.entity_id, mention, "models-on-proposed-benchmark", 0.6)
+                fact["object"] = main
+                relations.append(fact)
 
     # -- results -------------------------------------------------------------------------------
     def _results(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str) -> list[dict[str, Any]]:
