@@ -96,10 +96,15 @@ def shape_of_text(text: str) -> str | None:
 def kind_from_context(span: Span) -> str | None:
     """Vote for a kind from the words right after or before a name."""
     doc = span.doc
-    after = [t for t in doc[span.end : span.end + 3] if not t.is_punct or t.text == "-"]
-    for token in after[:2]:
+    after = []
+    for token in doc[span.end : span.end + 2]:
+        if token.is_punct and token.text != "-":
+            break  # "FooNet: Answering …" – the subtitle is not about the name's kind
+        after.append(token)
+    for token in after:
         kind = HEAD_NOUN_KIND.get(token.lower_)
-        if kind:
+        # Task words next to a name describe what it is for ("X question answering model").
+        if kind and kind != "TASK":
             return kind
         if not (token.is_lower or token.text == "-"):
             break
