@@ -9,85 +9,103 @@ beats one whose glued title had to be split), and the first known value of every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from kgbuild.ingest.common import Parsed, Reporter
 from kgbuild.ingest.ids import make_paper_id, title_key
-from kgbuild.records import Paper, Problem
+from kgbuild.records import Paper, Problem, SourceRef
+
+T = TypeVar("T")
+Order = tuple[int, ...]
 
 
 @dataclass
-class _Entry:
-    paper: Paper
-    quality: int
-    order: tuple[int, ...]  # where the earliest copy sits in the load (file index, record index)
+class _Group:
+    """All copies of one paper, each with its place in the load."""
+
+    copies: list[tuple[Order, Parsed]] = field(default_factory=list)
+
+    @property
+    def first(self) -> Order:
+        return min(order for order, _ in self.copies)
 
 
 class Deduper:
-    """Accumulates papers in first-seen order, merging repeats as they arrive."""
+    """Groups copies of the same paper; ``papers()`` merges each group.
+
+    Merging happens at the end, over the copies in load order, so the result does not depend
+    on the order files were actually read in (``load_papers`` reads some files late).
+    """
 
     def __init__(self, report: Reporter) -> None:
         self._report = report
-        self._entries: list[_Entry] = []
-        self._by_title: dict[str, _Entry] = {}
-        self._by_arxiv: dict[str, _Entry] = {}
+        self._groups: list[_Group] = []
+        self._by_title: dict[str, _Group] = {}
+        self._by_arxiv: dict[str, _Group] = {}
         self.duplicates = 0
 
-    def add(self, parsed: Parsed, order: tuple[int, ...] | None = None) -> None:
-        """Add one paper; if it repeats an earlier one, merge it into that one instead.
-
-        ``order`` places the copy in the load when files are not read in load order (see
-        ``load_papers``); by default copies are ordered by arrival.
-        """
+    def add(self, parsed: Parsed, order: Order | None = None) -> None:
+        """Add one copy; ``order`` is its place in the load (default: order of arrival)."""
         if order is None:
-            order = (len(self._entries) + self.duplicates,)
+            order = (len(self._groups) + self.duplicates,)
         paper = parsed.paper
         key = title_key(paper.title)
-        entry = self._by_title.get(key)
-        if entry is None and paper.arxiv_id:
-            entry = self._by_arxiv.get(paper.arxiv_id)
-        if entry is None:
-            entry = _Entry(_copy(paper), parsed.quality, order)
-            self._entries.append(entry)
+        group = self._by_title.get(key)
+        if group is None and paper.arxiv_id:
+            group = self._by_arxiv.get(paper.arxiv_id)
+        if group is None:
+            group = _Group()
+            self._groups.append(group)
         else:
             self.duplicates += 1
-            self._merge(entry, parsed)
-            entry.order = min(entry.order, order)
-        self._by_title.setdefault(key, entry)
-        if entry.paper.arxiv_id:
-            self._by_arxiv.setdefault(entry.paper.arxiv_id, entry)
+            self._check_arxiv_ids(group, paper)
+        group.copies.append((order, parsed))
+        self._by_title.setdefault(key, group)
+        if paper.arxiv_id:
+            self._by_arxiv.setdefault(paper.arxiv_id, group)
 
-    def _merge(self, entry: _Entry, parsed: Parsed) -> None:
-        kept, new = entry.paper, parsed.paper
-        # Trust order: a copy with an abstract beats one without; then the more exact split.
-        if (bool(new.abstract), parsed.quality) > (bool(kept.abstract), entry.quality):
-            kept.title, kept.abstract = new.title, new.abstract
-            entry.quality = parsed.quality
-        kept.sources.extend(new.sources)
-        if new.arxiv_id and kept.arxiv_id and new.arxiv_id != kept.arxiv_id:
-            where = new.sources[0] if new.sources else None
-            self._report(
-                Problem(
-                    where.path if where else "",
-                    where.line if where else None,
-                    f"same title as {kept.paper_id} but arXiv id {new.arxiv_id}; "
-                    f"merged, kept {kept.arxiv_id}",
-                    "warning",
-                )
+    def _check_arxiv_ids(self, group: _Group, paper: Paper) -> None:
+        known = {p.paper.arxiv_id for _, p in group.copies} - {None}
+        if paper.arxiv_id and known and paper.arxiv_id not in known:
+            where = paper.sources[0] if paper.sources else SourceRef("", 0)
+            message = (
+                f"same title as an earlier record with arXiv id {sorted(known)[0]}, "
+                f"but arXiv id {paper.arxiv_id}; merged anyway"
             )
-        kept.arxiv_id = kept.arxiv_id or new.arxiv_id
-        kept.authors = kept.authors or list(new.authors)
-        kept.categories = kept.categories or list(new.categories)
-        for name in ("author_count", "published", "upvotes"):
-            if getattr(kept, name) is None:
-                setattr(kept, name, getattr(new, name))
-        kept.paper_id = make_paper_id(kept.title, kept.arxiv_id)
+            self._report(Problem(where.path, where.line or None, message, "warning"))
 
     def papers(self) -> list[Paper]:
-        """The merged papers, in the order their first copy was seen."""
-        return [entry.paper for entry in sorted(self._entries, key=lambda e: e.order)]
+        """The merged papers, in the order their first copy appears in the load."""
+        groups = sorted(self._groups, key=lambda g: g.first)
+        return [merge_copies([parsed for _, parsed in sorted(g.copies, key=lambda c: c[0])]) for g in groups]
 
 
-def _copy(paper: Paper) -> Paper:
-    """A copy whose lists can be extended without touching the reader's object."""
-    return Paper.from_dict(paper.to_dict())
+def merge_copies(copies: list[Parsed]) -> Paper:
+    """One paper from its copies (given in load order).
+
+    Title and abstract come from the most trusted copy: one with an abstract beats one without,
+    then the more exact split wins, then the earlier copy. Every other field takes the first
+    known value; sources are all kept, in load order.
+    """
+    best = max(copies, key=lambda c: (bool(c.paper.abstract), c.quality))  # first max wins
+    papers = [c.paper for c in copies]
+    arxiv_id = _first(p.arxiv_id for p in papers)
+    return Paper(
+        paper_id=make_paper_id(best.paper.title, arxiv_id),
+        title=best.paper.title,
+        abstract=best.paper.abstract,
+        sources=[source for p in papers for source in p.sources],
+        arxiv_id=arxiv_id,
+        authors=list(_first(p.authors for p in papers) or []),
+        author_count=_first(p.author_count for p in papers),
+        published=_first(p.published for p in papers),
+        upvotes=_first(p.upvotes for p in papers),
+        categories=list(_first(p.categories for p in papers) or []),
+    )
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    """The first value that is neither None nor an empty list."""
+    return next((v for v in values if v is not None and v != []), None)

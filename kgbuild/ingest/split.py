@@ -11,8 +11,9 @@ boundary between a title and its abstract. This module recovers it, in order of 
    sentence-like the words after it are, minus a cost for each lowercase content word it would
    leave in the title (so a boundary that eats into the abstract loses). The best score wins;
    it is trusted only with a clear lead and a Title Case title.
-3. ``fallback``: nothing scored well; the best candidate is kept and flagged unsure so the caller
-   can report it instead of silently inventing a title.
+3. ``fallback``: nothing after any capital reads like a sentence, so the whole text is kept as
+   the title. Like an unsure heuristic split, it is flagged so the caller can report it instead
+   of silently inventing a boundary.
 
 It is pure string logic with no I/O so it can be tested exhaustively on its own.
 """
@@ -62,6 +63,8 @@ REPEATED_NAME_COST = 1.5
 # The best boundary needs at least SURE and a lead of MARGIN over the runner-up to be trusted.
 SURE = 3.0
 MARGIN = 1.5
+# Below this sentence score at every candidate, the text is taken to be a title alone.
+MIN_SENTENCE = 1.0
 # Titles longer than this many words are not considered (the longest real title seen is ~25).
 MAX_TITLE_WORDS = 45
 
@@ -187,8 +190,11 @@ def _join(words: list[str]) -> str:
     return " ".join(words)
 
 
-def _candidates(words: list[str]) -> list[tuple[float, int, int]]:
-    """Every plausible boundary as ``(score, k, lowercase words in title)``; title = ``words[:k]``."""
+def _candidates(words: list[str]) -> list[tuple[float, int, int, float]]:
+    """Every plausible boundary ``k`` (title = ``words[:k]``).
+
+    Each comes as ``(score, k, lowercase content words in the title, sentence score)``.
+    """
     terms = _term_spans(words)
     bigrams: dict[tuple[str, str], list[int]] = {}
     for i in range(len(words) - 1):
@@ -203,12 +209,13 @@ def _candidates(words: list[str]) -> list[tuple[float, int, int]]:
             continue
         if _BAD_TITLE_END.search(words[k - 1]) or _strip_punct(words[k - 1]).lower() in SMALL_WORDS:
             continue
-        score = _sentence_score(words, k, terms) - TITLE_LOWER_COST * lower_in_title
+        sentence = _sentence_score(words, k, terms)
+        score = sentence - TITLE_LOWER_COST * lower_in_title
         # "… Models Forget Stable Diffusion revolutionised …": a name the abstract repeats
         # ("Stable Diffusion") is not split by the boundary, so cutting it is penalised.
         if any(j > k for j in bigrams[(_strip_punct(words[k - 1]), _strip_punct(words[k]))]):
             score -= REPEATED_NAME_COST
-        scored.append((score, k, lower_in_title))
+        scored.append((score, k, lower_in_title, sentence))
     return scored
 
 
@@ -227,11 +234,12 @@ def split_title_abstract(text: str, known_titles: Collection[str] = ()) -> Split
             return Split(_join(words[:k]), _join(words[k:]), "known", True, "matched a known title")
 
     scored = _candidates(words)
-    if not scored:
-        reason = "no candidate boundary; kept everything as the title"
+    if not scored or max(c[3] for c in scored) < MIN_SENTENCE:
+        # Nothing after any capital reads like a sentence: most likely a title on its own.
+        reason = "no sentence start found; kept everything as the title"
         return Split(_join(words), "", "fallback", False, reason)
     ranked = sorted(scored, key=lambda c: (-c[0], c[1]))
-    best, k, lower_in_title = ranked[0]
+    best, k, lower_in_title, _ = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else float("-inf")
     title, abstract = _join(words[:k]), _join(words[k:])
     # A title with lowercase content words is in sentence case, where the boundary has no
@@ -245,4 +253,4 @@ def split_title_abstract(text: str, known_titles: Collection[str] = ()) -> Split
         if len(ranked) > 1:
             other = _join(words[: ranked[1][1]])
             reason += f", runner-up {runner_up:g} would end the title at …{other[-40:]!r}"
-    return Split(title, abstract, "fallback" if best < 1.0 else "heuristic", False, reason)
+    return Split(title, abstract, "heuristic", False, reason)
