@@ -133,3 +133,19 @@ def test_bundled_corpus_covers_every_dev_gold_title() -> None:
     keys = {normalise_name(p.title) for p in load_papers().papers}
     titles = [json.loads(line)["title"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(titles) == 50 and all(normalise_name(t) in keys for t in titles)
+
+
+def test_records_merge_on_arxiv_id_and_conflicting_ids_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    records = [
+        {"title": "Attention Is All You Need", "abstract": "v1 text.", "id": "1706.03762v1"},
+        {"title": "Attention is all you need (revised)", "abstract": "v5 text.", "id": "1706.03762v5"},
+        {"title": "ATTENTION IS ALL YOU NEED", "abstract": "Other id.", "id": "9999.99999"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = load_papers([path])
+    assert len(result.papers) == 1 and result.duplicates == 2
+    paper = result.papers[0]
+    assert (paper.paper_id, paper.abstract, [s.line for s in paper.sources]) == ("arxiv-1706.03762", "v1 text.", [1, 2, 3])
+    assert [(p.line, p.severity) for p in result.problems] == [(3, "warning")]
+    assert "9999.99999" in result.problems[0].message

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from kgbuild.ingest.common import Parsed, Reporter
 from kgbuild.ingest.ids import make_paper_id, title_key
-from kgbuild.records import Paper, Problem, SourceRef
+from kgbuild.records import Paper, Problem
 
 T = TypeVar("T")
 Order = tuple[int, ...]
@@ -69,12 +69,16 @@ class Deduper:
     def _check_arxiv_ids(self, group: _Group, paper: Paper) -> None:
         known = {p.paper.arxiv_id for _, p in group.copies} - {None}
         if paper.arxiv_id and known and paper.arxiv_id not in known:
-            where = paper.sources[0] if paper.sources else SourceRef("", 0)
+            where = paper.sources[0]  # readers give every copy exactly one source
             message = (
                 f"same title as an earlier record with arXiv id {sorted(known)[0]}, "
                 f"but arXiv id {paper.arxiv_id}; merged anyway"
             )
-            self._report(Problem(where.path, where.line or None, message, "warning"))
+            self._report(Problem(where.path, where.line, message, "warning"))
+
+    def title_keys(self) -> set[str]:
+        """``title_key`` of every title seen so far: what later glued text can be cut at."""
+        return set(self._by_title)
 
     def papers(self) -> list[Paper]:
         """The merged papers, in the order their first copy appears in the load."""

@@ -11,7 +11,6 @@ from kgbuild.ingest.common import Parsed, Reporter, inner_suffix
 from kgbuild.ingest.csvfile import iter_csv
 from kgbuild.ingest.dedupe import Deduper
 from kgbuild.ingest.hf_text import iter_listing, sniff_layout
-from kgbuild.ingest.ids import title_key
 from kgbuild.ingest.jsonfile import iter_json, iter_jsonl
 from kgbuild.records import Paper, Problem
 
@@ -32,7 +31,7 @@ class IngestResult:
 
     papers: list[Paper] = field(default_factory=list)  # deduplicated, in first-seen order
     problems: list[Problem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # the files read, in reading order
+    files: list[str] = field(default_factory=list)  # the files read, in the order given
     duplicates: int = 0  # how many repeated records were merged into an earlier paper
 
     @property
@@ -143,11 +142,11 @@ def load_papers(paths: Sequence[str | Path] | None = None) -> IngestResult:
     ``None`` loads the bundled founding corpus. One-per-line listing files are read after the
     others so that every title read elsewhere in the load can guide their title/abstract split;
     papers and problems are still ordered as if the files had been read in the order given.
-    Papers stream into the deduplicator, so only the merged papers are held in memory.
+    Each file streams from disk; the deduplicator keeps every record until the merge at the end.
     """
     result = IngestResult()
     files = _expand(bundled_corpus_paths() if paths is None else paths, result.problems.append)
-    deferred = [i for i, f in enumerate(files) if _is_line_layout(f)]
+    deferred = {i for i, f in enumerate(files) if _is_line_layout(f)}
     problems: dict[int, list[Problem]] = {i: [] for i in range(len(files))}
     merge_problems: list[Problem] = []
     deduper = Deduper(merge_problems.append)
@@ -159,8 +158,8 @@ def load_papers(paths: Sequence[str | Path] | None = None) -> IngestResult:
     for i in range(len(files)):
         if i not in deferred:
             read(i, ())
-    known = {title_key(paper.title) for paper in deduper.papers()}
-    for i in deferred:
+    known = deduper.title_keys()
+    for i in sorted(deferred):
         read(i, known)
 
     for i, path in enumerate(files):
