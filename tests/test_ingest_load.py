@@ -135,7 +135,7 @@ def test_bundled_corpus_covers_every_dev_gold_title() -> None:
     assert len(titles) == 50 and all(normalise_name(t) in keys for t in titles)
 
 
-def test_records_merge_on_arxiv_id_and_conflicting_ids_are_reported(tmp_path: Path) -> None:
+def test_records_merge_on_arxiv_id_and_homonyms_with_other_ids_stay_apart(tmp_path: Path) -> None:
     path = tmp_path / "records.jsonl"
     records = [
         {"title": "Attention Is All You Need", "abstract": "v1 text.", "id": "1706.03762v1"},
@@ -144,8 +144,10 @@ def test_records_merge_on_arxiv_id_and_conflicting_ids_are_reported(tmp_path: Pa
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     result = load_papers([path])
-    assert len(result.papers) == 1 and result.duplicates == 2
-    paper = result.papers[0]
-    assert (paper.paper_id, paper.abstract, [s.line for s in paper.sources]) == ("arxiv-1706.03762", "v1 text.", [1, 2, 3])
+    assert result.duplicates == 1
+    assert [(p.paper_id, p.abstract, [s.line for s in p.sources]) for p in result.papers] == [
+        ("arxiv-1706.03762", "v1 text.", [1, 2]),
+        ("arxiv-9999.99999", "Other id.", [3]),
+    ]
     assert [(p.line, p.severity) for p in result.problems] == [(3, "warning")]
-    assert "9999.99999" in result.problems[0].message
+    assert "kept as separate papers" in result.problems[0].message

@@ -1,8 +1,10 @@
 """Merge copies of the same paper read from several files or records.
 
 The founding corpus repeats papers across listing pages, and the same paper may also arrive as
-an arXiv record. Copies are the same paper when their titles normalise alike (``title_key``) or
-they share an arXiv id. The merged paper keeps every ``SourceRef`` (provenance for the graph),
+an arXiv record. Copies are the same paper when they share an arXiv id, or when their titles
+normalise alike (``title_key``) and they do not carry two different arXiv ids: arXiv has
+distinct papers under one title (resubmissions with a new abstract), and merging those would
+drop an id and an abstract from the graph. The merged paper keeps every ``SourceRef`` (provenance for the graph),
 the title and abstract of the most trusted copy (a separate-field or unambiguous-layout copy
 beats one whose glued title had to be split), and the first known value of every other field.
 """
@@ -31,6 +33,10 @@ class _Group:
     def first(self) -> Order:
         return min(order for order, _ in self.copies)
 
+    @property
+    def arxiv_id(self) -> str | None:
+        return next((p.paper.arxiv_id for _, p in self.copies if p.paper.arxiv_id), None)
+
 
 class Deduper:
     """Groups copies of the same paper; ``papers()`` merges each group.
@@ -52,29 +58,28 @@ class Deduper:
             order = (len(self._groups) + self.duplicates,)
         paper = parsed.paper
         key = title_key(paper.title)
-        group = self._by_title.get(key)
-        if group is None and paper.arxiv_id:
-            group = self._by_arxiv.get(paper.arxiv_id)
+        group = self._by_arxiv.get(paper.arxiv_id) if paper.arxiv_id else None
+        if group is None:
+            group = self._by_title.get(key)
+            if group is not None and paper.arxiv_id and group.arxiv_id not in (None, paper.arxiv_id):
+                self._report_homonym(group, paper)
+                group = None
         if group is None:
             group = _Group()
             self._groups.append(group)
         else:
             self.duplicates += 1
-            self._check_arxiv_ids(group, paper)
         group.copies.append((order, parsed))
         self._by_title.setdefault(key, group)
         if paper.arxiv_id:
             self._by_arxiv.setdefault(paper.arxiv_id, group)
 
-    def _check_arxiv_ids(self, group: _Group, paper: Paper) -> None:
-        known = {p.paper.arxiv_id for _, p in group.copies} - {None}
-        if paper.arxiv_id and known and paper.arxiv_id not in known:
-            where = paper.sources[0]  # readers give every copy exactly one source
-            message = (
-                f"same title as an earlier record with arXiv id {sorted(known)[0]}, "
-                f"but arXiv id {paper.arxiv_id}; merged anyway"
-            )
-            self._report(Problem(where.path, where.line, message, "warning"))
+    def _report_homonym(self, group: _Group, paper: Paper) -> None:
+        where = paper.sources[0]  # readers give every copy exactly one source
+        message = (
+            f"same title as arXiv {group.arxiv_id} but arXiv id {paper.arxiv_id}; kept as separate papers"
+        )
+        self._report(Problem(where.path, where.line, message, "warning"))
 
     def title_keys(self) -> set[str]:
         """``title_key`` of every title seen so far: what later glued text can be cut at."""
