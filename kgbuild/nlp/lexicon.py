@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 # Head nouns right after (or right before) a name that tell its kind: "the X dataset", "a benchmark, X".
+# "framework", "approach" and "pipeline" are left out on purpose: papers use them for models and
+# for training recipes alike, so they are no evidence either way.
 HEAD_NOUN_KIND: dict[str, str] = {
     **dict.fromkeys(
         ["dataset", "datasets", "corpus", "corpora", "collection", "treebank", "data"], "DATASET"
@@ -26,7 +28,7 @@ HEAD_NOUN_KIND: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
-            "framework", "method", "methods", "approach", "algorithm", "technique", "strategy", "recipe",
+            "method", "methods", "algorithm", "technique", "strategy", "recipe",
             "pipeline", "paradigm", "objective", "loss", "procedure", "protocol", "scheme", "mechanism",
             "toolkit", "library", "optimizer", "regularizer", "module", "training", "pretraining",
             "pre-training", "fine-tuning", "tuning", "distillation", "prompting", "attack", "defense",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
@@ -108,6 +109,9 @@ def kind_from_context(span: Span) -> str | None:
             return kind
         if not (token.is_lower or token.text == "-"):
             break
+    described = _appositive_kind(span)
+    if described:
+        return described
     listed = doc[max(span.start - 8, span.sent.start) : span.start]
     for token in reversed(list(listed)):
         kind = HEAD_NOUN_KIND.get(token.lower_)
@@ -128,6 +132,37 @@ def kind_from_context(span: Span) -> str | None:
         kind = HEAD_NOUN_KIND.get(token.lower_)
         if kind in ("DATASET", "BENCHMARK"):
             return kind
+    return None
+
+
+APPOSITION_STOPS = frozenset("for to of with that which by on in from via using .".split())
+
+
+def _first_head_noun(tokens: Iterable[Token]) -> str | None:
+    for token in tokens:
+        if token.lower_ in APPOSITION_STOPS or (token.is_punct and token.text != "-"):
+            return None
+        kind = HEAD_NOUN_KIND.get(token.lower_)
+        if kind and kind != "TASK":
+            return kind
+    return None
+
+
+def _appositive_kind(span: Span) -> str | None:
+    """"X, a new pruning method …" / "a simple method, called X": the noun that describes X."""
+    doc = span.doc
+    end = span.end
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in ("a", "an", "the"):
+        return _first_head_noun(doc[end + 2 : end + 9])
+    start = span.start
+    if start >= 2 and doc[start - 1].lower_ in NAMING_WORDS | {","}:
+        back = start - 2 if doc[start - 2].text != "," else start - 3
+        for token in reversed(list(doc[max(back - 4, 0) : back + 1])):
+            kind = HEAD_NOUN_KIND.get(token.lower_)
+            if kind and kind != "TASK":
+                return kind
+            if token.is_punct or token.lower_ in ("we", "propose", "introduce", "present"):
+                break
     return None
 
 
