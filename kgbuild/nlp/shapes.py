@@ -40,7 +40,7 @@ HARDWARE = re.compile(
 VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
 # "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
-ACRONYM_HIGHLIGHT = re.compile(r"^[a-z]+[A-Z][a-z]{2,}$")
+ACRONYM_HIGHLIGHT = re.compile(r"^(?:[a-z]+|[A-Z][a-z])[A-Z][a-z]{2,}$")  # also "PrOvable"
 
 
 def is_generic(text: str) -> bool:
