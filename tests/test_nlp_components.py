@@ -193,3 +193,56 @@ def test_a_failing_paper_is_reported_and_the_rest_extracted(nlp):
     done = list(extractor.extract_reporting(papers, lambda p, e: failures.append(p.paper_id)))
     assert [d.paper.paper_id for d in done] == ["p0", "p1", "p3", "p4", "p5"]
     assert failures == ["bad"]
+
+
+def test_hyphenated_and_unit_suffixed_names_stay_whole(extractor):
+    result = extractor.extract_one(paper(
+        "Cerebras-GPT: Open Compute-Optimal Language Models",
+        "We pretrain on HowTo100M and WebVid-2M, then compare with Mistral-Instruct-v2.",
+    ))
+    names = set(entities_of(result))
+    assert {"Cerebras-GPT", "HowTo100M", "WebVid-2M", "Mistral-Instruct-v2"} <= names
+    assert "Compute-Optimal" not in names
+
+
+@pytest.mark.parametrize("text", ["Rank-1", "FP16", "L2", "A100", "humAns", "PrOvable", "Top-5"])
+def test_look_alikes_are_not_names(extractor, text):
+    result = extractor.extract_one(paper("A study", f"We report {text} results with GPUs."))
+    assert text not in entities_of(result)
+
+
+def test_kind_from_appositive_and_naming_cue(extractor):
+    result = extractor.extract_one(paper(
+        "Pruning at scale",
+        "We introduce a new pruning method, called SparseNet. We also release FooBench, a benchmark of hard tasks.",
+    ))
+    kinds = entities_of(result)
+    assert kinds["SparseNet"] == "METHOD"
+    assert kinds["FooBench"] == "BENCHMARK"
+
+
+def test_based_on_follows_coordination_and_parenthesised_names(extractor):
+    result = extractor.extract_one(paper(
+        "FrozenNet: A Joint Encoder",
+        "Our model FrozenNet is an extension of the recent ViT-2 and Swin-B architectures. "
+        "We also release a further pre-trained GPT-3 (GPT-3u).",
+    ))
+    gold = to_gold_record(result)
+    assert ["FrozenNet", "ViT-2"] in gold["based_on"]
+    assert ["FrozenNet", "Swin-B"] in gold["based_on"]
+    assert ["GPT-3u", "GPT-3"] in gold["based_on"]
+
+
+def test_acronym_defined_with_function_words(extractor):
+    result = extractor.extract_one(paper(
+        "Learning to modulate",
+        "Therefore, we propose a novel method, Learning-to-Modulate (L2M), that avoids forgetting.",
+    ))
+    by_name = {e.name: e for e in result.entities}
+    assert "Learning-to-Modulate" in by_name["L2M"].aliases
+    assert to_gold_record(result)["proposes"] == ["L2M"]
+
+
+def test_deltas_through_hedges_and_coordination(nlp):
+    doc = nlp("It surpasses the prior state-of-the-art by 1.3% and 3.6% in accuracy, and reduces cost by about 20%.")
+    assert {(s["value"], s["kind"]) for s in doc._.kg_scores} == {("1.3%", "delta"), ("3.6%", "delta"), ("20%", "delta")}
