@@ -19,7 +19,7 @@ PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_pipeline(PATTERNS)
+    return build_pipeline(PATTERNS, use_ner=False)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtract
 
 COMPONENT_BY_RULE_PREFIX = {
     "gazetteer": "kgbuild_gazetteer",
+    "ner": "ner",
     "score": "kgbuild_scores",
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
-from kgbuild.records import normalise_name
+from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
 
@@ -53,6 +53,38 @@ def _fold_defined_aliases(by_id: dict[str, list[Span]]) -> None:
         owner = alias_owner.get(normalise_name(by_id[entity_id][0].text))
         if owner and owner != entity_id and owner in by_id:
             by_id[owner].extend(by_id.pop(entity_id))
+
+
+# What the statistical NER is trusted with on its own: names (they carry a capital or a digit).
+# Descriptive METRIC/TASK phrases come from the lowercase gazetteer, where the NER learned from
+# TDMSci's much broader idea of a task ("prediction") would add noise.
+NER_KINDS = frozenset({"MODEL", "DATASET", "BENCHMARK", "METHOD"})
+NER_CONFIDENCE = 0.5
+
+
+def ner_span_is_name(span: Span) -> bool:
+    text = span.text
+    return (
+        span.label_ in NER_KINDS
+        and any(c.isupper() or c.isdigit() for c in text)
+        and not span[0].is_sent_start  # a capitalised sentence opener is weak evidence
+        and len(span) <= 6
+        and not any(t.is_punct and t.text not in "-.+" for t in span)
+    )
+
+
+def add_ner_mentions(rule_mentions: list[Span], doc: Doc) -> list[Span]:
+    """Rules win on overlap; the NER adds names where no rule fired."""
+    taken = {i for span in rule_mentions for i in range(span.start, span.end)}
+    added = []
+    for ent in doc.ents:
+        if any(i in taken for i in range(ent.start, ent.end)) or not ner_span_is_name(ent):
+            continue
+        span = Span(doc, ent.start, ent.end, label=ent.label_, span_id=entity_key(ent.text))
+        span._.kg_rule = "ner"
+        span._.kg_confidence = NER_CONFIDENCE
+        added.append(span)
+    return sorted(rule_mentions + added, key=lambda s: s.start)
 
 
 def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, Any]]:
@@ -105,7 +137,7 @@ class MentionResolver:
         for span in candidates:
             if span._.kg_rule is None:
                 span._.kg_rule = GAZETTEER_COMPONENT
-        mentions = resolve_overlaps(candidates)
+        mentions = add_ner_mentions(resolve_overlaps(candidates), doc)
         doc.spans[ENTITIES_KEY] = mentions
         doc._.kg_entities = group_entities(mentions, self.table)
         return doc

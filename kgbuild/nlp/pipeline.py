@@ -1,45 +1,52 @@
-"""The extraction pipeline: ``spacy.blank("en")`` plus kgbuild's own components."""
+"""The extraction pipeline: ``spacy.blank("en")`` plus kgbuild's own components and trained NER."""
 
 from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
 import kgbuild.nlp.components  # noqa: F401  (registers the factories when not installed as a package)
 
-PIPE_NAMES = (
-    "kgbuild_sentences",
-    "kgbuild_gazetteer",
-    "kgbuild_name_shapes",
-    "kgbuild_mentions",
-    "kgbuild_scores",
-    "kgbuild_relations",
-)
-
+RULE_PIPES = ("kgbuild_sentences", "kgbuild_gazetteer", "kgbuild_name_shapes")
+RESOLVE_PIPES = ("kgbuild_mentions", "kgbuild_scores", "kgbuild_relations")
+PIPE_NAMES = RULE_PIPES + RESOLVE_PIPES
+PATTERN_PIPES = ("kgbuild_gazetteer", "kgbuild_name_shapes", "kgbuild_mentions")
 
 # spaCy keeps "B." as one token (an initial); in abstracts it is far more often a name ending a
 # sentence ("… than Swin-B.", "… ROUGE-L."), which the gazetteer must see as "B" + ".".
 NAME_FINAL_STOP = r"(?<=-[A-Z])\.$"
-# spaCy also splits "100M" into "100" + "M" (a unit); for us "HowTo100M", "WebVid-2M" and "21M"
-# (parameters) are single tokens. The percent sign is still split off.
 
 
 def _is_unit_suffix(pattern: str) -> bool:
-    """spaCy's rule that splits "100M" into "100" + "M"; it also broke names like HowTo100M."""
+    """spaCy's rule that splits "100M" into "100" + "M" (a unit). For us "HowTo100M", "WebVid-2M"
+    and "21M" (parameters) are single tokens; the percent sign is still split off."""
     return pattern.startswith("(?<=[0-9])(?:km|")
 
 
-def _split_stop_after_name_letter(nlp: Language) -> None:
+def configure_tokenizer(nlp: Language) -> None:
     kept = [p for p in nlp.Defaults.suffixes or [] if not _is_unit_suffix(p)]
     suffixes = kept + [r"(?<=[0-9])%", NAME_FINAL_STOP]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
-def build_pipeline(patterns_dir: str | None = None) -> Language:
-    """A fresh pipeline; ``patterns_dir`` overrides the bundled gazetteer patterns."""
+def bundled_ner_dir() -> Path:
+    return Path(str(resources.files("kgbuild.nlp") / "model" / "ner"))
+
+
+def build_pipeline(patterns_dir: str | None = None, *, use_ner: bool = True, ner_dir: str | Path | None = None) -> Language:
+    """A fresh pipeline. ``patterns_dir`` overrides the bundled gazetteer patterns; the trained
+    NER (shipped in the package) runs between the rule components and the resolver."""
     nlp = spacy.blank("en")
-    _split_stop_after_name_letter(nlp)
-    for name in PIPE_NAMES:
-        config = {"patterns_dir": patterns_dir} if name in ("kgbuild_gazetteer", "kgbuild_name_shapes", "kgbuild_mentions") else {}
-        nlp.add_pipe(name, config=config)
+    configure_tokenizer(nlp)
+    for name in RULE_PIPES:
+        nlp.add_pipe(name, config={"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {})
+    if use_ner:
+        source_dir = Path(ner_dir) if ner_dir else bundled_ner_dir()
+        if (source_dir / "config.cfg").exists():
+            nlp.add_pipe("ner", source=spacy.load(source_dir))
+    for name in RESOLVE_PIPES:
+        nlp.add_pipe(name, config={"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {})
     return nlp
