@@ -134,7 +134,7 @@ def train_ner(docs: list[Doc], out_dir: Path, *, epochs: int = 8, seed: int = 0,
         losses: dict[str, float] = {}
         for batch in minibatch(train, size=64):
             nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
-        losses_per_epoch.append(round(losses.get("ner", 0.0), 2))
+        losses_per_epoch.append(round(float(losses.get("ner", 0.0)), 2))
     scores = nlp.evaluate(dev)
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
@@ -164,8 +164,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--arxiv", type=Path, default=Path("../shared/corpus/arxiv-listings-2025/listings.jsonl.gz"))
     parser.add_argument("--tdmsci", type=Path, default=Path("../shared/corpora/tdmsci/train_1500_v2.conll"))
-    parser.add_argument("--limit", type=int, default=2500, help="arXiv abstracts to annotate with the rules")
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--limit", type=int, default=800, help="arXiv abstracts to annotate with the rules")
+    parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="default: the package's model/ner directory")
     args = parser.parse_args(argv)
