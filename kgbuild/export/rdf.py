@@ -6,6 +6,12 @@ textual occurrence (paper, sentence, span, component, rule, confidence). Results
 ``kgo:Result`` nodes carrying their own evidence. All nodes are IRIs minted from record ids or
 content hashes (no blank nodes), and triples are added in sorted order, so the same graph always
 serialises to byte-identical Turtle.
+
+Every triple also records the named graph it belongs to (``graph_to_quads``): what a paper says
+(its own description, the facts read from it with their statements and evidence, its results)
+goes into a graph named by the paper's IRI, and what no single paper owns (the merged entities'
+types, labels and aliases) into the default graph. A fact stated by two papers is in both of their
+graphs. The union of all graphs is exactly ``graph_to_rdf``, so Turtle and TriG say the same.
 """
 
 from __future__ import annotations
@@ -18,12 +24,13 @@ from decimal import Decimal
 from typing import Any
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
 from kgbuild.atomic import atomic_write
-from kgbuild.export import iris
+from kgbuild.export import iris, serializers
 from kgbuild.export.iris import DEFAULT_BASE_IRI, IRIError
 from kgbuild.graph.assemble import HAS_RESULT, RESULT_BENCHMARK, RESULT_METRIC, RESULT_MODEL, VARIANT_OF
 from kgbuild.graph.ids import strip_prefix
@@ -67,6 +74,8 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 Triple = tuple[Node, Node, Node]
+# (subject, predicate, object, graph); graph None is the default graph.
+Quad = tuple[Node, Node, Node, URIRef | None]
 
 
 class ExportError(ValueError):
@@ -102,11 +111,17 @@ class _Exporter:
     def __init__(self, graph: nx.MultiDiGraph, base: str) -> None:
         self.graph = graph
         self.base = base
-        self.triples: set[Triple] = set()
+        self.quads: set[Quad] = set()
 
-    def add(self, s: Node, p: Node, o: Node | None) -> None:
+    def add(self, s: Node, p: Node, o: Node | None, g: URIRef | None = None) -> None:
         if o is not None:
-            self.triples.add((s, p, o))
+            self.quads.add((s, p, o, g))
+
+    def paper_graph(self, paper_id: Any) -> URIRef | None:
+        """The named graph of a paper's statements: the paper's own IRI (None: default graph)."""
+        if not isinstance(paper_id, str) or not paper_id:
+            return None
+        return URIRef(iris.paper_iri(self.base, paper_id))
 
     def node_iri(self, node: str) -> URIRef:
         node_type = self.graph.nodes[node].get("type")
@@ -136,17 +151,18 @@ class _Exporter:
             self.edge(self.node_iri(u), self.node_iri(v), data)
 
     def paper(self, iri: URIRef, node: str, data: Mapping[str, Any]) -> None:
-        self.add(iri, RDF.type, KGO.Paper)
-        self.add(iri, DCTERMS.identifier, _text(strip_prefix(node)))
-        self.add(iri, DCTERMS.title, _text(data.get("title")))
-        self.add(iri, RDFS.label, _text(data.get("title")))
-        self.add(iri, DCTERMS.abstract, _text(data.get("abstract")))
-        self.add(iri, KGO.arxivId, _text(data.get("arxiv_id")))
-        self.add(iri, DCTERMS.issued, _date(data.get("published")))
+        g = iri  # a paper's description belongs to the paper's own graph
+        self.add(iri, RDF.type, KGO.Paper, g)
+        self.add(iri, DCTERMS.identifier, _text(strip_prefix(node)), g)
+        self.add(iri, DCTERMS.title, _text(data.get("title")), g)
+        self.add(iri, RDFS.label, _text(data.get("title")), g)
+        self.add(iri, DCTERMS.abstract, _text(data.get("abstract")), g)
+        self.add(iri, KGO.arxivId, _text(data.get("arxiv_id")), g)
+        self.add(iri, DCTERMS.issued, _date(data.get("published")), g)
         url = iris.clean_url(data["url"]) if isinstance(data.get("url"), str) else None
-        self.add(iri, SCHEMA.url, URIRef(url) if url else None)
+        self.add(iri, SCHEMA.url, URIRef(url) if url else None, g)
         for author in data.get("authors", []):
-            self.add(iri, DCTERMS.creator, _text(author))
+            self.add(iri, DCTERMS.creator, _text(author), g)
 
     def entity(self, iri: URIRef, node: str, data: Mapping[str, Any]) -> None:
         self.add(iri, RDF.type, KGO.Entity)
@@ -160,73 +176,124 @@ class _Exporter:
             self.add(iri, KGO.params, _text(size))
 
     def result(self, iri: URIRef, data: Mapping[str, Any]) -> None:
-        self.add(iri, RDF.type, KGO.Result)
-        self.add(iri, RDFS.label, _text(data.get("label")))
-        self.add(iri, KGO.valueText, _text(data.get("value")))
-        self.add(iri, KGO.value, _decimal(data.get("number")))
-        self.add(iri, KGO.resultKind, _text(data.get("kind")))
-        self.add(iri, KGO.hasEvidence, self.evidence(str(iri), data))
+        g = self.paper_graph(data.get("paper_id"))
+        self.add(iri, RDF.type, KGO.Result, g)
+        self.add(iri, RDFS.label, _text(data.get("label")), g)
+        self.add(iri, KGO.valueText, _text(data.get("value")), g)
+        self.add(iri, KGO.value, _decimal(data.get("number")), g)
+        self.add(iri, KGO.resultKind, _text(data.get("kind")), g)
+        self.add(iri, KGO.hasEvidence, self.evidence(str(iri), data, g), g)
 
     def edge(self, s: URIRef, o: URIRef, data: Mapping[str, Any]) -> None:
         relation = data.get("relation")
+        # the paper the fact was read from owns it; a fact from two papers is in both graphs
+        g = self.paper_graph(data.get("paper_id"))
         if relation in RESULT_PROPERTIES:
-            self.add(s, RESULT_PROPERTIES[relation], o)
+            self.add(s, RESULT_PROPERTIES[relation], o, g)
             return
         if relation not in FACT_PROPERTIES:
             raise ExportError(f"relation {relation!r} ({s} -> {o}) has no property in the ontology")
         p = FACT_PROPERTIES[relation]
-        self.add(s, p, o)
+        self.add(s, p, o, g)
         statement = URIRef(iris.statement_iri(self.base, str(s), str(p), str(o)))
-        self.add(statement, RDF.type, RDF.Statement)
-        self.add(statement, RDF.subject, s)
-        self.add(statement, RDF.predicate, p)
-        self.add(statement, RDF.object, o)
-        self.add(statement, KGO.hasEvidence, self.evidence(str(statement), data))
+        self.add(statement, RDF.type, RDF.Statement, g)
+        self.add(statement, RDF.subject, s, g)
+        self.add(statement, RDF.predicate, p, g)
+        self.add(statement, RDF.object, o, g)
+        self.add(statement, KGO.hasEvidence, self.evidence(str(statement), data, g), g)
 
-    def evidence(self, owner: str, data: Mapping[str, Any]) -> URIRef:
+    def evidence(self, owner: str, data: Mapping[str, Any], g: URIRef | None) -> URIRef:
         """One Evidence node per occurrence, named by what it supports and where it was read."""
         fields = ("paper_id", "section", "sentence_start", "start", "end", "component", "rule")
         iri = URIRef(iris.evidence_iri(self.base, owner, *(data.get(f) for f in fields)))
-        self.add(iri, RDF.type, KGO.Evidence)
-        paper_id = data.get("paper_id")
-        if isinstance(paper_id, str) and paper_id:
-            self.add(iri, KGO.inPaper, URIRef(iris.paper_iri(self.base, paper_id)))
-        self.add(iri, KGO.section, _text(data.get("section")))
-        self.add(iri, KGO.sentence, _text(data.get("sentence")))
-        self.add(iri, KGO.sentenceStart, _integer(data.get("sentence_start")))
-        self.add(iri, KGO.charStart, _integer(data.get("start")))
-        self.add(iri, KGO.charEnd, _integer(data.get("end")))
-        self.add(iri, KGO.component, _text(data.get("component")))
-        self.add(iri, KGO.rule, _text(data.get("rule")))
-        self.add(iri, KGO.confidence, _decimal(data.get("confidence")))
+        self.add(iri, RDF.type, KGO.Evidence, g)
+        self.add(iri, KGO.inPaper, self.paper_graph(data.get("paper_id")), g)
+        self.add(iri, KGO.section, _text(data.get("section")), g)
+        self.add(iri, KGO.sentence, _text(data.get("sentence")), g)
+        self.add(iri, KGO.sentenceStart, _integer(data.get("sentence_start")), g)
+        self.add(iri, KGO.charStart, _integer(data.get("start")), g)
+        self.add(iri, KGO.charEnd, _integer(data.get("end")), g)
+        self.add(iri, KGO.component, _text(data.get("component")), g)
+        self.add(iri, KGO.rule, _text(data.get("rule")), g)
+        self.add(iri, KGO.confidence, _decimal(data.get("confidence")), g)
         return iri
 
+    def sorted_quads(self) -> list[Quad]:
+        # default graph first, then graphs by name; inside a graph by subject, predicate, object
+        return sorted(self.quads, key=lambda q: ("" if q[3] is None else q[3].n3(), *(t.n3() for t in q[:3])))
+
     def sorted_triples(self) -> Iterator[Triple]:
-        return iter(sorted(self.triples, key=lambda t: tuple(term.n3() for term in t)))
+        triples = {(s, p, o) for s, p, o, _ in self.quads}
+        return iter(sorted(triples, key=lambda t: tuple(term.n3() for term in t)))
 
 
-def graph_to_rdf(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
-    """The knowledge graph as an rdflib Graph with the kgbuild prefixes bound."""
+def _export(graph: nx.MultiDiGraph, base_iri: str) -> _Exporter:
     try:
         base = iris.check_base(base_iri)
     except IRIError as e:
         raise ExportError(str(e)) from e
     exporter = _Exporter(graph, base)
     exporter.run()
-    # "core" binds only rdf/rdfs/owl/xsd/xml, so output does not depend on rdflib's default list
-    rdf = Graph(bind_namespaces="core")
+    return exporter
+
+
+def graph_to_quads(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> list[Quad]:
+    """Every triple with its named graph (a paper's IRI, or None for the default graph), sorted."""
+    return _export(graph, base_iri).sorted_quads()
+
+
+def graph_to_dataset(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Dataset:
+    """The knowledge graph as an rdflib Dataset: one named graph per paper plus the default graph."""
+    dataset = Dataset()
+    _bind(dataset)
+    for s, p, o, g in graph_to_quads(graph, base_iri):
+        dataset.add((s, p, o, g if g is not None else DATASET_DEFAULT_GRAPH_ID))
+    return dataset
+
+
+def _bind(rdf: Graph) -> None:
     for prefix, namespace in PREFIXES.items():
         rdf.bind(prefix, namespace)
+
+
+def graph_to_rdf(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
+    """The knowledge graph as an rdflib Graph with the kgbuild prefixes bound."""
+    exporter = _export(graph, base_iri)
+    # "core" binds only rdf/rdfs/owl/xsd/xml, so output does not depend on rdflib's default list
+    rdf = Graph(bind_namespaces="core")
+    _bind(rdf)
     for triple in exporter.sorted_triples():
         rdf.add(triple)
     return rdf
 
 
+def prefix_map() -> dict[str, str]:
+    """Prefixes written into every output: kgbuild's plus rdf, rdfs, xsd."""
+    return {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), **{p: str(n) for p, n in PREFIXES.items()}}
+
+
 def serialize(graph: nx.MultiDiGraph, format: str = "turtle", base_iri: str = DEFAULT_BASE_IRI) -> bytes:
-    """The graph serialised as UTF-8 bytes in any rdflib format (turtle, nt, xml, json-ld, ...)."""
-    rdf = graph_to_rdf(graph, base_iri)
+    """The graph serialised as UTF-8 bytes.
+
+    kgbuild's formats (turtle, nt, json-ld, trig, nquads; see ``serializers.FORMATS``) are
+    byte-identical for the same graph; TriG and N-Quads carry one named graph per paper. Any other
+    rdflib format name (xml, n3, ...) is passed to rdflib as it is.
+    """
+    canonical = serializers.canonical_format(format)
     try:
-        return rdf.serialize(format=format, encoding="utf-8")
+        if canonical in ("nt", "trig", "nquads"):
+            quads = graph_to_quads(graph, base_iri)
+            if canonical == "nt":
+                return serializers.ntriples(quads)
+            if canonical == "trig":
+                return serializers.trig(quads, prefix_map())
+            return serializers.nquads(quads)
+        rdf = graph_to_rdf(graph, base_iri)
+        if canonical == "json-ld":
+            return serializers.jsonld(rdf, prefix_map())
+        return rdf.serialize(format=canonical or format, encoding="utf-8")
+    except ExportError:
+        raise
     except Exception as e:  # rdflib's PluginException for unknown formats, and serializer errors
         raise ExportError(f"cannot serialise as {format!r}: {e}") from e
 
