@@ -56,7 +56,7 @@ def make_name_shapes(nlp: Language, name: str, patterns_dir: str | None, spans_k
 @Language.factory(
     "kgbuild_mentions",
     assigns=["doc.spans", "doc._.kg_entities"],
-    requires=["doc.spans"],
+    requires=["doc.spans", "doc._.kg_scores"],
     default_config={"patterns_dir": None, "candidates_key": CANDIDATES_KEY},
 )
 def make_mentions(nlp: Language, name: str, patterns_dir: str | None, candidates_key: str) -> MentionResolver:

@@ -40,7 +40,7 @@ HEAD_NOUN_KIND: dict[str, str] = {
         [
             "learning", "recognition", "detection", "classification", "segmentation", "translation",
             "generation", "answering", "retrieval", "summarization", "summarisation", "parsing",
-            "forecasting", "tagging", "captioning", "reasoning", "understanding", "re-identification",
+            "forecasting", "tagging", "captioning", "reasoning", "understanding", "re-identification", "identification",
         ],
         "TASK",
     ),
@@ -89,7 +89,7 @@ GENERIC_NAMES = frozenset(
     CPUs API APIs SOTA CNN CNNs RNN RNNs GNN GNNs GAN GANs VAE VAEs MLP MLPs NN NNs DNN DNNs SGD QA VQA
     ASR TTS OCR NER POS MT NMT IR KG KGs RAG CoT ICL SFT PEFT PET PT FT RI ID OOD IID URL URLs PDF HTML
     JSON SQL USA UK EU US GB MB KB TB FLOPs FLOP PPL AUC ROC BoW TF IDF II III IV ViTs LoRAs SSL CL
-    COVID-19 COVID Transformer Transformers GPT GPTs BERTs Figure Fig Table Section Stage Step Type
+    COVID-19 COVID Transformer Transformers BERTs Figure Fig Table Section Stage Step Type
     Phase Level Version Appendix Eq Part Task Tasks Chapter Code Data Model Models Benchmark Dataset
     English Chinese French German Spanish Japanese Korean Arabic Hindi Russian Portuguese Maltese
     Tunisian Python PyTorch TensorFlow JAX GitHub HuggingFace Hugging Face Google Meta OpenAI Microsoft

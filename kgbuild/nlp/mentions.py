@@ -87,6 +87,29 @@ def add_ner_mentions(rule_mentions: list[Span], doc: Doc) -> list[Span]:
     return sorted(rule_mentions + added, key=lambda s: s.start)
 
 
+def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
+    """"last-incremental accuracy", "Rank-1 accuracy", "mean-average-precision": a hyphenated
+    modifier glued to a metric is part of its name."""
+    out = []
+    # Span extension values are keyed by offsets and label, so never build a span that already exists.
+    ranges = {(s.start, s.end) for s in spans}
+    for span in spans:
+        if span.label_ == "METRIC" and span._.kg_rule == GAZETTEER_COMPONENT:
+            doc = span.doc
+            start = span.start
+            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+                start -= 2  # glued: "mean-average-precision"
+            if start == span.start and start >= 1 and "-" in doc[start - 1].text and doc[start - 1].text[0].isalnum():
+                start -= 1  # one token with an inner hyphen: "Rank-1", "last-incremental"
+            if start != span.start and (start, span.end) not in ranges:
+                wider = Span(doc, start, span.end, label="METRIC", span_id=entity_key(doc[start:span.end].text))
+                wider._.kg_rule = "metric-modifier"
+                wider._.kg_confidence = 0.8
+                span = wider
+        out.append(span)
+    return out
+
+
 def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, Any]]:
     """One dict per entity id: display name, kind by weighted vote, aliases, and its mentions."""
     by_id: dict[str, list[Span]] = defaultdict(list)
@@ -137,7 +160,7 @@ class MentionResolver:
         for span in candidates:
             if span._.kg_rule is None:
                 span._.kg_rule = GAZETTEER_COMPONENT
-        mentions = add_ner_mentions(resolve_overlaps(candidates), doc)
+        mentions = add_ner_mentions(resolve_overlaps(extend_metric_modifiers(candidates)), doc)
         doc.spans[ENTITIES_KEY] = mentions
         doc._.kg_entities = group_entities(mentions, self.table)
         return doc

@@ -10,8 +10,8 @@ from spacy.language import Language
 
 import kgbuild.nlp.components  # noqa: F401  (registers the factories when not installed as a package)
 
-RULE_PIPES = ("kgbuild_sentences", "kgbuild_gazetteer", "kgbuild_name_shapes")
-RESOLVE_PIPES = ("kgbuild_mentions", "kgbuild_scores", "kgbuild_relations")
+RULE_PIPES = ("kgbuild_sentences", "kgbuild_gazetteer", "kgbuild_name_shapes", "kgbuild_scores")
+RESOLVE_PIPES = ("kgbuild_mentions", "kgbuild_relations")
 PIPE_NAMES = RULE_PIPES + RESOLVE_PIPES
 PATTERN_PIPES = ("kgbuild_gazetteer", "kgbuild_name_shapes", "kgbuild_mentions")
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from kgbuild.nlp.shapes import title_name_end
 from kgbuild.nlp.lexicon import BASED_ON_CUES, COMPARE_CUES, EVAL_CUES, PROPOSE_VERBS, TRAINED_ON_CUES
 from kgbuild.records import PAPER_SUBJECT
 
@@ -25,6 +26,7 @@ CLAUSE_BREAKS = frozenset(
     covering including spanning consisting across among such""".split()
 )
 PROPOSER_WORDS = frozenset("we i paper work study this article report".split())
+NEW_WORDS = frozenset("new novel our first named called dubbed termed".split())
 
 
 class Mention:
@@ -109,8 +111,9 @@ class RelationFinder:
                 proposed[mention.entity_id] = mention
                 relations.append(self._fact(doc, "proposes", PAPER_SUBJECT, mention, rule, confidence))
 
+        title_colon = title_name_end(doc)
         for mention in mentions:
-            if mention.rule == "title-name":
+            if mention.rule == "title-name" or (mention.start == 0 and self._names_the_title(doc, mention, title_colon)):
                 add(mention, "title-name", 0.9)
             elif mention.rule == "named-by-cue" and doc[mention.start - 1].lower_ in ("named", "called", "dubbed", "termed", "coined"):
                 add(mention, "named-by-cue", 0.9)
@@ -119,7 +122,7 @@ class RelationFinder:
                 continue
             for cue in self._proposer_cues(sentence):
                 for mention in self._introduced_after(doc, cue, mentions):
-                    if not mention.known or mention.entity_id in title_ids:
+                    if not mention.known or mention.entity_id in title_ids or self._introduced_as_new(doc, cue, mention):
                         add(mention, "propose-verb", 0.8)
             for mention in self._appositive_new(doc, sentence, mentions):
                 add(mention, "appositive-new", 0.7)
@@ -130,6 +133,20 @@ class RelationFinder:
             if self._in_title(doc, mention) and not mention.known and mention.kind != "METRIC":
                 add(mention, "new-name-in-title", 0.6)
         return list(proposed.values())
+
+    @staticmethod
+    def _names_the_title(doc: Doc, mention: Mention, colon: int | None) -> bool:
+        """``X: subtitle`` or ``X Technical Report``: the title is about X."""
+        if colon is not None and mention.end == colon:
+            return True
+        rest = [t.lower_ for t in doc[mention.end : mention.end + 3]]
+        return rest[:2] == ["technical", "report"] or rest[:1] == ["report"]
+
+    @staticmethod
+    def _introduced_as_new(doc: Doc, cue: int, mention: Mention) -> bool:
+        """A gazetteer name is still this paper's when the cue calls it new: "a new dataset X"."""
+        between = {t.lower_ for t in doc[cue + 1 : mention.start]}
+        return bool(between & NEW_WORDS) or between <= {"a", "an", "the"}
 
     @staticmethod
     def _proposer_cues(sentence: Span) -> list[int]:
