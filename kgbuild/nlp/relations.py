@@ -26,6 +26,7 @@ CLAUSE_BREAKS = frozenset(
     covering including spanning consisting across among such""".split()
 )
 PROPOSER_WORDS = frozenset("we i paper work study this article report".split())
+OWN_WORK_WORDS = frozenset("we our ours proposed it".split())
 NEW_WORDS = frozenset("new novel our first named called dubbed termed".split())
 
 
@@ -227,7 +228,23 @@ class RelationFinder:
                 continue
             if cue.lower_ == "over" and not any(t.lower_ in ("improvement", "improvements", "gains", "gain", "outperforms") for t in sentence):
                 continue
+            in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
+            if not self._made_by_own_work(sentence, in_sentence, own):
+                continue  # "LLM-based models are beginning to outperform BERT": background, not this paper
+            if self._between_others(cue.i, in_sentence, own):
+                continue  # "GPT-4 is more trustworthy than GPT-3.5": two baselines compared
             relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue.lower_}", 0.75))
+
+    @staticmethod
+    def _made_by_own_work(sentence: Span, in_sentence: list[Mention], own: set[str]) -> bool:
+        words = {t.lower_ for t in sentence}
+        return bool(words & OWN_WORK_WORDS) or any(m.entity_id in own for m in in_sentence)
+
+    @staticmethod
+    def _between_others(cue: int, in_sentence: list[Mention], own: set[str]) -> bool:
+        """The closest name before the cue is a model this paper did not propose."""
+        subject = next((m for m in reversed(in_sentence) if m.end <= cue), None)
+        return subject is not None and cue - subject.end <= 6 and subject.kind == "MODEL" and subject.entity_id not in own
 
     def _based_on(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
         own = {m.entity_id for m in proposed}
