@@ -1,0 +1,75 @@
+"""What ``kgbuild query`` does: pick the query (named, file, or text), bind parameters, run it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kgbuild.query.library import LibraryError, NamedQuery, load_query, parse_query_file
+from kgbuild.query.names import NameIndex, UnknownName
+from kgbuild.query.run import QueryError, QueryOutcome, Term, run_query
+from kgbuild.store import open_store, store_path
+
+DEFAULT_LIMIT = 10_000
+
+
+def pick_query(query: str) -> NamedQuery:
+    """A ``.rq`` file path, the name of a shipped query, or SPARQL text, as a ``NamedQuery``."""
+    text = query.strip()
+    path = Path(text)
+    if text.endswith(".rq") or ("\n" not in text and len(text) < 4096 and path.is_file()):
+        try:
+            return parse_query_file(path.stem, path.read_text(encoding="utf-8"))
+        except OSError as e:
+            raise QueryError(f"cannot read query file {path}: {e.strerror or e}") from e
+    if "{" not in text and " " not in text:  # a bare word can only be a name
+        try:
+            return load_query(text)
+        except LibraryError as e:
+            raise QueryError(str(e)) from e
+    return NamedQuery("inline", "", text)
+
+
+def bind_params(query: NamedQuery, params: Mapping[str, str], index: NameIndex | None) -> dict[str, Term]:
+    """Turn ``name=value`` strings into RDF terms following the query's declared parameter kinds."""
+    bound: dict[str, Term] = {}
+    for name, value in params.items():
+        declared = query.param(name)
+        if declared is None and query.params:
+            names = ", ".join(p.name for p in query.params)
+            raise QueryError(f"query {query.name!r} has no parameter {name!r}; it takes: {names}")
+        kind = declared.kind if declared else ("iri" if value.startswith("<") else "literal")
+        try:
+            if kind == "entity" and index is not None:
+                matches = index.resolve(value)
+                if len(matches) > 1:
+                    listed = "; ".join(f"{m.label} <{m.iri}>" for m in matches)
+                    raise QueryError(f"{value!r} names {len(matches)} entities ({listed}); pass one as <IRI>")
+                bound[name] = ox.NamedNode(matches[0].iri)
+            elif kind == "paper" and index is not None:
+                bound[name] = ox.NamedNode(index.resolve_paper(value).iri)
+            elif kind == "iri":
+                bound[name] = ox.NamedNode(value.strip().strip("<>"))
+            else:
+                bound[name] = ox.Literal(value)
+        except UnknownName as e:
+            hint = f"; did you mean: {', '.join(e.suggestions)}" if e.suggestions else ""
+            raise QueryError(f"{e}{hint}") from e
+        except ValueError as e:  # pyoxigraph rejects a malformed IRI
+            raise QueryError(f"parameter {name}: {e}") from e
+    missing = [p.name for p in query.params if p.required and p.name not in bound]
+    if missing:
+        raise QueryError(f"query {query.name!r} needs --param {missing[0]}=VALUE ({query.param(missing[0]).doc})")  # type: ignore[union-attr]
+    return bound
+
+
+def query_build(out_dir: str | os.PathLike[str], query: str, params: Mapping[str, str] | None = None,
+                limit: int | None = DEFAULT_LIMIT) -> QueryOutcome:
+    """Run a query against the store of a build directory."""
+    store = open_store(store_path(out_dir))
+    named = pick_query(query)
+    index = NameIndex(store) if params else None
+    return run_query(store, named.sparql, bindings=bind_params(named, params or {}, index), limit=limit)

@@ -1,0 +1,101 @@
+"""Run one SPARQL query against an Oxigraph store and collect a bounded result.
+
+Queries see the default graph as the union of every named graph (so plain patterns find facts
+wherever a paper stated them) while ``GRAPH ?paper { ... }`` still selects one paper's statements.
+The usual prefixes are predeclared, so short queries need no PREFIX lines.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+import pyoxigraph as ox
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+Form = Literal["select", "ask", "graph"]
+
+DEFAULT_PREFIXES: dict[str, str] = {
+    "kgo": "https://w3id.org/kgbuild/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "mls": "http://www.w3.org/ns/mls#",
+}
+
+
+class QueryError(ValueError):
+    """The query is not valid SPARQL (or is an update), or the store failed while answering it."""
+
+
+@dataclass
+class QueryOutcome:
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    form: Form
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term | None]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False  # more results existed than the limit allowed
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.form == "select" else len(self.triples) if self.form == "graph" else 1
+
+    def column(self, name: str) -> list[Term | None]:
+        return [row.get(name) for row in self.rows]
+
+
+def run_query(
+    store: ox.Store,
+    sparql: str,
+    *,
+    bindings: Mapping[str, Term] | None = None,
+    limit: int | None = None,
+) -> QueryOutcome:
+    """Evaluate ``sparql``; ``bindings`` fix variables to values, ``limit`` caps rows/triples kept."""
+    substitutions = {ox.Variable(name): value for name, value in (bindings or {}).items()}
+    started = time.perf_counter()
+    try:
+        result = store.query(sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True,
+                             substitutions=substitutions or None)
+        outcome = _collect(result, limit)
+    except SyntaxError as e:
+        # pyoxigraph parses only queries here, so an INSERT/DELETE also lands in this branch
+        raise QueryError(f"not a valid SPARQL query: {e.msg if hasattr(e, 'msg') else e}") from e
+    except OSError as e:
+        raise QueryError(f"the store failed while answering: {e}") from e
+    except RuntimeError as e:
+        # e.g. a parameter bound to a variable the query does not project (Oxigraph refuses)
+        raise QueryError(f"cannot run the query: {e}") from e
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _collect(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, limit: int | None) -> QueryOutcome:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryOutcome("ask", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        outcome = QueryOutcome("select", variables=names)
+        for solution in result:  # solutions stream in: stop one past the limit, never load all
+            if limit is not None and len(outcome.rows) >= limit:
+                outcome.truncated = True
+                break
+            outcome.rows.append({name: solution[name] for name in names})
+        return outcome
+    outcome = QueryOutcome("graph")
+    for triple in result:
+        if limit is not None and len(outcome.triples) >= limit:
+            outcome.truncated = True
+            break
+        outcome.triples.append(triple)
+    return outcome

@@ -1,0 +1,92 @@
+"""Write the graph into an on-disk Oxigraph store once, at build time; open it read-only to query.
+
+The store holds the same quads as the TriG export (one named graph per paper plus the default
+graph), so ``GRAPH ?paper { ... }`` works, while queries run with the default graph as the union
+of all graphs so that plain patterns see everything.
+
+A new store is written into a temporary directory beside the target and swapped in only when
+complete: a reader never opens a half-loaded store, and a failed load leaves the old one in place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kgbuild.export.iris import DEFAULT_BASE_IRI
+from kgbuild.export.rdf import graph_to_quads
+from kgbuild.export.serializers import to_oxigraph_quads
+
+STORE_DIRNAME = "store"
+# RocksDB writes this file in every database directory; its presence says "this is a store".
+_STORE_MARKER = "CURRENT"
+
+
+class StoreError(RuntimeError):
+    """The store is missing, unreadable, or cannot be written where asked."""
+
+
+def store_path(out_dir: str | os.PathLike[str]) -> Path:
+    """The store directory of a build directory (``out/`` -> ``out/store``)."""
+    return Path(out_dir) / STORE_DIRNAME
+
+
+def _is_replaceable(path: Path) -> bool:
+    """Only an earlier store (or an empty directory) may be replaced: never delete user data."""
+    if not path.exists():
+        return True
+    if not path.is_dir():
+        return False
+    return (path / _STORE_MARKER).is_file() or not any(path.iterdir())
+
+
+def load_store(graph: nx.MultiDiGraph, path: str | os.PathLike[str], base_iri: str = DEFAULT_BASE_IRI) -> int:
+    """Write ``graph`` as a fresh store at ``path`` (replacing an older store); returns the quad count."""
+    target = Path(path)
+    if not _is_replaceable(target):
+        raise StoreError(f"{target} exists and is not a kgbuild store; refusing to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    quads = to_oxigraph_quads(graph_to_quads(graph, base_iri))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        store = ox.Store(str(staging))
+        store.bulk_extend(quads)
+        store.flush()
+        count = len(store)
+        del store  # closes RocksDB before the directory is renamed
+        _swap_in(staging, target)
+    except BaseException as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise StoreError(f"cannot write the store at {target}: {e}") from e
+        raise
+    return count
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    # Directories cannot be replaced atomically; move the old store aside first so that the
+    # window without a store is two renames long, and nothing is deleted before the new one is in.
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.rmdir(old)
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def open_store(path: str | os.PathLike[str]) -> ox.Store:
+    """Open a store read-only (many processes may do so at once; nothing can be written)."""
+    target = Path(path)
+    if not (target / _STORE_MARKER).is_file():
+        raise StoreError(f"no store at {target}; run 'kgbuild build -o {target.parent}' first")
+    try:
+        return ox.Store.read_only(str(target))
+    except OSError as e:
+        raise StoreError(f"cannot open the store at {target}: {e}") from e
