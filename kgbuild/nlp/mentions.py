@@ -23,6 +23,7 @@ RULE_TRUST = {
     "acronym-definition": 2,
     "title-name": 2,
     "named-by-cue": 2,
+    "listed-after-kind": 2,
 }
 
 
@@ -121,9 +122,15 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
         kinds: Counter[str] = Counter()
         for span in spans:
             kinds[span.label_] += trust(span)
+        # The guideline names an entity as this text spells it; the gazetteer's display name for
+        # the canonical id becomes an alias ("WebVid-2M" in the text, "WebVid" canonical).
         surface_forms = [s.text for s in spans]
-        name = table.display_name(entity_id) or Counter(surface_forms).most_common(1)[0][0]
-        aliases = sorted({t for t in surface_forms if t != name} | {s._.kg_alias for s in spans if s._.kg_alias})
+        name = Counter(surface_forms).most_common(1)[0][0]
+        canonical = table.display_name(entity_id)
+        aliases = sorted(
+            ({t for t in surface_forms} | {s._.kg_alias for s in spans if s._.kg_alias} | ({canonical} if canonical else set()))
+            - {name}
+        )
         variant_of = next((s._.kg_variant_of for s in spans if s._.kg_variant_of), None)
         entities.append(
             {

@@ -27,6 +27,8 @@ CLAUSE_BREAKS = frozenset(
 )
 PROPOSER_WORDS = frozenset("we i paper work study this article report".split())
 OWN_WORK_WORDS = frozenset("we our ours proposed it".split())
+# Rules whose names are distinctive enough that a new one in the title is what the paper is about.
+NAME_SHAPE_RULES = frozenset({"shape-mixed", "shape-versioned", "acronym-definition", "named-by-cue"})
 NEW_WORDS = frozenset("new novel our first named called dubbed termed".split())
 
 
@@ -131,7 +133,7 @@ class RelationFinder:
                 for mention in self._defined_in(sentence, mentions):
                     add(mention, "defined-in-proposal", 0.7)
         for mention in mentions:
-            if self._in_title(doc, mention) and not mention.known and mention.kind != "METRIC":
+            if self._in_title(doc, mention) and mention.rule in NAME_SHAPE_RULES and mention.kind != "METRIC":
                 add(mention, "new-name-in-title", 0.6)
         return list(proposed.values())
 

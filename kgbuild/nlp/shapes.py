@@ -37,6 +37,7 @@ HARDWARE = re.compile(
     r"^(?:[AHVPTLK]\d{2,4}|RTX\d*|GTX\d*|TPUv?\d*|(?:FP|BF|INT|fp|bf|int)\d+|L\d|"
     r"(?:Rank|Top|Hits|Recall|Precision|R|P|Pass|Acc)[-@]\d+)$"
 )
+SIZE_NAMES = frozenset("base large small tiny mini medium huge giant xl xxl xs".split())
 VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
 # "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
@@ -166,6 +167,21 @@ def _appositive_kind(span: Span) -> str | None:
     return None
 
 
+PROCESS_SUFFIXES = ("ing", "tion", "sion", "ment", "ance", "ence", "ize", "ise", "ate")
+
+
+def long_form_kind(long_form: Span) -> str | None:
+    """Kind of an acronym from its spelled-out form: the head noun ("… Benchmark"), a process noun
+    ("… Pre-training", "… Prediction": a method), or the noun describing it ("a novel method, …")."""
+    head = long_form[-1].lower_
+    kind = HEAD_NOUN_KIND.get(head)
+    if kind:
+        return kind
+    if head.endswith(PROCESS_SUFFIXES):
+        return "METHOD"
+    return _appositive_kind(long_form)
+
+
 def title_name_end(doc: Doc) -> int | None:
     """Token index of ':' in the title when the title reads ``Name: subtitle``."""
     for token in doc:
@@ -196,7 +212,46 @@ class NameShapes:
         found.extend(self._acronym_definitions(doc))
         found.extend(self._shaped_names(doc))
         found.extend(self._named_by_cue(doc))
+        found.extend(self._listed_names(doc))
         return found
+
+    def _listed_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+        """"benchmarks, namely Meta-World and DMControl", "models such as BERT and GPT": capitalised
+        names listed after a kind noun take that kind; a list that holds a known model is a list
+        of models."""
+        out = []
+        for token in doc[:-2]:
+            kind = HEAD_NOUN_KIND.get(token.lower_)
+            if kind not in ("DATASET", "BENCHMARK", "MODEL") or not token.lower_.endswith("s"):
+                continue
+            if token.sent.start == 0:
+                continue  # "Talking Models: Distill …" – a title's colon opens a subtitle, not a list
+            i = token.i + 1
+            intro = doc[i : i + 2].text.lower()
+            for opener in ("such as", "including", "namely", "like", ":", "(e.g.", "e.g."):
+                if intro.startswith(opener):
+                    i += len(doc[i : i + 2].text[: len(opener)].split()) if opener != ":" else 1
+                    break
+            else:
+                continue
+            while i < len(doc) and doc[i].lower_ in (",", "the", "namely", "e.g.", ","):
+                i += 1
+            while i < len(doc):
+                end = compound_end(doc, i)
+                if end < len(doc) and VERSION_NUMBER.match(doc[end].text):
+                    end += 1
+                words = doc[i:end]
+                if not words.text[:1].isupper() or words.text in SENTENCE_WORDS or is_generic(words.text):
+                    break
+                out.append((self._candidate(doc, i, end, label=kind), "listed-after-kind", 0.7, None))
+                i = end
+                if i < len(doc) and doc[i].text in (",", "and", "or", "/"):
+                    i += 1
+                    if i < len(doc) and doc[i].lower_ in ("and", "or"):
+                        i += 1
+                else:
+                    break
+        return out
 
     def set_annotations(self, doc: Doc, found: list[tuple[Span, str, float, str | None]]) -> None:
         group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
@@ -240,7 +295,9 @@ class NameShapes:
                 continue
             nxt = doc[token.i + 1]
             end = None
-            if nxt.text == "-" and token.i + 2 < len(doc) and SIZE_TOKEN.match(doc[token.i + 2].text):
+            if nxt.text == "-" and token.i + 2 < len(doc) and (
+                SIZE_TOKEN.match(doc[token.i + 2].text) or doc[token.i + 2].lower_ in SIZE_NAMES
+            ):
                 end = token.i + 3
             elif SIZE_TOKEN.match(nxt.text) and nxt.idx == token.idx + len(token.text) + len(token.whitespace_):
                 end = token.i + 2
@@ -301,7 +358,7 @@ class NameShapes:
                 continue  # "knowledge graph embedding (KGE)": a generic term's abbreviation
             candidate = self._candidate(doc, token.i, token.i + 1)
             if candidate.label_ == "UNKNOWN":
-                kind = HEAD_NOUN_KIND.get(long_form[-1].lower_)
+                kind = long_form_kind(long_form)
                 if kind:
                     candidate = self._candidate(doc, token.i, token.i + 1, label=kind)
             candidate._.kg_alias = long_form.text
