@@ -9,6 +9,20 @@ from kgbuild.records import PAPER_SUBJECT, PaperExtraction
 PAIR_RELATIONS = ("evaluated_on", "trained_on", "based_on")
 
 
+def entity_records(extraction: PaperExtraction) -> list[dict[str, Any]]:
+    """Entities in the guideline's form. A name this paper both trains on and evaluates on is
+    listed under both kinds, as the guideline asks."""
+    trained = {r.object for r in extraction.relations if r.kind == "trained_on"}
+    evaluated = {r.object for r in extraction.relations if r.kind == "evaluated_on"}
+    records = []
+    for e in sorted(extraction.entities, key=lambda e: (e.kind, e.name)):
+        records.append({"name": e.name, "kind": e.kind, "aliases": list(e.aliases)})
+        if e.entity_id in trained and e.entity_id in evaluated:
+            other = "BENCHMARK" if e.kind == "DATASET" else "DATASET"
+            records.append({"name": e.name, "kind": other, "aliases": list(e.aliases)})
+    return records
+
+
 def to_gold_record(extraction: PaperExtraction) -> dict[str, Any]:
     names = {e.entity_id: e.name for e in extraction.entities}
 
@@ -30,10 +44,7 @@ def to_gold_record(extraction: PaperExtraction) -> dict[str, Any]:
         "id": paper.paper_id,
         "title": paper.title,
         "source": "kgbuild",
-        "entities": [
-            {"name": e.name, "kind": e.kind, "aliases": list(e.aliases)}
-            for e in sorted(extraction.entities, key=lambda e: (e.kind, e.name))
-        ],
+        "entities": entity_records(extraction),
         "proposes": objects("proposes"),
         "compares_with": objects("compares_with"),
         **{kind: [list(p) for p in pairs(kind)] for kind in PAIR_RELATIONS},

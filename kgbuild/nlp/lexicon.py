@@ -15,7 +15,7 @@ HEAD_NOUN_KIND: dict[str, str] = {
         ["dataset", "datasets", "corpus", "corpora", "collection", "treebank", "data"], "DATASET"
     ),
     **dict.fromkeys(
-        ["benchmark", "benchmarks", "suite", "leaderboard", "testbed", "test", "challenge", "arena", "eval"],
+        ["benchmark", "benchmarks", "suite", "suites", "leaderboard", "testbed", "test", "challenge", "arena", "eval"],
         "BENCHMARK",
     ),
     **dict.fromkeys(

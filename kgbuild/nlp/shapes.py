@@ -37,6 +37,7 @@ HARDWARE = re.compile(
     r"^(?:[AHVPTLK]\d{2,4}|RTX\d*|GTX\d*|TPUv?\d*|(?:FP|BF|INT|fp|bf|int)\d+|L\d|"
     r"(?:Rank|Top|Hits|Recall|Precision|R|P|Pass|Acc)[-@]\d+)$"
 )
+DATA_HEAD_NOUNS = frozenset("dataset corpus benchmark suite leaderboard treebank".split())
 SIZE_NAMES = frozenset("base large small tiny mini medium huge giant xl xxl xs".split())
 VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
@@ -158,7 +159,7 @@ def _appositive_kind(span: Span) -> str | None:
     start = span.start
     if start >= 2 and doc[start - 1].lower_ in NAMING_WORDS | {","}:
         back = start - 2 if doc[start - 2].text != "," else start - 3
-        for token in reversed(list(doc[max(back - 4, 0) : back + 1])):
+        for token in reversed(list(doc[max(back - 8, span.sent.start) : back + 1])):
             kind = HEAD_NOUN_KIND.get(token.lower_)
             if kind and kind != "TASK":
                 return kind
@@ -180,6 +181,16 @@ def long_form_kind(long_form: Span) -> str | None:
     if head.endswith(PROCESS_SUFFIXES):
         return "METHOD"
     return _appositive_kind(long_form)
+
+
+def coordinated_kind(span: Span, labelled: dict[int, str]) -> str | None:
+    """"on CUHK-PEDES, ICFG-PEDES and RSTPReid": a name listed with others shares their kind."""
+    doc = span.doc
+    for end in range(max(span.start - 3, 0), span.start):
+        between = {t.lower_ for t in doc[end : span.start]}
+        if end in labelled and between and between <= {",", "and", "or"}:
+            return labelled[end]
+    return None
 
 
 def title_name_end(doc: Doc) -> int | None:
@@ -227,6 +238,8 @@ class NameShapes:
             if token.sent.start == 0:
                 continue  # "Talking Models: Distill …" – a title's colon opens a subtitle, not a list
             i = token.i + 1
+            if i < len(doc) and doc[i].text == ",":
+                i += 1
             intro = doc[i : i + 2].text.lower()
             for opener in ("such as", "including", "namely", "like", ":", "(e.g.", "e.g."):
                 if intro.startswith(opener):
@@ -263,6 +276,9 @@ class NameShapes:
         # A span the gazetteer already found keeps the gazetteer's rule: span extension values are
         # keyed by offsets, label and id, so annotating an identical span would overwrite it.
         known = {(s.start, s.end) for s in group}
+        # Keyed by where each name ends, to find the name listed just before another.
+        labelled = {s.end: s.label_ for s in group}
+        labelled.update({s.end: s.label_ for s, *_ in found if s.label_ != "UNKNOWN"})
         for span, rule, confidence, variant_of in found:
             if (span.start, span.end) in known or inside_url(span):
                 continue
@@ -270,7 +286,7 @@ class NameShapes:
             label = span.label_
             if label == "UNKNOWN":
                 counter = votes.get(entity_key(span.text))
-                label = counter.most_common(1)[0][0] if counter else "MODEL"
+                label = counter.most_common(1)[0][0] if counter else coordinated_kind(span, labelled) or "MODEL"
             final = Span(doc, span.start, span.end, label=label, span_id=span.id_ or entity_key(span.text))
             final._.kg_rule = rule
             final._.kg_confidence = confidence
@@ -392,7 +408,7 @@ class NameShapes:
         i = 0
         while i < len(doc):
             end = compound_end(doc, i)
-            shape = shape_of_text(doc[i:end].text)
+            shape = shape_of_text(doc[i:end].text) or self._named_by_head_noun(doc, i, end)
             if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end)):
                 i += 1
                 continue
@@ -404,8 +420,24 @@ class NameShapes:
         return out
 
     @staticmethod
+    def _named_by_head_noun(doc: Doc, i: int, end: int) -> str | None:
+        """"the challenging Nordland dataset": a capitalised word right before a data noun."""
+        text = doc[i:end].text
+        if end >= len(doc) or doc[i].is_sent_start or not text[:1].isupper() or not text.replace("-", "").isalpha():
+            return None
+        if text in SENTENCE_WORDS or is_generic(text) or doc[end].lower_ not in DATA_HEAD_NOUNS:
+            return None
+        return "head-noun"
+
+    @staticmethod
     def _caps_is_name(doc: Doc, i: int, end: int) -> bool:
-        """An all-caps token is a name only with support: a version after it or a head noun."""
+        """An all-caps token is a name only with support: a version after it, a head noun next to
+        it, or a place where results are reported ("… 68.5% on CUHK-PEDES")."""
+        previous = doc[i - 1] if i > 0 else None
+        if previous is not None and HEAD_NOUN_KIND.get(previous.lower_) in ("DATASET", "BENCHMARK", "MODEL"):
+            return True  # "the dataset PASS", "benchmark CUHK"
+        if previous is not None and previous.lower_ == "on" and i >= 2 and (doc[i - 2].like_num or doc[i - 2].text == "%"):
+            return True
         if end >= len(doc):
             return False
         nxt = doc[end]
