@@ -1,4 +1,4 @@
-"""The main job: inputs -> papers -> extractions -> graph -> out/ (Turtle, HTML, JSONL, summary).
+"""The main job: inputs -> papers -> extractions -> graph -> out/ (Turtle, store, HTML, JSONL, summary).
 
 Each output is written atomically; a paper that fails anywhere is reported as a ``Problem`` with
 its source location and the build goes on.
@@ -18,6 +18,7 @@ from kgbuild.graph import GraphSummary, assemble, summarise
 from kgbuild.ingest import load_papers
 from kgbuild.nlp.extract import Extractor
 from kgbuild.records import Paper, PaperExtraction, Problem
+from kgbuild.store import load_store, store_path
 from kgbuild.viz import write_html
 
 DEFAULT_BASE_IRI = "https://w3id.org/kgbuild/"
@@ -83,6 +84,9 @@ def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri:
     outputs = {"extractions": str(extractions_path)}
     outputs["turtle"] = str(out / "graph.ttl")
     write_rdf(graph, outputs["turtle"], format="turtle", base_iri=base_iri)
+    # the queryable store: built beside the old one and swapped in, so queries never rebuild
+    outputs["store"] = str(store_path(out))
+    load_store(graph, outputs["store"], base_iri=base_iri)
     outputs["html"] = str(out / "graph.html")
     write_html(graph, outputs["html"], max_nodes=max_html_nodes)
     report = BuildReport(len(loaded.papers), loaded.duplicates, loaded.files, problems, summary, outputs)

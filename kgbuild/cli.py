@@ -120,5 +120,125 @@ def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: P
     click.echo(format_table(result.scores))
 
 
+@main.command()
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Build directory: reads extractions.jsonl there and writes graph.<suffix> beside it.")
+@click.option("-f", "--format", "formats", multiple=True,
+              type=click.Choice(["turtle", "nt", "json-ld", "trig", "nquads"]),
+              help="Format to write; repeatable. Default: turtle, nt, json-ld and trig.")
+@click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
+def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
+    """Write the built graph as Turtle, N-Triples, JSON-LD and TriG (one named graph per paper).
+
+    Reads the build's extractions, so no text is processed again; the same build gives the same bytes.
+
+    Example: kgbuild export -o out -f trig -f nt
+    """
+    from kgbuild.export import ExportError
+    from kgbuild.export.files import DEFAULT_FORMATS, export_extractions
+
+    try:
+        written = export_extractions(out_dir / "extractions.jsonl", out_dir, formats or DEFAULT_FORMATS, base_iri)
+    except ExportError as e:
+        raise click.ClickException(str(e)) from e
+    for path in written.values():
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Build directory whose store/ is queried.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Fix a query variable, e.g. target=GPT-3 (names resolve through aliases). Repeatable.")
+@click.option("-f", "--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "csv", "json"]),
+              help="Result format; JSON and CSV follow the SPARQL 1.1 results formats.")
+@click.option("--limit", default=10_000, show_default=True, help="Keep at most this many rows.")
+@click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
+def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, limit: int, list_only: bool) -> None:
+    """Run QUERY against the built store: a named query, a .rq file, or SPARQL text.
+
+    Common prefixes (kgo, rdf, rdfs, dcterms, skos, prov, schema, mls, xsd) need no PREFIX line.
+
+    Example: kgbuild query compares-against -p target=GPT-3 -f csv
+    """
+    from kgbuild.query import QueryError
+    from kgbuild.query.api import query_build
+    from kgbuild.query.library import list_queries
+    from kgbuild.query.results import render
+    from kgbuild.store import StoreError
+
+    if list_only or not query:
+        for named in list_queries():
+            args = " ".join(f"-p {p.name}=…" if p.required else f"[-p {p.name}=…]" for p in named.params)
+            click.echo(f"{named.name} {args}".rstrip())
+            click.echo(f"    {named.description}")
+        return
+    bindings: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        bindings[name.strip()] = value.strip()
+    try:
+        outcome = query_build(out_dir, query, bindings, limit=limit)
+    except (QueryError, StoreError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(render(outcome, fmt), nl=fmt != "csv")
+    if outcome.truncated:
+        click.echo(f"(stopped at --limit {limit}; more results exist)", err=True)
+
+
+@main.command()
+@click.argument("question")
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Build directory whose store/ is queried.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"question", "query", "answers": [{"paper_id", "title", "entity", "evidence"}, ...]}.')
+def ask(question: str, out_dir: Path, as_json: bool) -> None:
+    """Answer a lineage QUESTION from the graph, with the paper and evidence sentence of each answer.
+
+    Supported: who compares against X; what does X compare against; what is X based on; what is
+    derived from X; which benchmarks was X evaluated on; who proposed X; which models were trained on D.
+
+    Example: kgbuild ask "who compares against GPT-3?"
+    """
+    from kgbuild.query.api import ask_build
+    from kgbuild.query.ask import AskError, format_answer
+    from kgbuild.store import StoreError
+
+    try:
+        result = ask_build(out_dir, question)
+    except (AskError, StoreError) as e:
+        raise click.ClickException(str(e)) from e
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+    else:
+        click.echo(format_answer(result))
+
+
+@main.command()
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Build directory whose store/ is served.")
+@click.option("--port", default=7878, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
+@click.option("--max-results", default=10_000, show_default=True, help="Rows (or triples) returned at most.")
+@click.option("--workers", default=2, show_default=True, help="Queries answered at the same time.")
+def serve(out_dir: Path, port: int, timeout: float, max_results: int, workers: int) -> None:
+    """Serve the built store as a read-only SPARQL 1.1 endpoint at http://127.0.0.1:PORT/sparql.
+
+    GET and POST; results as SPARQL JSON, CSV or XML. Updates are refused. Localhost only.
+
+    Example: kgbuild serve -o out --port 7878
+    """
+    from kgbuild.serve import ServeError, serve_forever
+
+    try:
+        serve_forever(out_dir, port=port, timeout=timeout, max_results=max_results, workers=workers,
+                      announce=lambda url: click.echo(f"SPARQL endpoint: {url}  (Ctrl-C stops)", err=True))
+    except ServeError as e:
+        raise click.ClickException(str(e)) from e
+
+
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""What ``kgbuild query`` does: pick the query (named, file, or text), bind parameters, run it."""
+"""What ``kgbuild query`` and ``kgbuild ask`` do: pick the query (named, file, or text), bind parameters, run it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kgbuild.query.ask import AskResult, ask
 from kgbuild.query.library import LibraryError, NamedQuery, load_query, parse_query_file
 from kgbuild.query.names import NameIndex, UnknownName
 from kgbuild.query.run import QueryError, QueryOutcome, Term, run_query
@@ -73,3 +74,8 @@ def query_build(out_dir: str | os.PathLike[str], query: str, params: Mapping[str
     named = pick_query(query)
     index = NameIndex(store) if params else None
     return run_query(store, named.sparql, bindings=bind_params(named, params or {}, index), limit=limit)
+
+
+def ask_build(out_dir: str | os.PathLike[str], question: str) -> AskResult:
+    """Answer a plain-English lineage question from the store of a build directory."""
+    return ask(open_store(store_path(out_dir)), question)

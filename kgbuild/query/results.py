@@ -1,4 +1,4 @@
-"""Query outcomes as SPARQL 1.1 JSON results, SPARQL CSV, RDF, or a plain-text table."""
+"""Query outcomes as SPARQL 1.1 JSON/XML results, SPARQL CSV, RDF, or a plain-text table."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -123,3 +124,34 @@ def render(outcome: QueryOutcome, fmt: str) -> str:
     if fmt == "csv":
         return to_csv(outcome)
     return to_table(outcome)
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term_text(term))}</literal>"  # RDF-star triples have no XML form
+
+
+def to_xml(outcome: QueryOutcome) -> str:
+    """SPARQL Query Results XML (what most clients, SPARQLWrapper included, ask for by default)."""
+    head = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+    if outcome.form == "ask":
+        return head + f"<head/>\n<boolean>{'true' if outcome.boolean else 'false'}</boolean>\n</sparql>\n"
+    if outcome.form == "graph":
+        raise ValueError("CONSTRUCT/DESCRIBE results are RDF; use to_rdf")
+    parts = [head, "<head>"]
+    parts += [f"<variable name={quoteattr(v)}/>" for v in outcome.variables]
+    parts.append("</head>\n<results>\n")
+    for row in outcome.rows:
+        bindings = "".join(f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items() if v is not None)
+        parts.append(f"<result>{bindings}</result>\n")
+    parts.append("</results>\n</sparql>\n")
+    return "".join(parts)

@@ -21,20 +21,7 @@ import pyoxigraph as ox
 from kgbuild.export.iris import DEFAULT_BASE_IRI
 from kgbuild.export.rdf import graph_to_quads
 from kgbuild.export.serializers import to_oxigraph_quads
-
-STORE_DIRNAME = "store"
-# RocksDB writes this file in every database directory; its presence says "this is a store".
-_STORE_MARKER = "CURRENT"
-
-
-class StoreError(RuntimeError):
-    """The store is missing, unreadable, or cannot be written where asked."""
-
-
-def store_path(out_dir: str | os.PathLike[str]) -> Path:
-    """The store directory of a build directory (``out/`` -> ``out/store``)."""
-    return Path(out_dir) / STORE_DIRNAME
-
+from kgbuild.store.location import STORE_MARKER, StoreError
 
 def _is_replaceable(path: Path) -> bool:
     """Only an earlier store (or an empty directory) may be replaced: never delete user data."""
@@ -42,7 +29,7 @@ def _is_replaceable(path: Path) -> bool:
         return True
     if not path.is_dir():
         return False
-    return (path / _STORE_MARKER).is_file() or not any(path.iterdir())
+    return (path / STORE_MARKER).is_file() or not any(path.iterdir())
 
 
 def load_store(graph: nx.MultiDiGraph, path: str | os.PathLike[str], base_iri: str = DEFAULT_BASE_IRI) -> int:
@@ -79,14 +66,3 @@ def _swap_in(staging: Path, target: Path) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def open_store(path: str | os.PathLike[str]) -> ox.Store:
-    """Open a store read-only (many processes may do so at once; nothing can be written)."""
-    target = Path(path)
-    if not (target / _STORE_MARKER).is_file():
-        raise StoreError(f"no store at {target}; run 'kgbuild build -o {target.parent}' first")
-    try:
-        return ox.Store.read_only(str(target))
-    except OSError as e:
-        raise StoreError(f"cannot open the store at {target}: {e}") from e

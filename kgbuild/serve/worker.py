@@ -1,0 +1,85 @@
+"""A query worker process: opens the store read-only and answers one query at a time.
+
+Queries run in separate processes because Oxigraph cannot interrupt a running query: when a query
+overruns its time limit the endpoint kills the worker (and so the query) and starts a new one,
+instead of leaving a thread burning CPU for a client that has gone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from kgbuild.query.results import to_csv, to_json, to_rdf, to_xml
+from kgbuild.query.run import QueryError, QueryOutcome, run_query
+from kgbuild.serve.negotiate import choose
+
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv; charset=utf-8",
+    "xml": "application/sparql-results+xml",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+# An update sent where a query belongs: named so the client learns the endpoint is read-only.
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*"
+                     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+def looks_like_update(text: str) -> bool:
+    return bool(_UPDATE.match(text))
+
+
+def render(outcome: QueryOutcome, fmt: str) -> bytes:
+    if outcome.form == "graph":
+        return to_rdf(outcome, "xml" if fmt == "rdfxml" else fmt)
+    text = {"json": to_json, "csv": to_csv, "xml": to_xml}[fmt](outcome)
+    return text.encode("utf-8")
+
+
+def answer(store: object, sparql: str, prefs: list[str], max_results: int) -> Reply:
+    """Run one query and serialise its (capped) result in the client's preferred format."""
+    if looks_like_update(sparql):
+        return Reply(403, "text/plain; charset=utf-8", b"this endpoint is read-only: SPARQL updates are refused\n")
+    try:
+        outcome = run_query(store, sparql, limit=max_results)  # type: ignore[arg-type]
+    except QueryError as e:
+        return Reply(400, "text/plain; charset=utf-8", f"{e}\n".encode("utf-8"))
+    fmt = choose(prefs, outcome.form)
+    return Reply(200, MEDIA_TYPES[fmt], render(outcome, fmt), outcome.truncated)
+
+
+def worker_main(conn: Connection, store_dir: str, max_results: int) -> None:
+    """Process entry point: report readiness, then answer (sparql, prefs) messages until None."""
+    from kgbuild.store import StoreError, open_store
+
+    try:
+        store = open_store(store_dir)
+    except StoreError as e:
+        conn.send(("error", str(e)))
+        return
+    conn.send(("ready", ""))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the server went away
+        if message is None:
+            return
+        sparql, prefs = message
+        try:
+            conn.send(answer(store, sparql, prefs, max_results))
+        except Exception as e:  # an unexpected failure answers this request, not kills the worker
+            conn.send(Reply(500, "text/plain; charset=utf-8", f"internal error: {e!r}\n".encode("utf-8")))
+
