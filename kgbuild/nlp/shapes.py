@@ -279,7 +279,7 @@ class NameShapes:
         # Keyed by where each name ends, to find the name listed just before another.
         labelled = {s.end: s.label_ for s in group}
         labelled.update({s.end: s.label_ for s, *_ in found if s.label_ != "UNKNOWN"})
-        for span, rule, confidence, variant_of in found:
+        for span, rule, confidence, variant_of in sorted(found, key=lambda f: f[0].start):
             if (span.start, span.end) in known or inside_url(span):
                 continue
             known.add((span.start, span.end))
@@ -287,6 +287,7 @@ class NameShapes:
             if label == "UNKNOWN":
                 counter = votes.get(entity_key(span.text))
                 label = counter.most_common(1)[0][0] if counter else coordinated_kind(span, labelled) or "MODEL"
+            labelled.setdefault(span.end, label)
             final = Span(doc, span.start, span.end, label=label, span_id=span.id_ or entity_key(span.text))
             final._.kg_rule = rule
             final._.kg_confidence = confidence
@@ -436,7 +437,11 @@ class NameShapes:
         previous = doc[i - 1] if i > 0 else None
         if previous is not None and HEAD_NOUN_KIND.get(previous.lower_) in ("DATASET", "BENCHMARK", "MODEL"):
             return True  # "the dataset PASS", "benchmark CUHK"
-        if previous is not None and previous.lower_ == "on" and i >= 2 and (doc[i - 2].like_num or doc[i - 2].text == "%"):
+        # Walk back over a list ("on CUHK-PEDES, ICFG-PEDES and …") to the "on" that opens it.
+        j = i - 1
+        while j >= 1 and i - j <= 10 and (doc[j].text in (",", "and", "-") or doc[j].text[:1].isupper()):
+            j -= 1
+        if j >= 1 and doc[j].lower_ == "on" and (doc[j - 1].like_num or doc[j - 1].text == "%"):
             return True
         if end >= len(doc):
             return False
