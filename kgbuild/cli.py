@@ -94,16 +94,24 @@ def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
               help="Where the gold papers' texts are (default: the bundled corpus). Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--predictions", type=click.Path(path_type=Path), default=None, help="Also write the predictions here.")
-def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: Path | None) -> None:
+@click.option("--ablation", is_flag=True, help="Compare rules only, NER only and the combination (F1 table).")
+def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: Path | None, ablation: bool) -> None:
     """Run extraction on the papers of GOLD (JSONL, guideline format) and print P/R/F1.
 
     Example: kgbuild evaluate ../shared/eval/dev.jsonl
     """
     from kgbuild.atomic import write_text_atomic
-    from kgbuild.evaluate import GoldFileError
+    from kgbuild.evaluate import GoldFileError, format_ablation
+    from kgbuild.evaluate import ablation as run_ablation
     from kgbuild.evaluate import evaluate as run_evaluate
     from kgbuild.scoring import format_table
 
+    if ablation:
+        try:
+            click.echo(format_ablation(run_ablation(gold, list(corpus) or None)))
+        except (GoldFileError, FileNotFoundError) as e:
+            raise click.ClickException(str(e)) from e
+        return
     try:
         result = run_evaluate(gold, list(corpus) or None)
     except GoldFileError as e:

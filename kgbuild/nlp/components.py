@@ -57,11 +57,11 @@ def make_name_shapes(nlp: Language, name: str, patterns_dir: str | None, spans_k
     "kgbuild_mentions",
     assigns=["doc.spans", "doc._.kg_entities"],
     requires=["doc.spans", "doc._.kg_scores"],
-    default_config={"patterns_dir": None, "candidates_key": CANDIDATES_KEY},
+    default_config={"patterns_dir": None, "candidates_key": CANDIDATES_KEY, "ner_policy": "fill"},
 )
-def make_mentions(nlp: Language, name: str, patterns_dir: str | None, candidates_key: str) -> MentionResolver:
+def make_mentions(nlp: Language, name: str, patterns_dir: str | None, candidates_key: str, ner_policy: str) -> MentionResolver:
     register_extensions()
-    return MentionResolver(name, candidates_key, load_pattern_table(patterns_dir))
+    return MentionResolver(name, candidates_key, load_pattern_table(patterns_dir), ner_policy)
 
 
 @Language.factory("kgbuild_scores", assigns=["doc._.kg_scores"], requires=["token.is_sent_start"])

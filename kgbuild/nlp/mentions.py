@@ -74,12 +74,12 @@ def ner_span_is_name(span: Span) -> bool:
     )
 
 
-def add_ner_mentions(rule_mentions: list[Span], doc: Doc) -> list[Span]:
+def add_ner_mentions(rule_mentions: list[Span], doc: Doc, take_all: bool = False) -> list[Span]:
     """Rules win on overlap; the NER adds names where no rule fired."""
     taken = {i for span in rule_mentions for i in range(span.start, span.end)}
     added = []
     for ent in doc.ents:
-        if any(i in taken for i in range(ent.start, ent.end)) or not ner_span_is_name(ent):
+        if any(i in taken for i in range(ent.start, ent.end)) or not (take_all or ner_span_is_name(ent)):
             continue
         span = Span(doc, ent.start, ent.end, label=ent.label_, span_id=entity_key(ent.text))
         span._.kg_rule = "ner"
@@ -157,17 +157,23 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
 
 
 class MentionResolver:
-    def __init__(self, name: str, candidates_key: str, table: PatternTable) -> None:
+    """``ner_policy``: "fill" – NER names only where no rule fired (the product); "all" – every NER
+    entity of any kind (the NER-only ablation)."""
+
+    def __init__(self, name: str, candidates_key: str, table: PatternTable, ner_policy: str = "fill") -> None:
+        if ner_policy not in ("fill", "all"):
+            raise ValueError(f"unknown ner_policy {ner_policy!r}")
         self.name = name
         self.candidates_key = candidates_key
         self.table = table
+        self.ner_policy = ner_policy
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = list(doc.spans[self.candidates_key]) if self.candidates_key in doc.spans else []
         for span in candidates:
             if span._.kg_rule is None:
                 span._.kg_rule = GAZETTEER_COMPONENT
-        mentions = add_ner_mentions(resolve_overlaps(extend_metric_modifiers(candidates)), doc)
+        mentions = add_ner_mentions(resolve_overlaps(extend_metric_modifiers(candidates)), doc, self.ner_policy == "all")
         doc.spans[ENTITIES_KEY] = mentions
         doc._.kg_entities = group_entities(mentions, self.table)
         return doc

@@ -36,17 +36,36 @@ def bundled_ner_dir() -> Path:
     return Path(str(resources.files("kgbuild.nlp") / "model" / "ner"))
 
 
-def build_pipeline(patterns_dir: str | None = None, *, use_ner: bool = True, ner_dir: str | Path | None = None) -> Language:
+MODES = ("combined", "rules", "ner")
+
+
+def build_pipeline(patterns_dir: str | None = None, *, use_ner: bool = True, ner_dir: str | Path | None = None,
+                   mode: str = "combined") -> Language:
     """A fresh pipeline. ``patterns_dir`` overrides the bundled gazetteer patterns; the trained
-    NER (shipped in the package) runs between the rule components and the resolver."""
+    NER (shipped in the package) runs between the rule components and the resolver.
+
+    ``mode`` is for ablations: "rules" drops the NER, "ner" drops the gazetteer and name shapes
+    and takes every NER entity; "combined" is the product.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown pipeline mode {mode!r}; expected one of {MODES}")
+    use_ner = use_ner and mode != "rules"
     nlp = spacy.blank("en")
     configure_tokenizer(nlp)
     for name in RULE_PIPES:
+        if mode == "ner" and name in ("kgbuild_gazetteer", "kgbuild_name_shapes"):
+            continue
         nlp.add_pipe(name, config={"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {})
     if use_ner:
         source_dir = Path(ner_dir) if ner_dir else bundled_ner_dir()
-        if (source_dir / "config.cfg").exists():
+        if not (source_dir / "config.cfg").exists():
+            if ner_dir is not None or mode == "ner":
+                raise FileNotFoundError(f"no trained NER at {source_dir} (run `make train`)")
+        else:
             nlp.add_pipe("ner", source=spacy.load(source_dir))
     for name in RESOLVE_PIPES:
-        nlp.add_pipe(name, config={"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {})
+        config: dict[str, object] = {"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {}
+        if name == "kgbuild_mentions":
+            config["ner_policy"] = "all" if mode == "ner" else "fill"
+        nlp.add_pipe(name, config=config)
     return nlp
