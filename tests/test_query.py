@@ -1,0 +1,160 @@
+"""SPARQL runner, result formats, the named-query library, and ``kgbuild query``/``export``/``build``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from fixtures.query.lineage import COMPARING_PAPERS, lineage_extractions
+
+from kgbuild.cli import main
+from kgbuild.graph import assemble
+from kgbuild.query import QueryError, run_query
+from kgbuild.query.api import query_build
+from kgbuild.query.library import LibraryError, list_queries, load_query
+from kgbuild.query.results import render, to_csv, to_json, to_xml
+from kgbuild.store import load_store, open_store
+
+SRX = "{http://www.w3.org/2005/sparql-results#}"
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("query")
+    load_store(assemble(lineage_extractions()), out / "store")
+    return out
+
+
+@pytest.fixture(scope="module")
+def store(out_dir: Path) -> ox.Store:
+    return open_store(out_dir / "store")
+
+
+def test_select_ask_construct(store: ox.Store) -> None:
+    select = run_query(store, "SELECT ?m WHERE { ?m a kgo:Model } ORDER BY ?m")
+    assert select.form == "select" and select.variables == ["m"] and len(select.rows) == 11
+    assert run_query(store, "ASK { ?p kgo:proposes ?m }").boolean is True
+    graph = run_query(store, "CONSTRUCT { ?a kgo:basedOn ?b } WHERE { ?a kgo:basedOn ?b }")
+    assert graph.form == "graph" and len(graph.triples) == 5
+
+
+def test_limit_cuts_and_says_so(store: ox.Store) -> None:
+    outcome = run_query(store, "SELECT * WHERE { ?s ?p ?o }", limit=4)
+    assert len(outcome.rows) == 4 and outcome.truncated
+    assert not run_query(store, "SELECT ?m WHERE { ?m a kgo:Benchmark }", limit=4).truncated
+
+
+@pytest.mark.parametrize("bad", ["SELECT ?s WHERE { ?s ?p }", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
+def test_invalid_queries_and_updates_are_query_errors(store: ox.Store, bad: str) -> None:
+    with pytest.raises(QueryError, match="not a valid SPARQL query"):
+        run_query(store, bad)
+
+
+def test_result_formats(store: ox.Store) -> None:
+    outcome = run_query(store, """SELECT ?label ?value WHERE { ?r kgo:valueText ?label ; kgo:value ?value }
+                                  ORDER BY ?value""")
+    data = json.loads(to_json(outcome))
+    assert data["head"]["vars"] == ["label", "value"]
+    first = data["results"]["bindings"][0]
+    assert first["label"] == {"type": "literal", "value": "12.0"}  # plain string: no datatype
+    # Oxigraph keeps decimals in canonical form ("12.0" -> "12"); the written form is valueText
+    assert first["value"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
+    assert float(first["value"]["value"]) == 12.0
+    text = to_csv(outcome)
+    assert text.startswith("label,value\r\n")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [r[0] for r in rows] == ["label", "12.0", "71.5%"] and float(rows[2][1]) == 71.5
+    root = ET.fromstring(to_xml(outcome))
+    assert [v.get("name") for v in root.iter(f"{SRX}variable")] == ["label", "value"]
+    assert len(list(root.iter(f"{SRX}result"))) == 2
+    assert json.loads(to_json(run_query(store, "ASK { ?s ?p ?o }"))) == {"head": {}, "boolean": True}
+    assert "(2 rows)" in render(outcome, "table")
+
+
+def test_every_named_query_is_documented_and_runs(out_dir: Path) -> None:
+    queries = list_queries()
+    assert {"compares-against", "comparisons", "lineage-ancestors", "lineage-descendants", "results-on-benchmark",
+            "most-compared", "papers-per-benchmark", "evaluations", "proposers", "trained-on",
+            "paper-facts"} <= {q.name for q in queries}
+    samples = {"entity": "AlphaNet", "paper": "alpha"}
+    for query in queries:
+        assert query.description, query.name
+        params = {p.name: samples[p.kind] for p in query.params if p.required}
+        query_build(out_dir, query.name, params)  # runs without error
+
+
+def test_named_query_answers(out_dir: Path) -> None:
+    most = query_build(out_dir, "most-compared")
+    assert [(r["entity_label"].value, int(r["papers"].value)) for r in most.rows][:1] == [("GPT-3", 2)]
+    against = query_build(out_dir, "compares-against", {"target": "gpt 3"})
+    assert {r["paper_id"].value for r in against.rows} == COMPARING_PAPERS
+    results = query_build(out_dir, "results-on-benchmark", {"target": "BenchA"})
+    assert [(r["model_label"].value, r["score"].value) for r in results.rows] == [("AlphaNet", "71.5%")]
+    facts = query_build(out_dir, "paper-facts", {"paper": "delta"})  # read from the paper's named graph
+    assert [(r["subject_label"].value, r["object_label"].value) for r in facts.rows] == [("DeltaNet", "GammaNet")]
+
+
+def test_parameter_errors(out_dir: Path) -> None:
+    with pytest.raises(QueryError, match="needs --param target"):
+        query_build(out_dir, "compares-against")
+    with pytest.raises(QueryError, match="no parameter 'entity'"):
+        query_build(out_dir, "compares-against", {"entity": "GPT-3"})
+    with pytest.raises(QueryError, match="did you mean: GammaNet"):
+        query_build(out_dir, "lineage-ancestors", {"target": "GamaNet"})
+    with pytest.raises(QueryError, match="no named query"):
+        query_build(out_dir, "no-such-query")
+    with pytest.raises(LibraryError):
+        load_query("../etc/passwd")
+
+
+def test_query_from_file_and_text(out_dir: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "mine.rq"
+    rq.write_text("SELECT ?l WHERE { ?x kgo:proposes ?e . ?e rdfs:label ?l } ORDER BY ?l", encoding="utf-8")
+    labels = [r["l"].value for r in query_build(out_dir, str(rq)).rows]
+    assert labels == ["AlphaNet", "BetaNet", "CatNet", "DogNet"]
+    # a parameter fixes a projected variable (Oxigraph substitutes only those)
+    inline = query_build(out_dir, "SELECT ?t ?id WHERE { ?p dcterms:title ?t ; dcterms:identifier ?id }",
+                         {"id": "gamma"})
+    assert [r["t"].value for r in inline.rows] == ["GammaNet"]
+
+
+def test_cli_query(out_dir: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(main, ["query", "--list"])
+    assert listed.exit_code == 0 and "compares-against -p target=…" in listed.output
+    as_json = runner.invoke(main, ["query", "-o", str(out_dir), "lineage-ancestors", "-p", "target=DeltaNet", "-f", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert len(json.loads(as_json.output)["results"]["bindings"]) == 3
+    as_csv = runner.invoke(main, ["query", "-o", str(out_dir), "SELECT ?s WHERE { ?s a kgo:Paper }", "-f", "csv", "--limit", "2"])
+    assert as_csv.exit_code == 0 and as_csv.stdout_bytes.count(b"\r\n") == 3
+    bad = runner.invoke(main, ["query", "-o", str(out_dir), "SELECT nonsense"])
+    assert bad.exit_code != 0 and "not a valid SPARQL query" in bad.output
+    bad_param = runner.invoke(main, ["query", "-o", str(out_dir), "comparisons", "-p", "source"])
+    assert bad_param.exit_code != 0 and "NAME=VALUE" in bad_param.output
+
+
+def test_cli_build_then_query_on_a_tiny_input(tmp_path: Path) -> None:
+    source = tmp_path / "papers.jsonl"
+    source.write_text(json.dumps({"title": "FooNet: Fast Answers", "abstract": "We propose FooNet. FooNet outperforms GPT-3 on SQuAD."}) + "\n",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    built = runner.invoke(main, ["build", str(source), "-o", str(out), "--quiet"])
+    assert built.exit_code == 0, built.output
+    assert (out / "store" / "CURRENT").is_file()
+    turtle = (out / "graph.ttl").read_bytes()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["outputs"]["store"] == str(out / "store")
+    answered = runner.invoke(main, ["query", "-o", str(out), "SELECT ?t WHERE { ?p a kgo:Paper ; dcterms:title ?t }", "-f", "csv"])
+    assert answered.exit_code == 0 and "FooNet: Fast Answers" in answered.output
+    exported = runner.invoke(main, ["export", "-o", str(out), "-f", "trig", "-f", "turtle"])
+    assert exported.exit_code == 0, exported.output
+    assert (out / "graph.trig").is_file()
+    assert exported.output.count("wrote") == 2
+    assert (out / "graph.ttl").read_bytes() == turtle  # export from the records = the build's Turtle

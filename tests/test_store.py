@@ -1,0 +1,56 @@
+"""The persisted store: built once, swapped in whole, opened read-only, same quads as TriG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fixtures.graph.papers import paper_one, sample_extractions
+
+from kgbuild.export import graph_to_quads, serialize
+from kgbuild.graph import assemble
+from kgbuild.store import StoreError, load_store, open_store, store_path
+
+
+def test_store_holds_the_trig_dataset(tmp_path: Path) -> None:
+    graph = assemble(sample_extractions())
+    count = load_store(graph, tmp_path / "store")
+    assert count == len(graph_to_quads(graph))
+    store = open_store(tmp_path / "store")
+    expected = ox.Dataset(ox.parse(serialize(graph, format="trig"), ox.RdfFormat.TRIG))
+    assert ox.Dataset(store) == expected
+    names = {g.value for g in store.named_graphs()}
+    assert names == {"https://w3id.org/kgbuild/paper/p1", "https://w3id.org/kgbuild/paper/p2",
+                     "https://w3id.org/kgbuild/paper/2403.99999v2"}
+
+
+def test_rebuild_replaces_the_store_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    load_store(assemble(sample_extractions()), tmp_path / "store")
+    smaller = assemble([paper_one()])
+    load_store(smaller, tmp_path / "store")
+    assert len(open_store(tmp_path / "store")) == len(graph_to_quads(smaller))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_store_is_read_only_and_shared(tmp_path: Path) -> None:
+    load_store(assemble(sample_extractions()), tmp_path / "store")
+    first, second = open_store(tmp_path / "store"), open_store(tmp_path / "store")
+    assert len(first) == len(second) > 0
+    with pytest.raises(Exception, match="read-write"):
+        first.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def test_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="kgbuild build"):
+        open_store(store_path(tmp_path))
+
+
+def test_never_replaces_a_directory_that_is_not_a_store(tmp_path: Path) -> None:
+    precious = tmp_path / "store"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a kgbuild store"):
+        load_store(assemble(sample_extractions()), precious)
+    assert (precious / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
