@@ -248,5 +248,37 @@ def serve(out_dir: Path, port: int, timeout: float, max_results: int, workers: i
         raise click.ClickException(str(e)) from e
 
 
+@main.command()
+@click.argument("source", default="out", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write (default: view.html in the build directory).")
+@click.option("--focus", default=None, metavar="NAME",
+              help="Show only NAME (any alias, a paper title or arXiv id) and what lies within --hops of it.")
+@click.option("--hops", default=2, show_default=True, type=click.IntRange(min=0), help="Radius of the --focus view.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Show only nodes of this kind: paper, model, dataset, benchmark, metric, task, method, result. Repeatable.")
+@click.option("--relation", "relations", multiple=True, metavar="RELATION",
+              help="Keep only edges of this relation (e.g. based_on, compares_with). Repeatable.")
+@click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(min=1),
+              help="Cap on nodes drawn; the page says what was left out.")
+def viz(source: Path, output: Path | None, focus: str | None, hops: int, kinds: tuple[str, ...],
+        relations: tuple[str, ...], max_nodes: int) -> None:
+    """Write an offline interactive HTML view of the graph built in SOURCE (a build directory).
+
+    Example: kgbuild viz out --focus "GPT-3" --hops 2 -o gpt3.html
+    """
+    from kgbuild.viz import ViewSpec, VizError, view_build
+
+    target = output or (source if source.is_dir() else source.parent) / "view.html"
+    spec = ViewSpec(max_nodes=max_nodes, focus=focus, hops=hops, kinds=kinds, relations=relations)
+    try:
+        summary = view_build(source, target, spec)
+    except VizError as e:
+        raise click.ClickException(str(e)) from e
+    for note in summary.notes:
+        click.echo(note)
+    click.echo(f"wrote {summary.path}: {summary.nodes_shown} of {summary.nodes_total} nodes, {summary.edges_shown} edges")
+
+
 if __name__ == "__main__":
     main()

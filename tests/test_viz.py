@@ -14,8 +14,8 @@ import pytest
 from fixtures.graph.papers import ODD_NAME, XSS_TITLE, many_papers, sample_extractions
 
 from kgbuild.graph import assemble
-from kgbuild.viz import PHYSICS_MAX_NODES, VizError, render_html, write_html
-from kgbuild.viz.style import CATEGORY_LABELS
+from kgbuild.viz import PHYSICS_MAX_NODES, ViewSpec, VizError, inline, render_html, render_view, write_html
+from kgbuild.viz.style import CATEGORY_LABELS, CATEGORY_SHAPES, RELATION_COLOURS
 
 # Markup a tooltip may contain: only what kgbuild.viz.style writes itself, never attributes.
 ALLOWED_TOOLTIP_TAGS = {"b", "br", "i"}
@@ -35,15 +35,10 @@ def page(graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> st
     return out.read_text(encoding="utf-8")
 
 
-def _data(page: str, name: str) -> list[dict]:
-    match = re.search(rf"^  var {name} = (.*);$", page, re.M)
+def page_data(page: str, name: str) -> object:
+    """One member of the page's ``window.kgData`` (each sits on its own line as JSON)."""
+    match = re.search(rf"^  {name}: (.*?),?$", page, re.M)
     assert match, name
-    return json.loads(match.group(1))
-
-
-def _options(page: str) -> dict:
-    match = re.search(r"new vis\.Network\([^,]+, data, (.*)\);$", page, re.M)
-    assert match
     return json.loads(match.group(1))
 
 
@@ -75,36 +70,74 @@ def test_nothing_is_loaded_from_anywhere(page: str) -> None:
     assert "vis-network" in page and "new vis.Network(" in page
 
 
-def test_legend_lists_every_kind(page: str) -> None:
-    legend = re.search(r'<ul class="kg-legend" id="kg-legend"[^>]*>(.*?)</ul>', page, re.S)
+def test_legend_lists_every_kind_with_its_shape_and_a_filter(page: str) -> None:
+    legend = re.search(r'<fieldset class="kg-filter" id="kg-kinds">(.*?)</fieldset>', page, re.S)
     assert legend
     for label in CATEGORY_LABELS.values():
-        assert f"{label} (" in legend.group(1)
-    assert "Paper (3)" in legend.group(1) and "Model (6)" in legend.group(1)
+        assert f"{label} <span class=\"kg-count\">(" in legend.group(1)
+    assert 'data-kind="paper" checked' in legend.group(1)
+    assert "Paper <span class=\"kg-count\">(3)" in legend.group(1) and "Model <span class=\"kg-count\">(6)" in legend.group(1)
+    assert legend.group(1).count("<svg") == len(CATEGORY_LABELS)  # a drawn swatch per kind, no image fetched
+    relations = re.search(r'<fieldset class="kg-filter" id="kg-relations">(.*?)</fieldset>', page, re.S)
+    assert relations and 'data-relation="based_on" checked' in relations.group(1)
+    assert f"background: {RELATION_COLOURS['based_on']}" in relations.group(1)
 
 
 def test_embedded_data_matches_graph(page: str, graph: nx.MultiDiGraph) -> None:
-    nodes = _data(page, "nodeData")
-    edges = _data(page, "edgeData")
+    nodes = page_data(page, "nodes")
+    edges = page_data(page, "edges")
     assert {n["id"] for n in nodes} == set(graph.nodes)
     assert len(nodes) == 17
     # parallel occurrences of one relation are one drawn edge (p1 proposes FooNet twice)
     assert len(edges) == 20
+    assert len({e["id"] for e in edges}) == 20
     proposes = [e for e in edges if e["from"] == "paper:p1" and e["to"] == "entity:foonet"]
     assert len(proposes) == 1 and "×2" in proposes[0]["title"]
     assert "We propose FooNet, a model based on GPT-3." in proposes[0]["title"]
-    colours = {n["group"] for n in nodes}
-    assert {"paper", "model", "dataset", "benchmark", "metric", "method", "result"} <= colours
-    degrees = {n["id"]: n["size"] for n in nodes}
-    assert degrees["entity:foonet"] > degrees["entity:bert"]  # size follows degree
-    assert _options(page)["physics"]["enabled"] is True
+    # the relation is named on the edge (small view) and in its hover text, and coloured
+    assert proposes[0]["label"] == "proposes" and proposes[0]["title"].startswith("<b>proposes</b>")
+    assert proposes[0]["color"]["color"] == RELATION_COLOURS["proposes"]
+    assert proposes[0]["kgRelation"] == "proposes" and proposes[0]["kgPapers"] == ["p1"]
+    groups = {n["group"] for n in nodes}
+    assert {"paper", "model", "dataset", "benchmark", "metric", "method", "result"} <= groups
+    assert all(n["shape"] == CATEGORY_SHAPES[n["group"]] for n in nodes)
+    sizes = {n["id"]: n["size"] for n in nodes}
+    assert sizes["entity:foonet"] > sizes["entity:bert"]  # size follows degree
+    assert page_data(page, "options")["physics"]["enabled"] is True
+    assert page_data(page, "physics") is True
+
+
+def test_hover_text_names_papers_and_evidence(page: str) -> None:
+    nodes = {n["id"]: n for n in page_data(page, "nodes")}
+    gpt3 = nodes["entity:gpt-3"]["title"]
+    # the papers it appears in, by title, and a sentence that uses it
+    assert "FooNet: GPT-3 beats BERT on SuperGLUE" in gpt3
+    # a sentence stating a fact about it (compares_with), not the title that merely mentions it
+    assert "“中文模型 is evaluated on ImageNet and compared with GPT 3.”" in gpt3
+    assert "also: GPT 3, GPT3, OA, OpenAI GPT3" in gpt3
+    edges = page_data(page, "edges")
+    compared = next(e for e in edges if e["from"] == "paper:p2" and e["to"] == "entity:gpt-3")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in compared["title"]  # the paper, by (escaped) title
+
+
+def test_click_through_data(page: str) -> None:
+    nodes = {n["id"]: n for n in page_data(page, "nodes")}
+    assert nodes["paper:p1"]["kgUrl"] == "https://arxiv.org/abs/2401.00001"
+    assert nodes["paper:p2"]["kgUrl"] is None  # no arXiv id, no link
+    assert nodes["entity:gpt-3"]["kgPapers"] == ["2403.99999v2", "p1", "p2"]
+    papers = page_data(page, "papers")
+    assert papers["p1"] == {"title": "FooNet: GPT-3 beats BERT on SuperGLUE", "url": "https://arxiv.org/abs/2401.00001"}
+    assert papers["p2"]["url"] is None
+    # search names: label, every alias, and a paper's arXiv id
+    assert nodes["entity:gpt-3"]["kgNames"] == ["GPT-3", "GPT 3", "GPT3", "OA", "OpenAI GPT3"]
+    assert "2403.99999v2" in nodes["paper:2403.99999v2"]["kgNames"]
 
 
 def test_xss_title_is_only_ever_text(page: str) -> None:
     assert XSS_TITLE not in page
     assert "onerror=alert(1)>" not in page
-    nodes = _data(page, "nodeData")
-    edges = _data(page, "edgeData")
+    nodes = page_data(page, "nodes")
+    edges = page_data(page, "edges")
     xss_node = next(n for n in nodes if n["id"] == "paper:p2")
     assert "&lt;img src=x onerror=alert(1)&gt;" in xss_node["title"]
     # labels are painted on the canvas as text, never parsed as HTML, so they stay verbatim
@@ -131,15 +164,68 @@ def test_large_graph_is_capped_with_note_and_static_layout(tmp_path: Path) -> No
     assert (summary.nodes_total, summary.nodes_shown, summary.nodes_omitted) == (601, 200, 401)
     assert summary.physics is False and 200 > PHYSICS_MAX_NODES
     note = re.search(r'<p class="kg-note" id="kg-cap-note">(.*?)</p>', page)
-    assert note and note.group(1) == "Showing 200 of 601 nodes: 401 lower-degree nodes were left out (limit 200)."
-    nodes = _data(page, "nodeData")
+    assert note
+    assert note.group(1).startswith(
+        "Showing 200 of 601 nodes: 401 lower-degree nodes were left out (limit 200): 300 papers, 101 models. "
+        "To see them: kgbuild viz --max-nodes 601, or a smaller view with --focus NAME --hops 2"
+    )
+    nodes = page_data(page, "nodes")
     assert len(nodes) == 200
     assert "entity:benchx" in {n["id"] for n in nodes}  # the hub survives
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
-    assert _options(page)["physics"]["enabled"] is False
-    edges = _data(page, "edgeData")
+    options = page_data(page, "options")
+    assert options["physics"]["enabled"] is False and options["layout"]["improvedLayout"] is False
+    edges = page_data(page, "edges")
     shown = {n["id"] for n in nodes}
     assert len(edges) == summary.edges_shown and all(e["from"] in shown and e["to"] in shown for e in edges)
+    assert all("label" not in e for e in edges)  # too many edges to name each: hover only
+    # what was left out can still be found: the search index names it
+    omitted = page_data(page, "omitted")
+    assert len(omitted) == 401 and ["Model299", "model", ["Model299"]] in omitted
+
+
+def test_focus_view_is_the_ego_graph(graph: nx.MultiDiGraph) -> None:
+    page, numbers = render_view(graph, ViewSpec(focus="OA", hops=1))  # an alias of GPT-3
+    ids = {n["id"] for n in page_data(page, "nodes")}
+    assert numbers["focus"] == ["entity:gpt-3"]
+    assert ids == {"entity:gpt-3", "entity:foonet", "entity:x-ea164990f38b", "paper:p2", "paper:2403.99999v2"}
+    assert "kgbuild knowledge graph: GPT-3 (1 hop)" in page
+    assert "Focus: GPT-3 and what lies within 1 hop of it (5 of 17 nodes)." in page
+    focus = next(n for n in page_data(page, "nodes") if n["id"] == "entity:gpt-3")
+    assert focus["borderWidth"] > 1
+    two = render_view(graph, ViewSpec(focus="gpt 3", hops=2))[1]
+    assert two["nodes_shown"] > numbers["nodes_shown"]
+
+
+def test_focus_resolves_labels_before_aliases(graph: nx.MultiDiGraph) -> None:
+    # "ImageNet" is the label of one node and an alias of two others: the label wins
+    assert render_view(graph, ViewSpec(focus="ImageNet", hops=0))[1]["focus"] == ["entity:imagenet"]
+    # a paper by its arXiv id
+    assert render_view(graph, ViewSpec(focus="2401.00001", hops=0))[1]["focus"] == ["paper:p1"]
+    with pytest.raises(VizError, match=r"no entity or paper is called 'FooNte'; did you mean 'FooNet'"):
+        render_view(graph, ViewSpec(focus="FooNte"))
+
+
+def test_kind_and_relation_filters(graph: nx.MultiDiGraph) -> None:
+    page, numbers = render_view(graph, ViewSpec(kinds=("MODEL",)))
+    assert {n["group"] for n in page_data(page, "nodes")} == {"model"} and numbers["nodes_shown"] == 6
+    page, _ = render_view(graph, ViewSpec(relations=("based_on",)))
+    assert {n["id"] for n in page_data(page, "nodes")} == {"entity:barnet", "entity:foonet", "entity:gpt-3"}
+    assert {e["kgRelation"] for e in page_data(page, "edges")} == {"based_on"}
+    # kinds filter what is shown, not what hops walk through: datasets two hops from GPT-3 via papers/models
+    page, _ = render_view(graph, ViewSpec(focus="GPT-3", hops=2, kinds=("dataset",)))
+    assert {n["id"] for n in page_data(page, "nodes")} == {"entity:gpt-3", "entity:imagenet"}
+    with pytest.raises(VizError, match="unknown relation 'cites'"):
+        render_view(graph, ViewSpec(relations=("cites",)))
+    with pytest.raises(VizError, match="unknown kind 'gizmo'"):
+        render_view(graph, ViewSpec(kinds=("gizmo",)))
+
+
+def test_inline_view_escapes_the_whole_page(graph: nx.MultiDiGraph) -> None:
+    html = inline(graph, ViewSpec(focus="GPT-3", hops=1))._repr_html_()
+    assert html.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert 'sandbox="allow-scripts allow-popups"' in html
+    assert html.count("<") == 2 and html.count(">") == 2  # only the iframe element itself is markup
 
 
 def test_output_is_deterministic(graph: nx.MultiDiGraph) -> None:
@@ -155,7 +241,7 @@ def test_max_nodes_must_be_positive(graph: nx.MultiDiGraph, tmp_path: Path) -> N
 @pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
 def test_inline_scripts_are_valid_javascript(page: str, tmp_path: Path) -> None:
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
-    assert len(scripts) == 2  # vis-network, then the page's own
+    assert len(scripts) == 3  # vis-network, the data, then the explorer
     for i, body in enumerate(scripts):
         path = tmp_path / f"script{i}.js"
         path.write_text(body, encoding="utf-8")

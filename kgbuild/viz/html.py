@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -14,12 +15,16 @@ from pyvis.network import Network
 
 from kgbuild.atomic import write_text_atomic
 from kgbuild.viz import style
-from kgbuild.viz.template import PAGE, environment, vis_css, vis_js
+from kgbuild.viz.layout import layout
+from kgbuild.viz.template import PAGE, environment, explorer_css, explorer_js, vis_css, vis_js
+from kgbuild.viz.view import DEFAULT_MAX_NODES, View, ViewSpec, VizError, select_view
 
-# Above this many shown nodes the force simulation is switched off: positions come from a
-# seeded spring layout computed here, so big pages open instantly and identically every time.
+# Above this many shown nodes the force simulation is off: vis-network's physics takes seconds
+# at a few hundred nodes and minutes at thousands, while the precomputed layout draws at once.
 PHYSICS_MAX_NODES = 150
-LAYOUT_SEED = 42
+# Above this many drawn edges the relation is only named on hover: labels on every edge of a
+# big view are an unreadable grey mass and slow every redraw.
+EDGE_LABEL_MAX_EDGES = 120
 
 
 @dataclass(frozen=True)
@@ -30,132 +35,211 @@ class VizSummary:
     nodes_omitted: int
     edges_shown: int  # drawn edges; parallel facts of one relation are drawn as one edge
     physics: bool
+    focus: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-class VizError(ValueError):
-    """Bad arguments to the HTML writer."""
-
-
 def select_nodes(graph: nx.MultiDiGraph, max_nodes: int) -> list[str]:
     """The nodes to draw: all of them, or the ``max_nodes`` of highest degree (ties by id)."""
-    if max_nodes < 1:
-        raise VizError(f"max_nodes must be at least 1, got {max_nodes}")
-    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), str(n)))
-    return sorted(ranked[:max_nodes], key=str)
+    return select_view(graph, ViewSpec(max_nodes=max_nodes)).nodes
 
 
-def layout(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, tuple[float, float]]:
-    """Seeded spring layout in pixels; the same graph always gets the same picture."""
-    simple = nx.Graph()
-    simple.add_nodes_from(nodes)
-    kept = set(nodes)
-    simple.add_edges_from(sorted({(u, v) for u, v in graph.edges() if u in kept and v in kept and u != v}))
-    scale = 60.0 * max(1.0, len(nodes) ** 0.5)
-    try:
-        pos = nx.spring_layout(simple, seed=LAYOUT_SEED, scale=scale)
-    except ImportError:
-        # networkx needs SciPy for >= 500 nodes, which kgbuild does not depend on
-        pos = nx.circular_layout(simple, scale=scale)
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
+def _paper_ids(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    """Papers a node was read in: the provenance of its edges (a paper node is its own)."""
+    data = graph.nodes[node]
+    if data.get("type") == "paper":
+        return [node.split(":", 1)[1]]
+    if data.get("type") == "result":
+        return [str(data.get("paper_id"))]
+    found = {str(d["paper_id"]) for _, _, d in graph.in_edges(node, data=True) if d.get("paper_id")}
+    found |= {str(d["paper_id"]) for _, _, d in graph.out_edges(node, data=True) if d.get("paper_id")}
+    return sorted(found)
 
 
-def _grouped_edges(graph: nx.MultiDiGraph, kept: set[str]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+def _best_evidence(graph: nx.MultiDiGraph, node: str) -> Mapping[str, Any] | None:
+    """The most telling sentence about a node: a non-``mentions`` fact of highest confidence."""
+    incident = [d for _, _, d in graph.in_edges(node, data=True)] + [d for _, _, d in graph.out_edges(node, data=True)]
+    with_text = [d for d in incident if d.get("sentence")]
+    if not with_text:
+        return None
+    return min(
+        with_text,
+        key=lambda d: (d.get("relation") == "mentions", -(d.get("confidence") or 0.0), str(d.get("paper_id")), d.get("start") or 0),
+    )
+
+
+def _grouped_edges(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        if u in kept and v in kept:
-            groups.setdefault((u, v, str(data.get("relation", key))), []).append(data)
+    for u, v, key in edges:
+        data = graph.edges[u, v, key]
+        groups.setdefault((u, v, str(data.get("relation", key))), []).append(data)
     return dict(sorted(groups.items()))
 
 
-def build_network(graph: nx.MultiDiGraph, nodes: list[str], physics: bool) -> Network:
-    """A pyvis Network holding the chosen nodes and their edges, styled and positioned."""
+def _search_names(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    """Names the page's search box matches: label, aliases, and for papers the arXiv id."""
+    data = graph.nodes[node]
+    names = [str(data.get("label") or node)] + [str(a) for a in data.get("aliases", [])]
+    if data.get("arxiv_id"):
+        names.append(str(data["arxiv_id"]))
+    return names
+
+
+def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_titles: Mapping[str, str]) -> Network:
+    """A pyvis Network holding the view's nodes and edges, styled and positioned."""
     net = Network(directed=True, cdn_resources="in_line")
-    positions = layout(graph, nodes)
-    for node in nodes:
+    grouped = _grouped_edges(graph, view.edges)
+    positions = layout(view.nodes, [(u, v) for u, v, _ in grouped])
+    focus = set(view.focus)
+    for node in view.nodes:
         data = graph.nodes[node]
         cat = style.category(data)
         x, y = positions[node]
+        papers = _paper_ids(graph, node)
+        colour = style.CATEGORY_COLOURS[cat]
         net.add_node(
             node,
             label=style.short_label(data.get("label") or node),
-            title=style.node_title(data),
-            size=style.node_size(graph.degree(node)),
-            shape="dot",
+            title=style.node_title(data, [paper_titles.get(p, p) for p in papers], _best_evidence(graph, node), paper_titles),
+            size=style.node_size(graph.degree(node)) * (0.7 if cat == "result" else 1.0),
+            shape=style.CATEGORY_SHAPES[cat],
+            color={"background": colour, "border": "#222" if node in focus else colour,
+                   "highlight": {"background": colour, "border": "#000"}},
+            borderWidth=4 if node in focus else 1,
             x=x,
             y=y,
-            group=cat,  # colour comes from the group, as in the legend
+            group=cat,
+            # below: read by the page's script (search, filters, details panel), not by vis
+            kgNames=_search_names(graph, node),
+            kgPapers=papers,
+            kgUrl=data.get("url") if data.get("type") == "paper" else None,
         )
-    for (u, v, relation), occurrences in _grouped_edges(graph, set(nodes)).items():
+    labelled = len(grouped) <= EDGE_LABEL_MAX_EDGES
+    for i, ((u, v, relation), occurrences) in enumerate(grouped.items()):
+        colour = style.relation_colour(relation)
+        extra: dict[str, Any] = {"label": style.relation_label(relation)} if labelled else {}
         net.add_edge(
             u,
             v,
-            title=style.edge_title(relation, occurrences),
+            id=f"e{i}",
+            title=style.edge_title(relation, occurrences, paper_titles),
             width=round(1 + len(occurrences) ** 0.5, 2),
-            color=style.EDGE_COLOUR,
+            color={"color": colour, "highlight": "#000", "hover": "#333"},
             arrows="to",
+            kgRelation=relation,
+            kgPapers=sorted({str(o["paper_id"]) for o in occurrences if o.get("paper_id")}),
+            **extra,
         )
     # A plain dict is passed through to the page as JSON by pyvis' get_network_data().
     net.options = {
-        "interaction": {"hover": True, "tooltipDelay": 150},
-        "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
+        "edges": {
+            "smooth": False,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "font": {"size": 10, "color": "#555", "strokeWidth": 3, "strokeColor": "#fff", "align": "top"},
+        },
         "nodes": {"font": {"size": 12}},
-        "groups": {cat: {"color": colour} for cat, colour in style.CATEGORY_COLOURS.items()},
-        "physics": {"enabled": physics, "stabilization": {"enabled": True, "iterations": 200}},
+        "groups": {cat: {"color": colour, "shape": style.CATEGORY_SHAPES[cat]} for cat, colour in style.CATEGORY_COLOURS.items()},
+        # positions are given: vis' own initial layout pass would only cost time
+        "layout": {"improvedLayout": False},
+        "physics": {"enabled": physics, "stabilization": {"enabled": True, "iterations": 150}},
     }
     return net
 
 
-def render_html(graph: nx.MultiDiGraph, max_nodes: int = 400) -> tuple[str, dict[str, Any]]:
-    """The page text and the numbers that go into its ``VizSummary``."""
-    nodes = select_nodes(graph, max_nodes)
-    physics = len(nodes) <= PHYSICS_MAX_NODES
-    net = build_network(graph, nodes, physics)
-    node_data, edge_data, _heading, _height, _width, options = net.get_network_data()
-    total = graph.number_of_nodes()
-    omitted = total - len(nodes)
-    counts = Counter(style.category(graph.nodes[n]) for n in nodes)
-    legend = [
-        {"label": style.CATEGORY_LABELS[cat], "colour": colour, "count": counts.get(cat, 0)}
+def _legend(graph: nx.MultiDiGraph, view: View, edge_data: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    counts = Counter(style.category(graph.nodes[n]) for n in view.nodes)
+    kinds = [
+        {"key": cat, "label": style.CATEGORY_LABELS[cat], "colour": colour, "shape": style.CATEGORY_SHAPES[cat], "count": counts.get(cat, 0)}
         for cat, colour in style.CATEGORY_COLOURS.items()
     ]
-    note = (
-        f"Showing {len(nodes)} of {total} nodes: {omitted} lower-degree nodes were left out "
-        f"(limit {max_nodes})."
-        if omitted
-        else None
-    )
-    papers = sum(1 for n in graph.nodes if graph.nodes[n].get("type") == "paper")
-    stats = f"{papers} papers, {total} nodes, {graph.number_of_edges()} edges."
+    rel_counts = Counter(e["kgRelation"] for e in edge_data)
+    relations = [
+        {"key": rel, "label": style.relation_label(rel), "colour": style.relation_colour(rel), "count": n}
+        for rel, n in sorted(rel_counts.items())
+    ]
+    return kinds, relations
+
+
+def _json(value: Any) -> str:
+    # htmlsafe_json_dumps escapes < > & ' as \u00XX, so data can never close the <script>
+    return htmlsafe_json_dumps(value, dumps=json.dumps, sort_keys=True)
+
+
+def _heading(graph: nx.MultiDiGraph, view: View, spec: ViewSpec) -> str:
+    if not view.focus:
+        return "kgbuild knowledge graph"
+    labels = ", ".join(str(graph.nodes[n].get("label") or n) for n in view.focus)
+    return f"kgbuild knowledge graph: {labels} ({spec.hops} hop{'s' if spec.hops != 1 else ''})"
+
+
+def render_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> tuple[str, dict[str, Any]]:
+    """The page text for ``spec`` and the numbers that go into its ``VizSummary``."""
+    view = select_view(graph, spec)
+    physics = len(view.nodes) <= PHYSICS_MAX_NODES
+    paper_titles = {n.split(":", 1)[1]: str(d.get("title") or "") for n, d in graph.nodes(data=True) if d.get("type") == "paper"}
+    net = build_network(graph, view, physics, paper_titles)
+    node_data, edge_data, _heading_, _height, _width, options = net.get_network_data()
+    kinds, relations = _legend(graph, view, edge_data)
+    referenced = sorted({p for item in node_data + edge_data for p in item["kgPapers"]})
+    papers = {
+        pid: {"title": paper_titles.get(pid, pid), "url": graph.nodes[f"paper:{pid}"].get("url") if f"paper:{pid}" in graph else None}
+        for pid in referenced
+    }
+    # Left-out nodes stay findable: the search says they exist and how to show them.
+    omitted = [[style.short_label(graph.nodes[n].get("label") or n), style.category(graph.nodes[n]), _search_names(graph, n)] for n in view.omitted]
+    total = graph.number_of_nodes()
+    n_papers = len(paper_titles)
+    stats = f"{n_papers} papers, {total} nodes, {graph.number_of_edges()} edges in the graph; this view draws {len(node_data)} nodes and {len(edge_data)} edges."
     page = environment().from_string(PAGE).render(
-        heading="kgbuild knowledge graph",
+        heading=_heading(graph, view, spec),
         stats=stats,
-        note=note,
-        legend=legend,
-        # htmlsafe_json_dumps escapes < > & ' as \\u00XX, so data can never close the <script>
-        nodes=htmlsafe_json_dumps(node_data, dumps=json.dumps, sort_keys=True),
-        edges=htmlsafe_json_dumps(edge_data, dumps=json.dumps, sort_keys=True),
-        options=htmlsafe_json_dumps(json.loads(options), dumps=json.dumps, sort_keys=True),
+        notes=view.notes,
+        cap_note=view.cap_note,
+        kinds=kinds,
+        relations=relations,
+        nodes=_json(node_data),
+        edges=_json(edge_data),
+        options=_json(json.loads(options)),
+        papers=_json(papers),
+        omitted=_json(omitted),
+        physics="true" if physics else "false",
         vis_js=vis_js(),
         vis_css=vis_css(),
+        explorer_js=explorer_js(),
+        explorer_css=explorer_css(),
     )
     numbers = {
         "nodes_total": total,
-        "nodes_shown": len(nodes),
-        "nodes_omitted": omitted,
+        "nodes_shown": len(node_data),
+        "nodes_omitted": total - len(node_data),
         "edges_shown": len(edge_data),
         "physics": physics,
+        "focus": list(view.focus),
+        "notes": list(view.notes) + ([view.cap_note] if view.cap_note else []),
     }
     return page, numbers
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], max_nodes: int = 400) -> VizSummary:
-    """Write the interactive view atomically; works offline, from a file:// URL."""
-    page, numbers = render_html(graph, max_nodes)
+def render_html(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES) -> tuple[str, dict[str, Any]]:
+    """The default (whole-graph, capped) page; see ``render_view`` for focused and filtered ones."""
+    return render_view(graph, ViewSpec(max_nodes=max_nodes))
+
+
+def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], spec: ViewSpec) -> VizSummary:
+    """Write the page for ``spec`` atomically; it works offline, from a file:// URL."""
+    page, numbers = render_view(graph, spec)
     write_text_atomic(path, page)
     return VizSummary(path=os.fspath(path), **numbers)
 
 
-__all__ = ["VizError", "VizSummary", "render_html", "select_nodes", "write_html"]
+def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], max_nodes: int = DEFAULT_MAX_NODES) -> VizSummary:
+    """Write the default interactive view (what ``kgbuild build`` puts in graph.html)."""
+    return write_view(graph, path, ViewSpec(max_nodes=max_nodes))
+
+
+__all__ = ["PHYSICS_MAX_NODES", "VizError", "VizSummary", "build_network", "render_html", "render_view",
+           "select_nodes", "write_html", "write_view"]

@@ -24,6 +24,19 @@ CATEGORY_COLOURS: dict[str, str] = {
     "result": "#9c755f",
     "entity": "#bab0ac",
 }
+# Shape per category, so kinds stay apart for readers who cannot tell the colours apart.
+# Only shapes that draw the label below the node: box-like shapes would grow with long titles.
+CATEGORY_SHAPES: dict[str, str] = {
+    "paper": "square",
+    "model": "dot",
+    "dataset": "diamond",
+    "benchmark": "triangle",
+    "metric": "hexagon",
+    "task": "star",
+    "method": "triangleDown",
+    "result": "dot",
+    "entity": "dot",
+}
 CATEGORY_LABELS: dict[str, str] = {
     "paper": "Paper",
     "model": "Model",
@@ -35,7 +48,21 @@ CATEGORY_LABELS: dict[str, str] = {
     "result": "Result",
     "entity": "Other entity",
 }
-EDGE_COLOUR = "#8a8a8a"
+EDGE_COLOUR = "#8a8a8a"  # relations without a colour of their own
+RELATION_COLOURS: dict[str, str] = {
+    "proposes": "#4e79a7",
+    "compares_with": "#e15759",
+    "evaluated_on": "#2f8f8a",
+    "trained_on": "#59a14f",
+    "based_on": "#f28e2b",
+    "variant_of": "#b07aa1",
+    "mentions": "#c3c3c3",  # the most common and least telling relation stays in the background
+    "has_result": "#9c755f",
+    "result_model": "#9c755f",
+    "result_benchmark": "#9c755f",
+    "result_metric": "#9c755f",
+}
+MAX_PAPERS_SHOWN = 5
 MAX_LABEL_CHARS = 40
 MAX_EVIDENCE_PER_EDGE = 5
 MAX_ALIASES_SHOWN = 12
@@ -48,6 +75,14 @@ def category(data: Mapping[str, Any]) -> str:
         return str(node_type)
     kind = str(data.get("kind", "")).lower()
     return kind if kind in CATEGORY_COLOURS else "entity"
+
+
+def count_of(cat: str, n: int) -> str:
+    """``3 papers``, ``1 model``, ``2 other entities``: counts in notes read as English."""
+    noun = CATEGORY_LABELS[cat].lower()
+    if n != 1:
+        noun = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun}"
 
 
 def short_label(text: str) -> str:
@@ -64,23 +99,57 @@ def _lines(*lines: str) -> str:
     return "<br>".join(line for line in lines if line)
 
 
-def node_title(data: Mapping[str, Any]) -> str:
-    """Tooltip HTML for a node; every data value is escaped."""
+def relation_label(relation: str) -> str:
+    return relation.replace("_", " ")
+
+
+def relation_colour(relation: str) -> str:
+    return RELATION_COLOURS.get(relation, EDGE_COLOUR)
+
+
+def _papers_line(titles: Sequence[str]) -> str:
+    if not titles:
+        return ""
+    shown = "; ".join(f"<i>{escape(short_label(t))}</i>" for t in titles[:MAX_PAPERS_SHOWN])
+    more = f" (+{len(titles) - MAX_PAPERS_SHOWN} more)" if len(titles) > MAX_PAPERS_SHOWN else ""
+    return f"in: {shown}{more}"
+
+
+def _evidence_line(evidence: Mapping[str, Any] | None, paper_titles: Mapping[str, str]) -> str:
+    if not evidence or not evidence.get("sentence"):
+        return ""
+    pid = str(evidence.get("paper_id", ""))
+    source = paper_titles.get(pid) or pid
+    return f"“{escape(str(evidence['sentence']))}” <i>({escape(short_label(source))})</i>"
+
+
+def node_title(data: Mapping[str, Any], papers: Sequence[str] = (), evidence: Mapping[str, Any] | None = None,
+               paper_titles: Mapping[str, str] | None = None) -> str:
+    """Tooltip HTML for a node; every data value is escaped.
+
+    ``papers`` are the titles of the papers the node appears in; ``evidence`` is one edge's
+    provenance (sentence, paper_id) that shows how the node is used in a sentence.
+    """
+    titles = paper_titles or {}
     cat = category(data)
     heading = f"<b>{escape(CATEGORY_LABELS[cat])}</b>"
     if cat == "paper":
         arxiv = data.get("arxiv_id")
+        authors: Sequence[str] = data.get("authors") or []
         return _lines(
             heading,
             escape(str(data.get("title", ""))),
             f"arXiv: {escape(str(arxiv))}" if arxiv else "",
             f"published: {escape(str(data['published']))}" if data.get("published") else "",
+            f"by: {escape(', '.join(str(a) for a in authors[:3]))}{' et al.' if len(authors) > 3 else ''}" if authors else "",
+            "double-click to open on arXiv" if data.get("url") else "",
         )
     if cat == "result":
+        pid = str(data.get("paper_id", ""))
         return _lines(
             f"{heading} {escape(str(data.get('value', '')))} ({escape(str(data.get('kind', '')))})",
-            f"<i>{escape(str(data.get('sentence') or ''))}</i>",
-            f"paper: {escape(str(data.get('paper_id', '')))}",
+            f"“{escape(str(data.get('sentence') or ''))}”",
+            f"in: <i>{escape(short_label(titles.get(pid) or pid))}</i>",
         )
     aliases: Sequence[str] = data.get("aliases", [])
     shown = ", ".join(escape(str(a)) for a in aliases[:MAX_ALIASES_SHOWN])
@@ -93,21 +162,25 @@ def node_title(data: Mapping[str, Any]) -> str:
         f"{heading}: {escape(str(data.get('label', '')))}",
         f"also: {shown}{more}" if shown else "",
         f"papers: {escape(str(data.get('papers', 0)))}",
+        _papers_line(papers),
+        _evidence_line(evidence, titles),
         f"merged: {merges}" if merges else "",
     )
 
 
-def edge_title(relation: str, occurrences: Sequence[Mapping[str, Any]]) -> str:
-    """Tooltip HTML for all occurrences of one relation between two nodes."""
+def edge_title(relation: str, occurrences: Sequence[Mapping[str, Any]], paper_titles: Mapping[str, str] | None = None) -> str:
+    """Tooltip HTML for all occurrences of one relation between two nodes: sentence and paper each."""
+    titles = paper_titles or {}
     count = len(occurrences)
-    heading = f"<b>{escape(relation.replace('_', ' '))}</b>" + (f" ×{count}" if count > 1 else "")
+    heading = f"<b>{escape(relation_label(relation))}</b>" + (f" ×{count}" if count > 1 else "")
     evidence = []
     for occ in occurrences[:MAX_EVIDENCE_PER_EDGE]:
         confidence = occ.get("confidence")
         score = f", {confidence:.2f}" if isinstance(confidence, (int, float)) else ""
+        pid = str(occ.get("paper_id", ""))
         evidence.append(
             f"“{escape(str(occ.get('sentence') or ''))}” "
-            f"<i>({escape(str(occ.get('paper_id', '')))}, {escape(str(occ.get('rule') or ''))}{score})</i>"
+            f"<i>({escape(short_label(titles.get(pid) or pid))}; {escape(str(occ.get('rule') or ''))}{score})</i>"
         )
     if count > MAX_EVIDENCE_PER_EDGE:
         evidence.append(f"… and {count - MAX_EVIDENCE_PER_EDGE} more")

@@ -4,6 +4,7 @@ pyvis 0.3.2's own template always links Bootstrap from a CDN (even with
 ``cdn_resources="in_line"``), so kgbuild renders its own template. It inlines the vis-network
 JS and CSS that pyvis ships in ``pyvis/templates/lib/vis-9.1.2/``, references nothing over the
 network, and a Content-Security-Policy forbids the browser from fetching anything at all.
+kgbuild's own script and stylesheet live in ``assets/`` and are inlined the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 
 class AssetError(RuntimeError):
@@ -23,8 +25,7 @@ class AssetError(RuntimeError):
 
 
 @lru_cache(maxsize=None)
-def _asset(name: str, closing_tag: str) -> Markup:
-    path = VIS_DIR / name
+def _asset(path: Path, closing_tag: str) -> Markup:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -36,14 +37,36 @@ def _asset(name: str, closing_tag: str) -> Markup:
 
 
 def vis_js() -> Markup:
-    return _asset("vis-network.min.js", "</script")
+    return _asset(VIS_DIR / "vis-network.min.js", "</script")
 
 
 def vis_css() -> Markup:
-    return _asset("vis-network.css", "</style")
+    return _asset(VIS_DIR / "vis-network.css", "</style")
 
 
-PAGE = """<!DOCTYPE html>
+def explorer_js() -> Markup:
+    """kgbuild's own page script: search, filters, details panel, load-to-drawn timing."""
+    return _asset(ASSETS_DIR / "explorer.js", "</script")
+
+
+def explorer_css() -> Markup:
+    return _asset(ASSETS_DIR / "explorer.css", "</style")
+
+
+# Jinja macro: the legend's shape swatch as inline SVG (markup, not a fetched image).
+SHAPE_MACRO = """{% macro swatch(shape, colour) -%}
+<svg class="kg-swatch" viewBox="-10 -10 20 20" width="14" height="14" aria-hidden="true">
+{%- if shape == "square" %}<rect x="-7" y="-7" width="14" height="14" fill="{{ colour }}"/>
+{%- elif shape == "diamond" %}<polygon points="0,-9 9,0 0,9 -9,0" fill="{{ colour }}"/>
+{%- elif shape == "triangle" %}<polygon points="0,-9 9,7 -9,7" fill="{{ colour }}"/>
+{%- elif shape == "triangleDown" %}<polygon points="0,9 9,-7 -9,-7" fill="{{ colour }}"/>
+{%- elif shape == "hexagon" %}<polygon points="8,0 4,7 -4,7 -8,0 -4,-7 4,-7" fill="{{ colour }}"/>
+{%- elif shape == "star" %}<polygon points="0,-9 2.6,-3 9,-3 4,1.5 6,8.5 0,4.5 -6,8.5 -4,1.5 -9,-3 -2.6,-3" fill="{{ colour }}"/>
+{%- else %}<circle r="7" fill="{{ colour }}"/>{% endif -%}
+</svg>
+{%- endmacro %}"""
+
+PAGE = SHAPE_MACRO + """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -51,51 +74,52 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ heading }}</title>
 <style>{{ vis_css }}</style>
-<style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; }
-  header { padding: 0.6em 1em; border-bottom: 1px solid #ddd; }
-  header h1 { font-size: 1.2em; margin: 0 0 0.3em 0; }
-  .kg-stats { margin: 0.2em 0; font-size: 0.9em; color: #555; }
-  .kg-note { margin: 0.3em 0; padding: 0.3em 0.6em; background: #fff3cd; border: 1px solid #e0c36c; font-size: 0.9em; }
-  .kg-legend { list-style: none; padding: 0; margin: 0.3em 0 0 0; display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; font-size: 0.9em; }
-  .kg-legend li { display: flex; align-items: center; gap: 0.35em; }
-  .kg-swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%; border: 1px solid #555; }
-  #kg-network { width: 100%; height: calc(100vh - 9em); min-height: 400px; }
-  .kg-tip { max-width: 32em; white-space: normal; font-size: 0.85em; line-height: 1.35; }
-</style>
+<style>{{ explorer_css }}</style>
 </head>
 <body>
 <header>
   <h1>{{ heading }}</h1>
   <p class="kg-stats">{{ stats }}</p>
-  {% if note %}<p class="kg-note" id="kg-cap-note">{{ note }}</p>{% endif %}
-  <ul class="kg-legend" id="kg-legend" aria-label="Legend">
-    {% for item in legend %}<li><span class="kg-swatch" style="background: {{ item.colour }}"></span>{{ item.label }} ({{ item.count }})</li>
-    {% endfor %}
-  </ul>
+  {% for note in notes %}<p class="kg-note kg-view-note">{{ note }}</p>
+  {% endfor %}
+  {% if cap_note %}<p class="kg-note" id="kg-cap-note">{{ cap_note }}</p>{% endif %}
+  <div class="kg-controls">
+    <div class="kg-search">
+      <label for="kg-search">Find</label>
+      <input id="kg-search" type="search" autocomplete="off" spellcheck="false" placeholder="name or alias, e.g. GPT-3">
+      <ol id="kg-search-results" class="kg-search-results" aria-live="polite"></ol>
+    </div>
+    <fieldset class="kg-filter" id="kg-kinds">
+      <legend>Kinds</legend>
+      {% for item in kinds %}<label class="kg-legend-item{% if not item.count %} kg-empty{% endif %}"><input type="checkbox" data-kind="{{ item.key }}" checked>{{ swatch(item.shape, item.colour) }}{{ item.label }} <span class="kg-count">({{ item.count }})</span></label>
+      {% endfor %}
+    </fieldset>
+    <fieldset class="kg-filter" id="kg-relations">
+      <legend>Relations</legend>
+      {% for item in relations %}<label class="kg-legend-item"><input type="checkbox" data-relation="{{ item.key }}" checked><span class="kg-line" style="background: {{ item.colour }}"></span>{{ item.label }} <span class="kg-count">({{ item.count }})</span></label>
+      {% endfor %}
+    </fieldset>
+  </div>
 </header>
-<div id="kg-network"></div>
+<main>
+  <div id="kg-network"></div>
+  <aside id="kg-details" class="kg-details" aria-live="polite">
+    <p class="kg-hint">Hover a node or edge for its papers and evidence; click for details and links; double-click a paper to open it.</p>
+  </aside>
+</main>
 <noscript>This view needs JavaScript.</noscript>
 <script>{{ vis_js }}</script>
 <script>
-(function () {
-  "use strict";
-  // Tooltips arrive as HTML in which Python escaped every value taken from the data; vis-network
-  // shows plain strings as raw text, so they are handed over as elements to keep the formatting.
-  function tip(html) {
-    var box = document.createElement("div");
-    box.className = "kg-tip";
-    box.innerHTML = html;
-    return box;
-  }
-  var nodeData = {{ nodes }};
-  var edgeData = {{ edges }};
-  nodeData.forEach(function (n) { if (typeof n.title === "string") { n.title = tip(n.title); } });
-  edgeData.forEach(function (e) { if (typeof e.title === "string") { e.title = tip(e.title); } });
-  var data = { nodes: new vis.DataSet(nodeData), edges: new vis.DataSet(edgeData) };
-  window.kgNetwork = new vis.Network(document.getElementById("kg-network"), data, {{ options }});
-})();
+window.kgData = {
+  nodes: {{ nodes }},
+  edges: {{ edges }},
+  options: {{ options }},
+  papers: {{ papers }},
+  omitted: {{ omitted }},
+  physics: {{ physics }}
+};
 </script>
+<script>{{ explorer_js }}</script>
 </body>
 </html>
 """
