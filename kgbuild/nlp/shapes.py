@@ -183,6 +183,11 @@ def long_form_kind(long_form: Span) -> str | None:
     return _appositive_kind(long_form)
 
 
+def listed_with(start: int, doc: Doc, ends: set[int]) -> bool:
+    """"BERT, GPT and …": a name coordinated right after a known one."""
+    return start >= 2 and doc[start - 1].lower_ in (",", "and", "or", "/") and (start - 1) in ends
+
+
 def coordinated_kind(span: Span, labelled: dict[int, str]) -> str | None:
     """"on CUHK-PEDES, ICFG-PEDES and RSTPReid": a name listed with others shares their kind."""
     doc = span.doc
@@ -406,11 +411,13 @@ class NameShapes:
 
     def _shaped_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
         out = []
+        known = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
+        model_ends = {s.end for s in known if s.label_ == "MODEL"}
         i = 0
         while i < len(doc):
             end = compound_end(doc, i)
             shape = shape_of_text(doc[i:end].text) or self._named_by_head_noun(doc, i, end)
-            if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end)):
+            if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end) and not listed_with(i, doc, model_ends)):
                 i += 1
                 continue
             # "ERNIE 3.0", "Llama 2": a version number right after the name belongs to it.
