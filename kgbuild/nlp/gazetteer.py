@@ -9,6 +9,7 @@ pattern ``id`` is what gives every alias its canonical entity for free.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -103,6 +104,22 @@ def load_pattern_table(patterns_dir: str | None = None) -> PatternTable:
     return PatternTable(rows)
 
 
+SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|base|large|small|tiny|mini|medium|huge|giant|xl|xxl)$", re.IGNORECASE)
+
+
+def inside_hyphenated_name(doc: Doc, start: int, end: int) -> bool:
+    """"CQ-DINO", "PTB-XL", "COCO-POS": a known name glued by a hyphen into a longer name is not
+    a mention of itself. A size suffix ("Llama-2-70B", "BERT-Large") is left to the variant rule,
+    and a lowercase suffix ("BERT-based") only describes."""
+    glued_before = start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_
+    if glued_before and doc[start - 2].text[:1].isalnum():
+        return True
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+        following = doc[end + 1].text
+        return bool(following[:1].isalnum()) and not following.islower() and not SIZE_PART.match(following)
+    return False
+
+
 class Gazetteer:
     """Finds every gazetteer alias in a Doc and stores candidate spans in ``doc.spans``.
 
@@ -132,6 +149,10 @@ class Gazetteer:
         spans = []
         for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(doc):
+                # Only exact-case names (acronyms) hide inside other names; a lowercase metric
+                # glued into "mean-average-precision" is extended by the resolver instead.
+                if matcher is self.exact and inside_hyphenated_name(doc, start, end):
+                    continue
                 key = doc.vocab.strings[match_id]
                 row = self.rows_by_key[key]
                 spans.append(Span(doc, start, end, label=row.label, span_id=row.entity_id))

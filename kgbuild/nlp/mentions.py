@@ -13,6 +13,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
+from kgbuild.nlp.shapes import is_generic, shape_of_text
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
@@ -64,14 +65,18 @@ NER_CONFIDENCE = 0.5
 
 
 def ner_span_is_name(span: Span) -> bool:
+    """The NER's own finds must look like names: a name shape (``SYNTH-PEDES``, ``GPT``) or a
+    phrase of capitalised words (``Chatbot Arena``); generic acronyms and licences are out."""
     text = span.text
-    return (
-        span.label_ in NER_KINDS
-        and any(c.isupper() or c.isdigit() for c in text)
-        and not span[0].is_sent_start  # a capitalised sentence opener is weak evidence
-        and len(span) <= 6
-        and not any(t.is_punct and t.text not in "-.+" for t in span)
-    )
+    if span.label_ not in NER_KINDS or span[0].is_sent_start or len(span) > 6:
+        return False
+    if any((t.is_punct and t.text not in "-.+") or "/" in t.text for t in span) or is_generic(text):
+        return False
+    if text.startswith("CC-"):
+        return False  # Creative Commons licences look like acronyms
+    words = [t for t in span if t.is_alpha]
+    capitalised_phrase = len(words) > 1 and all(t.text[:1].isupper() for t in words)
+    return shape_of_text(text) is not None or capitalised_phrase
 
 
 def add_ner_mentions(rule_mentions: list[Span], doc: Doc, take_all: bool = False) -> list[Span]:

@@ -160,10 +160,15 @@ def _appositive_kind(span: Span) -> str | None:
     if start >= 2 and doc[start - 1].lower_ in NAMING_WORDS | {","}:
         back = start - 2 if doc[start - 2].text != "," else start - 3
         for token in reversed(list(doc[max(back - 8, span.sent.start) : back + 1])):
+            if token.lower_ in ("for", "with", "of", "on", "in") and token.i > 0:
+                # "a … framework for person representation learning, termed PLIP": the noun
+                # before the preposition heads the phrase, not the words after it.
+                head = HEAD_NOUN_KIND.get(doc[token.i - 1].lower_)
+                return head if head != "TASK" else None
             kind = HEAD_NOUN_KIND.get(token.lower_)
             if kind and kind != "TASK":
                 return kind
-            if token.is_punct or token.lower_ in ("we", "propose", "introduce", "present"):
+            if (token.is_punct and token.text != "-") or token.lower_ in ("we", "propose", "introduce", "present"):
                 break
     return None
 
