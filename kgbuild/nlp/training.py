@@ -66,9 +66,10 @@ def silver_docs(rule_nlp: Language, texts: Iterable[tuple[str, str]], blank: Lan
         spans = [s for s in doc.spans["kg_entities"] if (s._.kg_rule or "gazetteer") in SILVER_RULES]
         kinds = {e["id"]: e["kind"] for e in doc._.kg_entities}
         for sentence in doc.sents:
-            if sentence.text.strip() == "":
+            text = sentence.text.rstrip()  # the title "sentence" ends in the section separator
+            if not text.strip():
                 continue
-            sent_doc = blank.make_doc(sentence.text)
+            sent_doc = blank.make_doc(text)
             ents = []
             for span in spans:
                 if sentence.start <= span.start and span.end <= sentence.end:
