@@ -246,3 +246,41 @@ def test_acronym_defined_with_function_words(extractor):
 def test_deltas_through_hedges_and_coordination(nlp):
     doc = nlp("It surpasses the prior state-of-the-art by 1.3% and 3.6% in accuracy, and reduces cost by about 20%.")
     assert {(s["value"], s["kind"]) for s in doc._.kg_scores} == {("1.3%", "delta"), ("3.6%", "delta"), ("20%", "delta")}
+
+
+def test_known_name_glued_into_a_longer_name_is_not_a_mention(extractor):
+    result = extractor.extract_one(paper("A detector", "We build CQ-DINO and compare it with DINO and Llama-2-70B."))
+    names = entities_of(result)
+    assert "DINO" in names  # the standalone mention
+    assert all(e.name != "DINO" or len(e.evidence) == 1 for e in result.entities)
+    assert "Llama-2-70B" in names
+
+
+def test_title_name_known_to_the_gazetteer_is_still_proposed(extractor):
+    result = extractor.extract_one(paper("Cerebras-GPT: Open Compute-Optimal Language Models",
+                                         "We introduce a family of models. They are trained on The Pile."))
+    assert to_gold_record(result)["proposes"] == ["Cerebras-GPT"]
+
+
+def test_comparisons_between_two_baselines_or_in_background_are_not_ours(extractor):
+    result = extractor.extract_one(paper(
+        "DecodingTrust: A Comprehensive Assessment",
+        "Models are beginning to outperform BERT in general. We find that GPT-4 is more trustworthy than GPT-3.5. "
+        "Our method outperforms RoBERTa.",
+    ))
+    assert to_gold_record(result)["compares_with"] == ["RoBERTa"]
+
+
+def test_names_listed_after_a_kind_noun_take_its_kind(extractor):
+    result = extractor.extract_one(paper(
+        "A study", "We pre-train on datasets from two benchmark suites, namely Meta-World and DMControl. "
+                   "It reaches 68.5% and 60.1% on CUHK-PEDES, ICFG-PEDES and RSTPReid.",
+    ))
+    kinds = entities_of(result)
+    for name in ("Meta-World", "DMControl", "CUHK-PEDES", "ICFG-PEDES", "RSTPReid"):
+        assert kinds.get(name) == "BENCHMARK", name
+
+
+def test_metric_takes_its_hyphenated_modifier(extractor):
+    result = extractor.extract_one(paper("A study", "It obtains a mean-average-precision of 0.989 on WordNet."))
+    assert "mean-average-precision" in entities_of(result)
