@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -174,9 +176,16 @@ def serve_forever(out_dir: str | os.PathLike[str], *, port: int = 7878, timeout:
     server = make_server(out_dir, port=port, timeout=timeout, max_results=max_results, workers=workers)
     if announce:
         announce(server.url)
+    if threading.current_thread() is threading.main_thread():
+        # `kill PID` stops the endpoint like Ctrl-C does, so the workers are stopped too
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
