@@ -145,7 +145,14 @@ def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_title
         "groups": {cat: {"color": colour, "shape": style.CATEGORY_SHAPES[cat]} for cat, colour in style.CATEGORY_COLOURS.items()},
         # positions are given: vis' own initial layout pass would only cost time
         "layout": {"improvedLayout": False},
-        "physics": {"enabled": physics, "stabilization": {"enabled": True, "iterations": 150}},
+        # small views only: springs about as long as the layout's spacing, so the simulation
+        # relaxes overlaps instead of pulling the precomputed picture together
+        "physics": {
+            "enabled": physics,
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03, "avoidOverlap": 0.2},
+            "stabilization": {"enabled": True, "iterations": 150},
+        },
     }
     return net
 

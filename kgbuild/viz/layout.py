@@ -22,7 +22,7 @@ import numpy as np
 Position = tuple[float, float]
 LAYOUT_SEED = 42
 NX_MAX_NODES = 500  # networkx's dense (numpy-only) spring layout is used below this size
-NODE_SPACING = 70.0  # pixels per sqrt(node): a component of n nodes gets a disc of ~35*sqrt(n) radius
+NODE_SPACING = 110.0  # pixels per sqrt(node): a component of n nodes gets a disc of ~55*sqrt(n) radius
 COMPONENT_GAP = 60.0  # pixels between packed components
 ROW_BLOCK = 512  # rows of the pairwise-distance matrix handled at once in force_layout
 
