@@ -51,4 +51,4 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.created
 	touch $@ $(VENV)/.installed
 
 clean:
-	rm -rf $(VENV) out/*.ttl out/*.html out/*.jsonl out/*.json
+	rm -rf $(VENV) out/*.ttl out/*.html out/*.jsonl out/*.json out/store
