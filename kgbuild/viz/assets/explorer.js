@@ -190,6 +190,7 @@
     if (!n) { return; }
     var box = document.querySelector('input[data-kind="' + n.group + '"]');
     if (box && !box.checked) { box.checked = true; applyFilters(); }
+    resultsList.textContent = "";  // chosen: the list would hide the graph
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
     showNode(id);
