@@ -11,7 +11,7 @@ from typing import Any
 from kgbuild.gold import to_gold_record
 from kgbuild.ingest import load_papers
 from kgbuild.nlp.extract import Extractor
-from kgbuild.nlp.pipeline import MODES, build_pipeline
+from kgbuild.nlp.pipeline import DEFAULT_MODE, MODES, build_pipeline
 from kgbuild.records import Paper, normalise_name
 from kgbuild.scoring import Count, index_by_title, score_records
 
@@ -46,7 +46,7 @@ def predict(papers: Iterable[Paper], extractor: Extractor | None = None) -> list
     return [to_gold_record(extraction) for extraction in extractor.extract(papers)]
 
 
-def evaluate(gold_path: str | Path, corpus: Sequence[str | Path] | None = None, mode: str = "combined") -> Evaluation:
+def evaluate(gold_path: str | Path, corpus: Sequence[str | Path] | None = None, mode: str = DEFAULT_MODE) -> Evaluation:
     """Score extraction on the gold papers, whose texts are looked up in ``corpus`` by title.
 
     ``mode`` selects the pipeline variant ("combined", "rules", "ner") for ablations.

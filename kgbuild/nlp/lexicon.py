@@ -58,7 +58,7 @@ COMPARE_CUES = frozenset(
     """outperform outperforms outperformed outperforming surpass surpasses surpassed surpassing beat
     beats beating exceed exceeds exceeded exceeding rival rivals rivaling rivalling versus vs vs. than
     compared comparable comparing comparison against over matches matching match competitive par
-    baseline baselines""".split()
+    baseline baselines similar""".split()
 )
 
 BASED_ON_CUES: tuple[tuple[str, ...], ...] = (

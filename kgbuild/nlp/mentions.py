@@ -13,7 +13,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
-from kgbuild.nlp.shapes import is_generic, shape_of_text
+from kgbuild.nlp.shapes import inside_url, is_generic, shape_of_text
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
@@ -74,8 +74,12 @@ def ner_span_is_name(span: Span) -> bool:
         return False
     if text.startswith("CC-"):
         return False  # Creative Commons licences look like acronyms
+    if inside_url(span):
+        return False
     words = [t for t in span if t.is_alpha]
-    capitalised_phrase = len(words) > 1 and all(t.text[:1].isupper() for t in words)
+    # In a title every word is capitalised, so there a capitalised phrase says nothing.
+    in_title = span.sent.start == 0
+    capitalised_phrase = not in_title and len(words) > 1 and all(t.text[:1].isupper() for t in words)
     return shape_of_text(text) is not None or capitalised_phrase
 
 

@@ -421,7 +421,11 @@ class NameShapes:
         i = 0
         while i < len(doc):
             end = compound_end(doc, i)
-            shape = shape_of_text(doc[i:end].text) or self._named_by_head_noun(doc, i, end)
+            shape = (
+                shape_of_text(doc[i:end].text)
+                or self._named_by_head_noun(doc, i, end)
+                or self._capitalised_in_model_list(doc, i, end, model_ends)
+            )
             if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end) and not listed_with(i, doc, model_ends)):
                 i += 1
                 continue
@@ -431,6 +435,17 @@ class NameShapes:
             out.append((self._candidate(doc, i, end), f"shape-{shape}", 0.6, None))
             i = end
         return out
+
+    @staticmethod
+    def _capitalised_in_model_list(doc: Doc, i: int, end: int, model_ends: set[int]) -> str | None:
+        """"the recent ViT and Timesformer architectures": a capitalised word listed right after a
+        known model is a model too."""
+        text = doc[i:end].text
+        if doc[i].is_sent_start or not text[:1].isupper() or not text.isalpha() or len(text) < 3:
+            return None
+        if text in SENTENCE_WORDS or is_generic(text) or not listed_with(i, doc, model_ends):
+            return None
+        return "coordinated"
 
     @staticmethod
     def _named_by_head_noun(doc: Doc, i: int, end: int) -> str | None:
