@@ -7,7 +7,6 @@ byte-identical to the build's ``graph.ttl`` (same base IRI).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from kgbuild.export.iris import DEFAULT_BASE_IRI
 from kgbuild.export.rdf import ExportError, write_rdf
 from kgbuild.export.serializers import FORMATS, canonical_format
 from kgbuild.graph import assemble
+from kgbuild.graph.source import ExtractionsFileError, iter_extractions
 from kgbuild.records import PaperExtraction
 
 DEFAULT_FORMATS: tuple[str, ...] = ("turtle", "nt", "json-ld", "trig")
@@ -23,19 +23,10 @@ DEFAULT_FORMATS: tuple[str, ...] = ("turtle", "nt", "json-ld", "trig")
 
 def read_extractions(path: str | os.PathLike[str]) -> Iterator[PaperExtraction]:
     """Extraction records from a JSON-lines file written by ``kgbuild build``."""
-    source = Path(path)
     try:
-        handle = source.open(encoding="utf-8")
-    except OSError as e:
-        raise ExportError(f"cannot read {source}: {e.strerror or e}; run 'kgbuild build' first") from e
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield PaperExtraction.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError) as e:
-                raise ExportError(f"{source}:{number}: not an extraction record: {e}") from e
+        yield from iter_extractions(path)
+    except ExtractionsFileError as e:
+        raise ExportError(str(e)) from e
 
 
 def output_path(out_dir: str | os.PathLike[str], fmt: str) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 from kgbuild.graph import assemble
+from kgbuild.graph.source import ExtractionsFileError, iter_extractions
 from kgbuild.records import PaperExtraction
 from kgbuild.viz.html import VizSummary, write_view
 from kgbuild.viz.view import ViewSpec, VizError
@@ -27,17 +27,9 @@ def extractions_file(source: str | os.PathLike[str]) -> Path:
 
 def _records(path: Path) -> Iterator[PaperExtraction]:
     try:
-        handle = path.open(encoding="utf-8")
-    except OSError as e:
-        raise VizError(f"cannot read {path}: {e.strerror or e}; run 'kgbuild build -o {path.parent}' first") from e
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield PaperExtraction.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError) as e:
-                raise VizError(f"{path}:{number}: not an extraction record: {e}") from e
+        yield from iter_extractions(path)
+    except ExtractionsFileError as e:
+        raise VizError(str(e)) from e
 
 
 def load_graph(source: str | os.PathLike[str]) -> nx.MultiDiGraph:
