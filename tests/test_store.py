@@ -54,3 +54,19 @@ def test_never_replaces_a_directory_that_is_not_a_store(tmp_path: Path) -> None:
         load_store(assemble(sample_extractions()), precious)
     assert (precious / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_store_directory_gets_the_umask_mode(tmp_path) -> None:
+    import os
+    import stat
+
+    import networkx as nx
+
+    from kgbuild.store import load_store
+
+    old = os.umask(0o022)
+    try:
+        load_store(nx.MultiDiGraph(), tmp_path / "store")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "store").stat().st_mode) == 0o755

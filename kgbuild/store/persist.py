@@ -40,6 +40,10 @@ def load_store(graph: nx.MultiDiGraph, path: str | os.PathLike[str], base_iri: s
     target.parent.mkdir(parents=True, exist_ok=True)
     quads = to_oxigraph_quads(graph_to_quads(graph, base_iri))
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    # mkdtemp makes 0700; the store should be as readable as any directory the user creates.
+    mask = os.umask(0)
+    os.umask(mask)
+    staging.chmod(0o777 & ~mask)
     try:
         store = ox.Store(str(staging))
         store.bulk_extend(quads)
