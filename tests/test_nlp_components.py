@@ -284,3 +284,12 @@ def test_names_listed_after_a_kind_noun_take_its_kind(extractor):
 def test_metric_takes_its_hyphenated_modifier(extractor):
     result = extractor.extract_one(paper("A study", "It obtains a mean-average-precision of 0.989 on WordNet."))
     assert "mean-average-precision" in entities_of(result)
+
+
+def test_contrast_in_the_next_sentence_is_a_comparison(extractor):
+    result = extractor.extract_one(paper(
+        "Solving math",
+        "The latest GPT-3 model solves only 18.8% of these questions. In contrast, our program synthesis "
+        "approach solves 81%. RoBERTa reaches 50.1% elsewhere. Our method is simple.",
+    ))
+    assert to_gold_record(result)["compares_with"] == ["GPT-3"]

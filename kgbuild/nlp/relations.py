@@ -239,6 +239,23 @@ class RelationFinder:
             if self._between_others(cue.i, in_sentence, own):
                 continue  # "GPT-4 is more trustworthy than GPT-3.5": two baselines compared
             relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue.lower_}", 0.75))
+        self._contrasted(doc, mentions, own, relations)
+
+    def _contrasted(self, doc: Doc, mentions: list[Mention], own: set[str], relations: list[dict[str, Any]]) -> None:
+        """"GPT-3 solves only 18.8% of these questions. In contrast, our …": a baseline's score,
+        then a sentence that opens by contrasting it, is a comparison across two sentences."""
+        for mention in mentions:
+            if mention.kind != "MODEL" or mention.entity_id in own or self._in_title(doc, mention):
+                continue
+            sentence = doc[mention.start].sent
+            # Any percentage or decimal counts here: "solves only 18.8% of these" is a result
+            # even though the score finder leaves "N% of …" out as a likely proportion.
+            scored = any((t.like_num and "." in t.text) or t.text in ("%", "\\%") for t in sentence)
+            if not scored or sentence.end >= len(doc):
+                continue
+            opening = doc[sentence.end : sentence.end + 2].text.lower()
+            if opening.startswith(("in contrast", "by contrast", "conversely")):
+                relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, "contrast-next-sentence", 0.6))
 
     @staticmethod
     def _made_by_own_work(sentence: Span, in_sentence: list[Mention], own: set[str]) -> bool:
