@@ -280,5 +280,30 @@ def viz(source: Path, output: Path | None, focus: str | None, hops: int, kinds: 
     click.echo(f"wrote {summary.path}: {summary.nodes_shown} of {summary.nodes_total} nodes, {summary.edges_shown} edges")
 
 
+@main.command()
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              help="File or directory of papers (default: ../shared/corpus/arxiv-listings-2025/listings.jsonl.gz "
+                   "beside the repository when present, else the bundled corpus).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N papers.")
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the parallel run (default: the CPU count).")
+@click.option("--no-build", is_flag=True, help="Skip the end-to-end build (its fields in the JSON are null).")
+def bench(corpus: Path | None, limit: int | None, processes: int | None, no_build: bool) -> None:
+    """Measure extraction speed against the blank tokenizer, and the end-to-end build's time and memory.
+
+    Prints a table, then one JSON line (floor_words_per_s, pipeline_words_per_s, ratio,
+    abstracts_per_s, build_s, peak_rss_mb, docs).
+
+    Example: kgbuild bench --limit 2000
+    """
+    from kgbuild.bench import BenchError, default_corpus, format_report, run_bench
+
+    try:
+        report = run_bench(corpus or default_corpus(), limit, processes, with_build=not no_build)
+    except BenchError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(format_report(report))
+
+
 if __name__ == "__main__":
     main()
