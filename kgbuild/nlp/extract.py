@@ -78,14 +78,14 @@ class Extractor:
                 report(paper, e)
 
 
-def _evidence(doc: Doc, paper: Paper, start: int, end: int, sentence_start: int, sentence_end: int,
+def _evidence(text: str, paper: Paper, start: int, end: int, sentence_start: int, sentence_end: int,
               component: str, rule: str, confidence: float) -> Evidence:
     section, local_start = section_of(paper.title, start)
     _, local_sentence_start = section_of(paper.title, sentence_start)
     return Evidence(
         paper_id=paper.paper_id,
         section=section,
-        sentence=doc.text[sentence_start:sentence_end].strip(),
+        sentence=text[sentence_start:sentence_end].strip(),
         sentence_start=local_sentence_start,
         start=local_start,
         end=local_start + (end - start),
@@ -95,13 +95,13 @@ def _evidence(doc: Doc, paper: Paper, start: int, end: int, sentence_start: int,
     )
 
 
-def _entity(doc: Doc, paper: Paper, data: dict[str, Any]) -> Entity:
+def _entity(doc: Doc, text: str, paper: Paper, data: dict[str, Any]) -> Entity:
     evidence = []
     for mention in data["mentions"]:
         sentence = doc.char_span(mention["start"], mention["end"], alignment_mode="expand")
         sent = sentence.sent if sentence is not None else doc[:]
         evidence.append(
-            _evidence(doc, paper, mention["start"], mention["end"], sent.start_char, sent.end_char,
+            _evidence(text, paper, mention["start"], mention["end"], sent.start_char, sent.end_char,
                       component_for(mention["rule"], "kgbuild_name_shapes"), mention["rule"], mention["confidence"])
         )
     return Entity(
@@ -115,13 +115,14 @@ def _entity(doc: Doc, paper: Paper, data: dict[str, Any]) -> Entity:
 
 
 def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
-    entities = [_entity(doc, paper, data) for data in doc._.kg_entities]
+    text = doc.text  # spaCy rebuilds Doc.text on every read: read it once per paper
+    entities = [_entity(doc, text, paper, data) for data in doc._.kg_entities]
     relations = [
         Relation(
             kind=fact["kind"],
             subject=fact["subject"],
             object=fact["object"],
-            evidence=_evidence(doc, paper, fact["start"], fact["end"], fact["sentence_start"], fact["sentence_end"],
+            evidence=_evidence(text, paper, fact["start"], fact["end"], fact["sentence_start"], fact["sentence_end"],
                                "kgbuild_relations", fact["rule"], fact["confidence"]),
         )
         for fact in doc._.kg_relations
@@ -138,7 +139,7 @@ def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
             value=found["value"],
             number=found["number"],
             kind=found["kind"],
-            evidence=_evidence(doc, paper, found["start"], found["end"], found["sentence_start"], found["sentence_end"],
+            evidence=_evidence(text, paper, found["start"], found["end"], found["sentence_start"], found["sentence_end"],
                                "kgbuild_scores", found["rule"], found["confidence"]),
         )
         for found in doc._.kg_results

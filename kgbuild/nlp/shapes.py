@@ -49,9 +49,12 @@ def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
 
 
-def inside_url(span: Span) -> bool:
-    """A name-shaped piece of a link ("github.com/ZhiyinShao-H/…") is not a mention."""
-    text = span.doc.text
+def inside_url(span: Span, text: str | None = None) -> bool:
+    """A name-shaped piece of a link ("github.com/ZhiyinShao-H/…") is not a mention.
+
+    ``text`` is the Doc's text when the caller has it: spaCy rebuilds ``Doc.text`` on every read.
+    """
+    text = span.doc.text if text is None else text
     left = text.rfind(" ", 0, span.start_char) + 1
     right = text.find(" ", span.end_char)
     chunk = text[left : right if right != -1 else len(text)]
@@ -289,8 +292,9 @@ class NameShapes:
         # Keyed by where each name ends, to find the name listed just before another.
         labelled = {s.end: s.label_ for s in group}
         labelled.update({s.end: s.label_ for s, *_ in found if s.label_ != "UNKNOWN"})
+        doc_text = doc.text
         for span, rule, confidence, variant_of in sorted(found, key=lambda f: f[0].start):
-            if (span.start, span.end) in known or inside_url(span):
+            if (span.start, span.end) in known or inside_url(span, doc_text):
                 continue
             known.add((span.start, span.end))
             label = span.label_
