@@ -11,8 +11,8 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 from fixtures.graph.papers import sample_extractions
+from fixtures.graph.rdfcheck import assert_isomorphic
 from rdflib import RDF, Dataset, Graph, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kgbuild.export import (
@@ -51,15 +51,6 @@ def rdf(graph: nx.MultiDiGraph) -> Graph:
     return graph_to_rdf(graph)
 
 
-def _assert_isomorphic(expected: Graph, actual: Graph) -> None:
-    if isomorphic(expected, actual):
-        return
-    _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
-    lost = "\n".join(sorted(" ".join(x.n3() for x in t) for t in only_expected))
-    gained = "\n".join(sorted(" ".join(x.n3() for x in t) for t in only_actual))
-    pytest.fail(f"graphs differ\n--- only in expected:\n{lost}\n+++ only in actual:\n{gained}")
-
-
 def _union(dataset: Dataset) -> Graph:
     union = Graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
@@ -73,9 +64,9 @@ def test_every_format_round_trips_through_rdflib(graph: nx.MultiDiGraph, rdf: Gr
     if FORMATS[fmt].datasets:
         parsed = Dataset()
         parsed.parse(data=data, format=fmt)
-        _assert_isomorphic(rdf, _union(parsed))
+        assert_isomorphic(rdf, _union(parsed))
     else:
-        _assert_isomorphic(rdf, Graph().parse(data=data, format=fmt))
+        assert_isomorphic(rdf, Graph().parse(data=data, format=fmt))
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -98,7 +89,7 @@ def test_same_input_gives_identical_bytes(graph: nx.MultiDiGraph, fmt: str) -> N
 def test_trig_has_one_named_graph_per_paper(graph: nx.MultiDiGraph, rdf: Graph) -> None:
     dataset = Dataset()
     dataset.parse(data=serialize(graph, format="trig"), format="trig")
-    _assert_isomorphic(graph_to_dataset(graph).graph(DATASET_DEFAULT_GRAPH_ID), dataset.graph(DATASET_DEFAULT_GRAPH_ID))
+    assert_isomorphic(graph_to_dataset(graph).graph(DATASET_DEFAULT_GRAPH_ID), dataset.graph(DATASET_DEFAULT_GRAPH_ID))
     names = {str(g.identifier) for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID}
     assert names == {f"{BASE}paper/{p}" for p in PAPERS}
     p1 = dataset.graph(URIRef(BASE + "paper/p1"))

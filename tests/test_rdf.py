@@ -10,8 +10,8 @@ import networkx as nx
 import pyoxigraph
 import pytest
 from fixtures.graph.papers import CJK_ID, ODD_ID, XSS_TITLE, sample_extractions
+from fixtures.graph.rdfcheck import assert_isomorphic
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kgbuild.export import DEFAULT_BASE_IRI, ExportError, graph_to_rdf, serialize, write_rdf
 from kgbuild.export.iris import ILLEGAL_IRI_CHARS, entity_iri, segment
@@ -34,21 +34,12 @@ def rdf(graph: nx.MultiDiGraph) -> Graph:
     return graph_to_rdf(graph)
 
 
-def _assert_isomorphic(expected: Graph, actual: Graph) -> None:
-    if isomorphic(expected, actual):
-        return
-    _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
-    lost = "\n".join(sorted(" ".join(x.n3() for x in triple) for triple in only_expected))
-    gained = "\n".join(sorted(" ".join(x.n3() for x in triple) for triple in only_actual))
-    pytest.fail(f"graphs differ\n--- only in expected:\n{lost}\n+++ only in actual:\n{gained}")
-
-
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's JSON-LD parser
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "xml", "json-ld"])
 def test_round_trip(rdf: Graph, graph: nx.MultiDiGraph, fmt: str) -> None:
     data = serialize(graph, format=fmt)
     parsed = Graph().parse(data=data, format=fmt)
-    _assert_isomorphic(rdf, parsed)
+    assert_isomorphic(rdf, parsed)
 
 
 def test_same_graph_gives_identical_bytes(graph: nx.MultiDiGraph) -> None:
