@@ -8,19 +8,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from fixtures.query.lineage import COMPARING_PAPERS, lineage_extractions
+from fixtures.query.lineage import build_lineage_store, COMPARING_PAPERS, lineage_extractions
 
 from kgbuild.cli import main
-from kgbuild.graph import assemble
 from kgbuild.query.ask import AskError, ask, format_answer, parse_question, supported_forms
-from kgbuild.store import load_store, open_store
+from kgbuild.store import open_store
 
 
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("ask")
-    load_store(assemble(lineage_extractions()), out / "store")
-    return out
+    return build_lineage_store(tmp_path_factory.mktemp("ask"))
 
 
 @pytest.fixture(scope="module")

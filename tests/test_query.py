@@ -11,24 +11,21 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from fixtures.query.lineage import COMPARING_PAPERS, lineage_extractions
+from fixtures.query.lineage import build_lineage_store, COMPARING_PAPERS
 
 from kgbuild.cli import main
-from kgbuild.graph import assemble
 from kgbuild.query import QueryError, run_query
 from kgbuild.query.api import query_build
 from kgbuild.query.library import LibraryError, list_queries, load_query
 from kgbuild.query.results import render, to_csv, to_json, to_xml
-from kgbuild.store import load_store, open_store
+from kgbuild.store import open_store
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
 
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("query")
-    load_store(assemble(lineage_extractions()), out / "store")
-    return out
+    return build_lineage_store(tmp_path_factory.mktemp("query"))
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixtures.query.lineage import lineage_extractions
+from fixtures.query.lineage import build_lineage_store
 from SPARQLWrapper import CSV, GET, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kgbuild.graph import assemble
 from kgbuild.serve import ServeError, SparqlServer, make_server
-from kgbuild.store import load_store, open_store
+from kgbuild.store import open_store
 
 TIMEOUT = 1.5  # the endpoint's query time limit in these tests
 CAP = 5
@@ -28,9 +27,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("serve")
-    load_store(assemble(lineage_extractions()), out / "store")
-    return out
+    return build_lineage_store(tmp_path_factory.mktemp("serve"))
 
 
 @pytest.fixture(scope="module")
