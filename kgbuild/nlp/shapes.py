@@ -45,6 +45,10 @@ HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
 ACRONYM_HIGHLIGHT = re.compile(r"^(?:[a-z]+|[A-Z][a-z])[A-Z][a-z]{2,}$")  # also "PrOvable"
 
 
+def _has_capital(text: str) -> bool:
+    return any(c.isupper() for c in text)
+
+
 def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
 
@@ -320,11 +324,15 @@ class NameShapes:
     def _size_variants(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
         """``Llama-2-70B`` / ``GPT-3 175B``: a known model name followed by a parameter count."""
         out = []
-        for token in doc[:-1]:
-            row = self.table.lookup(token.text)
+        words = [token.text for token in doc]
+        for i in range(len(words) - 1):
+            # the size after the name is the rare part, so look for it before the name
+            if words[i + 1] != "-" and not SIZE_TOKEN.match(words[i + 1]):
+                continue
+            row = self.table.lookup(words[i])
             if row is None or row.label != "MODEL":
                 continue
-            nxt = doc[token.i + 1]
+            token, nxt = doc[i], doc[i + 1]
             end = None
             if nxt.text == "-" and token.i + 2 < len(doc) and (
                 SIZE_TOKEN.match(doc[token.i + 2].text) or doc[token.i + 2].lower_ in SIZE_NAMES
@@ -422,8 +430,15 @@ class NameShapes:
         out = []
         known = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         model_ends = {s.end for s in known if s.label_ == "MODEL"}
+        words = [token.text for token in doc]
         i = 0
-        while i < len(doc):
+        while i < len(words):
+            # Every shape below needs a capital letter somewhere in the compound; most words have
+            # none, and slicing the Doc for them is what used to make this the slowest component.
+            if words[i].islower() or not _has_capital(words[i]):
+                if i + 1 >= len(words) or words[i + 1] != "-":
+                    i += 1
+                    continue
             end = compound_end(doc, i)
             shape = (
                 shape_of_text(doc[i:end].text)
