@@ -1,7 +1,8 @@
 """Numeric scores: ``84.8%``, ``+3.9 BLEU``, ``90.6 vs 89.8``, ``by 2.5%`` – absolute or delta.
 
-A number is a score only when it reads like one (a percent, a decimal, or a signed value) and is
-not a size, a count, a speed-up or a year. Which metric and benchmark it belongs to is decided by
+A number is a score only when it reads like one (a percent, a decimal, a signed value, a range
+``90-95%``, a rank ``top 10%``, an integer after "a score of") and is not a size, a count, a setting
+(``60% sparsity``) or a year. A multiplier (``3.25x``) is a delta only when it measures speed. Which metric and benchmark it belongs to is decided by
 the relation component, which knows the entities around it.
 """
 
@@ -13,6 +14,8 @@ from typing import Any
 from spacy.tokens import Doc
 
 NUMBER = re.compile(r"^(?P<sign>[+\-−±])?(?P<num>\d+(?:\.\d+)?)(?P<pct>\\?%)?$")
+# A multiplier glued to its number: "3.25x", "2×".
+MULTIPLIER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)[x×]$")
 DELTA_BEFORE = frozenset("by improvement improvements gain gains increase boost margin".split())
 DELTA_AFTER = frozenset(
     "improvement improvements gain gains increase higher better boost points point pp absolute relative".split()
@@ -22,6 +25,19 @@ NOT_A_SCORE_AFTER = frozenset(
     samples examples images hours days minutes seconds gpus gpu tb gb mb languages layers epochs steps
     b m k billion million thousand trillion sparsity of the compression speedup speed-up memory cost
     compute flops reduction lower cheaper""".split()
+)
+# "60% unstructured sparsity", "50% random masking": a setting of the method, not a score.
+SETTING_NOUNS = frozenset(
+    "sparsity compression pruning masking dropout quantization noise corruption subsampling mask".split()
+)
+# A multiplier is a result only when it measures speed: "3.25x speedup", "2x faster", "speedups of 4.5x".
+SPEED_WORDS = frozenset(
+    "speedup speedups speed-up speed-ups faster acceleration accelerates accelerating throughput".split()
+)
+# "saves 98% of compute", "reduces 40% of the memory": a change verb right before "N% of" makes it a delta.
+SHARE_CHANGE_VERBS = frozenset("save saves saved saving cut cuts cutting reduce reduces reduced reducing".split())
+RANK_WORDS = frozenset(
+    "score scores scored scoring rank ranks ranked ranking place places placed placing among within around finish finishes finished".split()
 )
 HEDGES = frozenset("about around roughly nearly approximately almost over up to an average of on average".split())
 CHANGE_VERBS = frozenset(
@@ -56,53 +72,137 @@ class ScoreFinder:
 
     def match(self, doc: Doc) -> list[dict[str, Any]]:
         scores: list[dict[str, Any]] = []
+        cues_by_sentence: dict[int, bool] = {}  # sentence start -> has a score cue word
+        n = len(doc)
+        skip_to = 0
         for token in doc:
+            if token.i < skip_to:
+                continue
+            first = token.text[0]
+            if not (first.isdigit() or first in "+-−±"):
+                continue  # cheap filter before the regular expressions
+            i = token.i
             parsed = parse_number(token.text)
             if parsed is None:
+                found = self._multiplier(doc, i, scores)
+                if found is not None:
+                    scores.append(found)
                 continue
             number, percent, signed = parsed
-            end = token.i + 1
-            if end < len(doc) and doc[end].text in ("%", "\\%"):
+            start, end = i, i + 1
+            if end + 1 < n and doc[end].text in ("x", "×") and not signed:
+                found = self._multiplier(doc, i, scores, end + 1)  # "3.1 x speedup"
+                if found is not None:
+                    scores.append(found)
+                    skip_to = end + 1
+                continue
+            # "90-95%": a range is one value.
+            if (end + 1 < n and doc[end].text in ("-", "–") and not token.whitespace_ and not doc[end].whitespace_
+                    and doc[end + 1].text.isdigit()):
+                end += 2
+            if end < n and doc[end].text in ("%", "\\%"):
                 percent = True
                 end += 1
-            if not (percent or signed or "." in token.text):
+            skip_to = end
+            share = False
+            if percent and start > 0 and doc[start - 1].lower_ == "top" and self._ranked(doc, start - 1):
+                start -= 1  # "a score around the top 10% of test takers": a rank, and the "of" is part of it
+                share = True
+            elif percent and end < n and doc[end].lower_ == "of" and start > 0 and doc[start - 1].lower_ in SHARE_CHANGE_VERBS:
+                share = True
+            integer_score = not (percent or signed or "." in token.text) and self._after_score_of(doc, start)
+            if not (percent or signed or "." in token.text or integer_score):
                 continue
-            if not self._reads_like_score(doc, token.i, end, number, percent):
+            if not self._reads_like_score(doc, start, end, number, percent, share, cues_by_sentence):
                 continue
-            kind = "delta" if signed or self._is_delta(doc, token.i, end) else "absolute"
-            if scores and scores[-1]["kind"] == "delta" and self._coordinated(doc, scores[-1]["token_end"], token.i):
+            kind = "delta" if signed or self._is_delta(doc, i, end) else "absolute"
+            if kind == "absolute" and scores and scores[-1]["kind"] == "delta" and self._continues(doc, scores[-1]["token_end"], start):
                 kind = "delta"  # "by 1.3% and 3.6%": the second value shares the first one's reading
-            text = doc[token.i : end].text
-            scores.append(
-                {
-                    "token_start": token.i,
-                    "token_end": end,
-                    "start": token.idx,
-                    "end": token.idx + len(text),
-                    "value": text.replace("\\%", "%"),
-                    "number": number,
-                    "kind": kind,
-                }
-            )
+            scores.append(self._score(doc, start, end, number, kind))
         return scores
 
     @staticmethod
-    def _reads_like_score(doc: Doc, start: int, end: int, number: float, percent: bool) -> bool:
+    def _score(doc: Doc, start: int, end: int, number: float, kind: str) -> dict[str, Any]:
+        span = doc[start:end]
+        text = span.text
+        return {
+            "token_start": start,
+            "token_end": end,
+            "start": span.start_char,
+            "end": span.start_char + len(text),
+            "value": text.replace("\\%", "%"),
+            "number": number,
+            "kind": kind,
+        }
+
+    def _multiplier(self, doc: Doc, i: int, scores: list[dict[str, Any]], end: int | None = None) -> dict[str, Any] | None:
+        """"3.25x" / "2×" / "3.1 x" as a speed-up (a delta), when the words around it speak of speed."""
+        if end is None:
+            match = MULTIPLIER.match(doc[i].text)
+            end = i + 1
+        else:
+            match = NUMBER.match(doc[i].text)
+        if match is None:
+            return None
+        sentence_start = doc[i].sent.start
+        after = {t.lower_ for t in doc[end : end + 2]}
+        before = {t.lower_ for t in doc[max(i - 8, sentence_start) : i]}
+        previous = scores[-1] if scores else None
+        chained = (previous is not None and previous["value"][-1:] in ("x", "×")
+                   and previous["token_end"] > sentence_start and self._continues(doc, previous["token_end"], i))
+        if not (after & SPEED_WORDS or before & SPEED_WORDS or chained):
+            return None
+        return self._score(doc, i, end, float(match["num"]), "delta")
+
+    @staticmethod
+    def _ranked(doc: Doc, top: int) -> bool:
+        """"ranks in the top 1%", "a score around the top 10%" – not "we keep the top 10% of tokens"."""
+        return any(t.lower_ in RANK_WORDS for t in doc[max(top - 4, doc[top].sent.start) : top])
+
+    @staticmethod
+    def _after_score_of(doc: Doc, start: int) -> bool:
+        """An integer right after "a score of": "gets a total score of 134"."""
+        return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in ("score", "scores")
+
+    @staticmethod
+    def _reads_like_score(doc: Doc, start: int, end: int, number: float, percent: bool, share: bool,
+                          cues_by_sentence: dict[int, bool]) -> bool:
         following = doc[end] if end < len(doc) else None
-        if following is not None and following.lower_ in NOT_A_SCORE_AFTER:
+        if following is not None and following.lower_ in NOT_A_SCORE_AFTER and not (share and following.lower_ == "of"):
             return False
         if following is not None and following.text in ("-", "×", "x") and end + 1 < len(doc):
             return False
+        if (following is not None and following.is_alpha and following.is_lower and end + 1 < len(doc)
+                and doc[end + 1].lower_ in SETTING_NOUNS):
+            return False  # "60% unstructured sparsity"
         if not percent and number >= 1000:
             return False
+        if any(t.lower_ == "performance" for t in doc[end : end + 4]):
+            return True  # "maintains 90-95% zero-shot performance"
         sentence = doc[start].sent
-        words = {t.lower_ for t in sentence}
-        return bool(words & SCORE_CUES)
+        has_cue = cues_by_sentence.get(sentence.start)
+        if has_cue is None:
+            has_cue = cues_by_sentence[sentence.start] = any(t.lower_ in SCORE_CUES for t in sentence)
+        return has_cue
 
     @staticmethod
-    def _coordinated(doc: Doc, previous_end: int, start: int) -> bool:
+    def _continues(doc: Doc, previous_end: int, start: int) -> bool:
+        """The value continues a list begun by the previous one: "by 1.3% and 3.6%", "by 20% on X and
+        up to 51.6% on Y" – joined by "and", "or" or a comma, with no verb of achieving in between."""
         between = [t.lower_ for t in doc[previous_end:start]]
-        return 0 < len(between) <= 3 and set(between) <= {"and", ",", "or", "%", "respectively"}
+        if not between or len(between) > 15:
+            return False
+        if doc[previous_end - 1].sent.start != doc[start].sent.start:
+            return False
+        if set(between) <= {"and", ",", "or", "%", "respectively"}:
+            return True
+        if set(between) & ABSOLUTE_CUES:
+            return False
+        while len(between) > 1 and between[-1] in HEDGES:
+            between.pop()
+        if len(between) > 2 and between[-2:] == ["up", "to"]:
+            between = between[:-2]
+        return between[-1] in ("and", ",", "or")
 
     @staticmethod
     def _is_delta(doc: Doc, start: int, end: int) -> bool:
