@@ -64,7 +64,7 @@ NER_KINDS = frozenset({"MODEL", "DATASET", "BENCHMARK", "METHOD"})
 NER_CONFIDENCE = 0.5
 
 
-def ner_span_is_name(span: Span, text_of_doc: str | None = None) -> bool:
+def ner_span_is_name(span: Span) -> bool:
     """The NER's own finds must look like names: a name shape (``SYNTH-PEDES``, ``GPT``) or a
     phrase of capitalised words (``Chatbot Arena``); generic acronyms and licences are out."""
     text = span.text
@@ -74,7 +74,7 @@ def ner_span_is_name(span: Span, text_of_doc: str | None = None) -> bool:
         return False
     if text.startswith("CC-"):
         return False  # Creative Commons licences look like acronyms
-    if inside_url(span, text_of_doc):
+    if inside_url(span):
         return False
     words = [t for t in span if t.is_alpha]
     # In a title every word is capitalised, so there a capitalised phrase says nothing.
@@ -87,9 +87,8 @@ def add_ner_mentions(rule_mentions: list[Span], doc: Doc, take_all: bool = False
     """Rules win on overlap; the NER adds names where no rule fired."""
     taken = {i for span in rule_mentions for i in range(span.start, span.end)}
     added = []
-    text = doc.text if doc.ents else ""
     for ent in doc.ents:
-        if any(i in taken for i in range(ent.start, ent.end)) or not (take_all or ner_span_is_name(ent, text)):
+        if any(i in taken for i in range(ent.start, ent.end)) or not (take_all or ner_span_is_name(ent)):
             continue
         span = Span(doc, ent.start, ent.end, label=ent.label_, span_id=entity_key(ent.text))
         span._.kg_rule = "ner"

@@ -26,6 +26,8 @@ from kgbuild.nlp.lexicon import (
     SIZE_TOKEN,
     TRAINED_ON_CUES,
 )
+from kgbuild.nlp.tokens import lowers, words
+from kgbuild.nlp.tokens import text as text_of
 from kgbuild.records import entity_key
 
 MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
@@ -53,12 +55,9 @@ def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
 
 
-def inside_url(span: Span, text: str | None = None) -> bool:
-    """A name-shaped piece of a link ("github.com/ZhiyinShao-H/…") is not a mention.
-
-    ``text`` is the Doc's text when the caller has it: spaCy rebuilds ``Doc.text`` on every read.
-    """
-    text = span.doc.text if text is None else text
+def inside_url(span: Span) -> bool:
+    """A name-shaped piece of a link ("github.com/ZhiyinShao-H/…") is not a mention."""
+    text = text_of(span.doc)
     left = text.rfind(" ", 0, span.start_char) + 1
     right = text.find(" ", span.end_char)
     chunk = text[left : right if right != -1 else len(text)]
@@ -248,10 +247,12 @@ class NameShapes:
         names listed after a kind noun take that kind; a list that holds a known model is a list
         of models."""
         out = []
-        for token in doc[:-2]:
-            kind = HEAD_NOUN_KIND.get(token.lower_)
-            if kind not in ("DATASET", "BENCHMARK", "MODEL") or not token.lower_.endswith("s"):
+        lowered = lowers(doc)
+        for at in range(len(lowered) - 2):
+            kind = HEAD_NOUN_KIND.get(lowered[at])
+            if kind not in ("DATASET", "BENCHMARK", "MODEL") or not lowered[at].endswith("s"):
                 continue
+            token = doc[at]
             if token.sent.start == 0:
                 continue  # "Talking Models: Distill …" – a title's colon opens a subtitle, not a list
             i = token.i + 1
@@ -296,9 +297,8 @@ class NameShapes:
         # Keyed by where each name ends, to find the name listed just before another.
         labelled = {s.end: s.label_ for s in group}
         labelled.update({s.end: s.label_ for s, *_ in found if s.label_ != "UNKNOWN"})
-        doc_text = doc.text
         for span, rule, confidence, variant_of in sorted(found, key=lambda f: f[0].start):
-            if (span.start, span.end) in known or inside_url(span, doc_text):
+            if (span.start, span.end) in known or inside_url(span):
                 continue
             known.add((span.start, span.end))
             label = span.label_
@@ -324,12 +324,12 @@ class NameShapes:
     def _size_variants(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
         """``Llama-2-70B`` / ``GPT-3 175B``: a known model name followed by a parameter count."""
         out = []
-        words = [token.text for token in doc]
-        for i in range(len(words) - 1):
+        texts = words(doc)
+        for i in range(len(texts) - 1):
             # the size after the name is the rare part, so look for it before the name
-            if words[i + 1] != "-" and not SIZE_TOKEN.match(words[i + 1]):
+            if texts[i + 1] != "-" and not SIZE_TOKEN.match(texts[i + 1]):
                 continue
-            row = self.table.lookup(words[i])
+            row = self.table.lookup(texts[i])
             if row is None or row.label != "MODEL":
                 continue
             token, nxt = doc[i], doc[i + 1]
@@ -382,9 +382,11 @@ class NameShapes:
     def _acronym_definitions(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
         """``Long Form Name (LFN)``: the acronym is the name, the long form its alias."""
         out = []
-        for token in doc[1:-1]:
-            if doc[token.i - 1].text != "(" or doc[token.i + 1].text != ")":
+        texts = words(doc)
+        for at in range(1, len(texts) - 1):
+            if texts[at - 1] != "(" or texts[at + 1] != ")":
                 continue
+            token = doc[at]
             acronym = token.text
             digit_led = bool(re.match(r"^\d[A-Z]{1,4}$", acronym))
             if not (shape_of(token) or ALL_CAPS.match(acronym) or digit_led) or is_generic(acronym):
@@ -430,13 +432,13 @@ class NameShapes:
         out = []
         known = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         model_ends = {s.end for s in known if s.label_ == "MODEL"}
-        words = [token.text for token in doc]
+        texts = words(doc)
         i = 0
-        while i < len(words):
+        while i < len(texts):
             # Every shape below needs a capital letter somewhere in the compound; most words have
             # none, and slicing the Doc for them is what used to make this the slowest component.
-            if words[i].islower() or not _has_capital(words[i]):
-                if i + 1 >= len(words) or words[i + 1] != "-":
+            if texts[i].islower() or not _has_capital(texts[i]):
+                if i + 1 >= len(texts) or texts[i + 1] != "-":
                     i += 1
                     continue
             end = compound_end(doc, i)
@@ -497,9 +499,11 @@ class NameShapes:
     def _named_by_cue(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
         """``named ERNIE 3.0``, ``we propose TinyViT,`` ``we introduce SPDF`` – caps or capitalised words."""
         out = []
-        for token in doc[:-1]:
-            if token.lower_ not in PROPOSE_VERBS:
+        lowered = lowers(doc)
+        for at in range(len(lowered) - 1):
+            if lowered[at] not in PROPOSE_VERBS:
                 continue
+            token = doc[at]
             nxt = doc[token.i + 1]
             if nxt.is_punct or nxt.lower_ in ("a", "an", "the", "to", "that", "how", "in", "our", "two", "three"):
                 continue
