@@ -56,6 +56,11 @@ def test_score_shapes(nlp, text, expected):
         # an achieving verb between two values ends the delta list
         ("It improves recall by 2.5% and achieves an F1 of 71.3% on the test split.",
          {("2.5%", "delta"), ("71.3%", "absolute")}),
+        # "while retaining" states a level, not a further change
+        ("It cuts memory by 40%, while retaining 97.1% accuracy.", {("40%", "delta"), ("97.1%", "absolute")}),
+        # "outperforming X of N" gives X's score, not a difference
+        ("It reaches an accuracy of 45.2%, outperforming the strongest earlier system of 41.7%.",
+         {("45.2%", "absolute"), ("41.7%", "absolute")}),
         # a percentage that sets the method's sparsity is not a result
         ("We reach 70% structured sparsity with a negligible loss in accuracy.", set()),
         # a share of the data is not a result, even when accuracy is mentioned

@@ -28,9 +28,27 @@ CLAUSE_BREAKS = frozenset(
 PROPOSER_WORDS = frozenset("we i paper work study this article report".split())
 USED_BY_WORDS = frozenset("by from using via with".split())
 OWN_WORK_WORDS = frozenset("we our ours proposed it".split())
+CONTRAST_OWN_WORDS = frozenset("we our ours proposed".split())
 # Rules whose names are distinctive enough that a new one in the title is what the paper is about.
 NAME_SHAPE_RULES = frozenset({"shape-mixed", "shape-versioned", "acronym-definition", "named-by-cue"})
 NEW_WORDS = frozenset("new novel our first named called dubbed termed".split())
+# A value right after these (in the same clause, with no verb of its own between) is the compared
+# system's: "outperforming the best previous system of 0.392", "(134 vs. 108)".
+COMPARATOR_CUES = frozenset(
+    """outperform outperforms outperformed outperforming surpass surpasses surpassed surpassing beat beats
+    beating exceed exceeds exceeded exceeding than vs vs. v.s. versus compared against""".split()
+)
+# Words that end the compared system's noun phrase: after them the value is the subject's again
+# ("outperforms GPT-3 with 85.1%", "surpasses X by 2.5%").
+COMPARED_PHRASE_ENDS = frozenset(
+    """with by at on in across achieving achieves achieve reaching reaches obtaining obtains scoring scores
+    while whereas which that when""".split()
+)
+# A clause whose subject is someone else's work: "while prior methods obtain 71.2%".
+BASELINE_WORDS = frozenset("previous prior existing baseline baselines competing competitor competitors al".split())
+# Openers of a contrasting clause: "…, while X obtains 0.87", "whereas Y reduces it by 0.8".
+CONTRAST_OPENERS = frozenset("while whereas although though but".split())
+CLAUSE_PUNCTUATION = frozenset(", ; :".split())
 
 
 class Mention:
@@ -64,8 +82,8 @@ class RelationFinder:
         self._compares(doc, mentions, proposed, relations)
         self._based_on(doc, mentions, proposed, main, relations)
         self._evaluated_and_trained(doc, mentions, main, relations)
+        doc._.kg_results = self._results(doc, mentions, proposed, main, relations)
         doc._.kg_relations = self._dedupe(relations)
-        doc._.kg_results = self._results(doc, mentions, proposed, main)
         return doc
 
     # -- helpers -------------------------------------------------------------------------------
@@ -339,35 +357,122 @@ class RelationFinder:
                 relations.append(fact)
 
     # -- results -------------------------------------------------------------------------------
-    def _results(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str) -> list[dict[str, Any]]:
+    def _results(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str,
+                 relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each score with the model it belongs to (see ``_score_owner``) and the nearest metric and
+        benchmark in its sentence. A score on a benchmark named after "on"/"in" also says that the
+        model was evaluated on it."""
         results = []
         own = {m.entity_id for m in proposed}
+        main_mention = next((m for m in proposed if m.entity_id == main), None)
+        main_first = next((m.start for m in mentions if m.entity_id == main), None)
+        # The proposed name stands for "our …" only once the text has named it and only if it is a
+        # model or method: a score before the name appears, or a dataset paper's score, is the paper's.
+        main_owns = main_mention is not None and main_mention.kind in ("MODEL", "METHOD") and main_first is not None
+        by_sentence: dict[int, list[Mention]] = {}
         for score in doc._.kg_scores:
-            sentence = doc[score["token_start"]].sent
-            in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
-            model = next(
-                (m.entity_id for m in reversed(in_sentence) if m.kind in ("MODEL", "METHOD") and m.start < score["token_start"] and m.entity_id in own),
-                main,
-            )
-            benchmark = self._nearest(in_sentence, score["token_start"], ("BENCHMARK", "DATASET"))
-            metric = self._nearest(in_sentence, score["token_start"], ("METRIC",))
+            position = score["token_start"]
+            sentence = doc[position].sent
+            in_sentence = by_sentence.get(sentence.start)
+            if in_sentence is None:
+                in_sentence = by_sentence[sentence.start] = [m for m in mentions if sentence.start <= m.start < sentence.end]
+            fallback = main if main_owns and main_first < position else PAPER_SUBJECT
+            model, rule = self._score_owner(doc, score, sentence.start, in_sentence, own, fallback)
+            if model is None:
+                continue  # an unnamed baseline's or another method's number
+            benchmark = self._nearest(in_sentence, position, ("BENCHMARK", "DATASET"))
+            metric = self._nearest(in_sentence, position, ("METRIC",))
             results.append(
                 {
                     **score,
                     "model": model,
-                    "benchmark": benchmark,
-                    "metric": metric,
+                    "benchmark": benchmark.entity_id if benchmark else None,
+                    "metric": metric.entity_id if metric else None,
                     "sentence_start": sentence.start_char,
                     "sentence_end": sentence.end_char,
-                    "rule": "score-in-sentence",
+                    "rule": rule,
                     "confidence": 0.6,
                 }
             )
+            if benchmark is not None and benchmark.start > 0 and doc[benchmark.start - 1].lower_ in ("on", "in"):
+                subject = model if model != PAPER_SUBJECT else main
+                relations.append(self._fact(doc, "evaluated_on", subject, benchmark, "score-on-benchmark", 0.65))
         return results
 
+    def _score_owner(self, doc: Doc, score: dict[str, Any], sentence_start: int, in_sentence: list[Mention],
+                     own: set[str], fallback: str) -> tuple[str | None, str]:
+        """Whose number is it? ``(None, …)`` when it belongs to something the paper does not name.
+
+        Reads the clause the score is in (from the last comma, semicolon or contrasting "while" /
+        "whereas"): a value inside the noun phrase after a comparison cue is the compared system's;
+        a named model of the paper, or "our/we", makes it the paper's; a contrasting clause or one
+        about prior work without a name is dropped; another named model as the clause's subject gets
+        its own absolute score ("LLaMA-2 reaches 45.3%").
+        """
+        position = score["token_start"]
+        absolute = score["kind"] == "absolute"
+        clause_start, opener = self._clause_start(doc, sentence_start, position)
+        before = [m for m in in_sentence if m.end <= position]
+        clause = [m for m in before if m.start >= clause_start]
+        others = [m for m in clause if m.kind == "MODEL" and m.entity_id not in own]
+        if absolute:
+            compared = self._compared_value(doc, clause_start, position)
+            if compared is not None:
+                named = [m for m in others if m.start > compared]
+                after = next((m for m in in_sentence if score["token_end"] <= m.start <= score["token_end"] + 1
+                              and m.kind == "MODEL" and m.entity_id not in own), None)
+                owner = named[-1] if named else after
+                return (owner.entity_id if owner else None), "score-of-compared"
+        own_mention = next((m for m in reversed(clause) if m.entity_id in own and m.kind in ("MODEL", "METHOD")), None)
+        if own_mention is not None:
+            return own_mention.entity_id, "score-in-clause"
+        words = {t.lower_ for t in doc[clause_start:position]}
+        if opener in CONTRAST_OPENERS and not words & CONTRAST_OWN_WORDS:
+            # "whereas naive augmentation lowers it by 1.2%": "it" is the object here, not our work
+            return (others[-1].entity_id if absolute and others else None), "score-in-contrast"
+        if not words & OWN_WORK_WORDS:
+            if absolute and others:
+                return others[-1].entity_id, "score-of-named-model"
+            if absolute and words & BASELINE_WORDS:
+                return None, "score-of-prior-work"
+        last_own = next((m for m in reversed(before) if m.entity_id in own and m.kind in ("MODEL", "METHOD")), None)
+        return (last_own.entity_id if last_own else fallback), "score-in-sentence"
+
     @staticmethod
-    def _nearest(mentions: list[Mention], position: int, kinds: tuple[str, ...]) -> str | None:
+    def _clause_start(doc: Doc, sentence_start: int, position: int) -> tuple[int, str | None]:
+        for i in range(position - 1, sentence_start - 1, -1):
+            token = doc[i]
+            if token.text in CLAUSE_PUNCTUATION:
+                return i + 1, token.text
+            word = token.lower_
+            if word in CONTRAST_OPENERS:
+                following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                if word == "while" and following.endswith("ing"):
+                    continue  # "while preserving 95% of …": same subject
+                if word == "but" and following in ("also", "still", "even"):
+                    continue  # "not only …, but also achieves …"
+                return i, word
+        return sentence_start, None
+
+    @staticmethod
+    def _compared_value(doc: Doc, clause_start: int, position: int) -> int | None:
+        """The cue's index when the value sits in the noun phrase a comparison cue introduces."""
+        for i in range(position - 1, clause_start - 1, -1):
+            word = doc[i].lower_
+            if word in COMPARATOR_CUES:
+                first = i + 1
+                if word in ("compared", "comparison") and first < position and doc[first].lower_ in ("to", "with"):
+                    first += 1
+                if any(t.lower_ in COMPARED_PHRASE_ENDS for t in doc[first:position]):
+                    return None
+                return i
+            if word in COMPARED_PHRASE_ENDS:
+                return None
+        return None
+
+    @staticmethod
+    def _nearest(mentions: list[Mention], position: int, kinds: tuple[str, ...]) -> Mention | None:
         candidates = [m for m in mentions if m.kind in kinds]
         if not candidates:
             return None
-        return min(candidates, key=lambda m: abs(m.start - position)).entity_id
+        return min(candidates, key=lambda m: abs(m.start - position))

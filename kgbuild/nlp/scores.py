@@ -45,7 +45,14 @@ CHANGE_VERBS = frozenset(
     reduces reduced reducing save saves saved saving surpass surpasses surpassed outperform outperforms
     outperformed outperforming lift lifts raise raises cut cuts""".split()
 )
-ABSOLUTE_CUES = frozenset("achieve achieves achieved achieving reach reaches reached obtain obtains obtained attains score scores".split())
+COMPARE_VERBS = frozenset(
+    "surpass surpasses surpassed surpassing outperform outperforms outperformed outperforming".split()
+)
+ABSOLUTE_CUES = frozenset(
+    """achieve achieves achieved achieving reach reaches reached obtain obtains obtained attains score scores
+    retain retains retained retaining maintain maintains maintained maintaining preserve preserves preserved
+    preserving keep keeps keeping""".split()
+)
 SCORE_CUES = frozenset(
     """accuracy acc score scores f1 bleu rouge map auroc auc perplexity ppl em exact match top-1 top-5
     achieves achieve achieving achieved reaches reach obtains obtain sets set records record attains
@@ -208,11 +215,13 @@ class ScoreFinder:
     def _is_delta(doc: Doc, start: int, end: int) -> bool:
         sentence_start = doc[start].sent.start
         window = [t.lower_ for t in doc[max(start - 12, sentence_start) : start]]
-        for word in reversed(window):
+        for k, word in enumerate(reversed(window)):
             if word in ABSOLUTE_CUES:
                 break
             if word in CHANGE_VERBS:
-                return True
+                # "outperforming the best previous system of 0.392" states the other system's score;
+                # only "outperforms X by 2.1" makes the value a difference.
+                return word not in COMPARE_VERBS or "by" in window[len(window) - k :]
         before = [t.lower_ for t in doc[max(start - 6, 0) : start]]
         while before and before[-1] in HEDGES:
             before.pop()
