@@ -9,21 +9,19 @@ Three figures, all from one run over the same papers:
 Words are the blank tokenizer's tokens over title + abstract, counted once in the floor pass and
 used for every rate, so the ratio pipeline / floor compares like with like.
 
-The pool is our own rather than spaCy's ``n_process``: spaCy ships every Doc back to the parent
-by pickling, which costs more than the extraction saves; our workers build the pipeline once and
-return only per-paper counts.
+The pool is the build's own (``kgbuild.engine.local``): workers build the pipeline once and
+return plain records, in order, so the bench measures what ``kgbuild build`` runs.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -33,10 +31,8 @@ from kgbuild.records import Paper
 
 # Relative to the repository root; the bench falls back to the bundled corpus when it is absent.
 DEFAULT_LISTINGS = Path("..") / "shared" / "corpus" / "arxiv-listings-2025" / "listings.jsonl.gz"
-CHUNK = 32  # papers per pool task: small enough to balance 2 workers, big enough to batch in spaCy
-WORKER_READY_TIMEOUT = 600.0
 
-# (paper_id, entities, relations, results) - plain tuples, cheap to pickle back from a worker.
+# (paper_id, entities, relations, results) per paper, to compare one process with the pool.
 Counts = tuple[str, int, int, int]
 
 
@@ -125,61 +121,23 @@ def time_floor(papers: Sequence[Paper]) -> tuple[Timing, int]:
     return Timing("tokenizer floor", 1, time.perf_counter() - start), words
 
 
-# --- the worker pool -------------------------------------------------------------------------
-
-_EXTRACTOR: Any = None  # one pipeline per worker process, built by _init_worker
-
-
-def _init_worker(ready: Any | None) -> None:
-    global _EXTRACTOR
-    from kgbuild.nlp.extract import Extractor
-
-    _EXTRACTOR = Extractor()
-    if ready is not None:  # the parent starts its clock only once every worker has its pipeline
-        ready.wait(WORKER_READY_TIMEOUT)
-
-
-def _extract_counts(papers: Sequence[Paper]) -> tuple[list[Counts], int]:
-    """Extract a chunk; return per-paper counts and how many papers failed (never Docs)."""
-    failed: list[Paper] = []
-    counts = [
-        (e.paper.paper_id, len(e.entities), len(e.relations), len(e.results))
-        for e in _EXTRACTOR.extract_reporting(papers, lambda paper, error: failed.append(paper))
-    ]
-    return counts, len(failed)
-
-
-def _chunks(papers: Sequence[Paper], size: int = CHUNK) -> Iterator[Sequence[Paper]]:
-    for i in range(0, len(papers), size):
-        yield papers[i:i + size]
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers in milliseconds and needs no importable __main__; spawn elsewhere
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
+# --- the worker pool (kgbuild.engine.local, the one the build uses) ----------------------
 
 def extract_counts(papers: Sequence[Paper], processes: int = 1) -> tuple[list[Counts], int, float]:
     """Per-paper extraction counts, failures, and seconds spent extracting (pipeline builds excluded)."""
-    if processes <= 1:
-        _init_worker(None)
-        start = time.perf_counter()
-        results = [_extract_counts(chunk) for chunk in _chunks(papers)]
-        seconds = time.perf_counter() - start
-    else:
-        ctx = _mp_context()
-        ready = ctx.Barrier(processes + 1)
-        with ctx.Pool(processes, initializer=_init_worker, initargs=(ready,)) as pool:
-            try:
-                ready.wait(WORKER_READY_TIMEOUT)
-            except Exception as e:  # BrokenBarrierError: a worker could not build its pipeline
-                raise BenchError(f"the {processes} workers did not get ready") from e
+    from kgbuild.engine import EngineError
+    from kgbuild.engine.local import LocalEngine
+
+    try:
+        with LocalEngine(processes, wait_ready=True) as engine:
             start = time.perf_counter()
-            results = pool.map(_extract_counts, list(_chunks(papers)), chunksize=1)
+            outcomes = list(engine.extract(papers))
             seconds = time.perf_counter() - start
-    counts = [c for chunk_counts, _ in results for c in chunk_counts]
-    return counts, sum(failed for _, failed in results), seconds
+    except EngineError as e:
+        raise BenchError(str(e)) from e
+    counts = [(o.paper.paper_id, len(o.extraction.entities), len(o.extraction.relations), len(o.extraction.results))
+              for o in outcomes if o.extraction is not None]
+    return counts, sum(o.error is not None for o in outcomes), seconds
 
 
 # --- the end-to-end build, in a fresh process so its peak RSS is the build's own -------------
@@ -188,7 +146,7 @@ _CHILD = """
 import json, resource, sys, time
 from kgbuild.build import build
 start = time.perf_counter()
-build([sys.argv[1]], sys.argv[2])
+build([sys.argv[1]], sys.argv[2], processes=int(sys.argv[3]), use_cache=False)
 seconds = time.perf_counter() - start
 kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 print(json.dumps({"build_s": seconds, "peak_rss_mb": kb / 1024}))
@@ -201,8 +159,8 @@ def _paper_record(paper: Paper) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v}
 
 
-def time_build(papers: Sequence[Paper]) -> tuple[float, float]:
-    """Build exactly these papers into a temp dir; (wall seconds of ``build()``, peak RSS in MB).
+def time_build(papers: Sequence[Paper], processes: int = 1) -> tuple[float, float]:
+    """Build these papers (no cache) into a temp dir; (wall seconds of ``build()``, peak RSS in MB).
 
     The papers are written to a JSONL file first so the build reads the same documents as the
     rest of the bench. A child process measures itself, so the bench's own memory (pipelines,
@@ -212,7 +170,7 @@ def time_build(papers: Sequence[Paper]) -> tuple[float, float]:
         source = Path(tmp) / "papers.jsonl"
         source.write_text("".join(json.dumps(_paper_record(p), ensure_ascii=False) + "\n" for p in papers),
                           encoding="utf-8")
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(Path(tmp) / "out")],
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(Path(tmp) / "out"), str(processes)],
                               capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BenchError(f"the build failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
@@ -238,7 +196,8 @@ def run_bench(corpus: str | Path | None = None, limit: int | None = None, proces
         counts_match = pooled == single
     report = BenchReport(str(corpus or "bundled corpus"), len(papers), words, floor, timings, failures, counts_match)
     if with_build:
-        report.build_s, report.peak_rss_mb = time_build(papers)
+        report.build_s, report.peak_rss_mb = time_build(papers, processes)
+        report.extra["build_processes"] = processes
     return report
 
 
@@ -250,7 +209,7 @@ def format_report(report: BenchReport) -> str:
         rows.append(f"{t.label:<28}{t.processes:>6}{t.seconds:>10.2f}{report.rate(t, report.words):>12,.0f}"
                     f"{report.rate(t, report.docs):>13,.1f}")
     if report.build_s is not None:
-        rows.append(f"{'build (end to end)':<28}{1:>6}{report.build_s:>10.2f}{'':>12}"
+        rows.append(f"{'build (end to end)':<28}{report.extra.get('build_processes', 1):>6}{report.build_s:>10.2f}{'':>12}"
                     f"{report.docs / report.build_s if report.build_s else 0:>13,.1f}"
                     f"   peak RSS {report.peak_rss_mb:,.0f} MB")
     data = report.to_json()

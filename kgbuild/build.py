@@ -1,27 +1,36 @@
 """The main job: inputs -> papers -> extractions -> graph -> out/ (Turtle, store, HTML, JSONL, summary).
 
-Each output is written atomically; a paper that fails anywhere is reported as a ``Problem`` with
-its source location and the build goes on.
+Extraction runs on an engine (``kgbuild.engine``: in this process, a local worker pool, or Dask)
+that returns records in input order, so the output is byte-identical whatever ran it. Records
+stream: each is written to ``extractions.jsonl`` and folded into the graph builder as it arrives,
+and none is kept. A content-hash cache (``kgbuild.cache``) lets a rebuild extract only the papers
+it has not seen. Each output is written atomically; a paper that fails anywhere is reported as a
+``Problem`` with its source location and the build goes on.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kgbuild.atomic import atomic_write, write_text_atomic
-from kgbuild.export import write_rdf
-from kgbuild.graph import GraphSummary, assemble, summarise
+from kgbuild.cache import ExtractionCache
+from kgbuild.engine import Engine, make_engine
+from kgbuild.engine.ordered import chunks
+from kgbuild.graph import GraphBuilder, GraphSummary, summarise
 from kgbuild.ingest import load_papers
-from kgbuild.nlp.extract import Extractor
 from kgbuild.records import Paper, PaperExtraction, Problem
-from kgbuild.store import load_store, store_path
-from kgbuild.viz import write_html
 
 DEFAULT_BASE_IRI = "https://w3id.org/kgbuild/"
+CACHE_DIRNAME = "cache"
+# Papers looked up in the cache at a time; the misses among them go to the engine together. Big
+# enough that workers rarely wait at a block's end, small enough that hits never pile up in memory.
+BLOCK = 2048
 Progress = Callable[[int, int], None]
 
 
@@ -33,6 +42,10 @@ class BuildReport:
     problems: list[Problem]
     summary: GraphSummary
     outputs: dict[str, str] = field(default_factory=dict)
+    # How the build ran; not written to summary.json, which depends only on the input.
+    extracted: int = 0  # papers the engine ran on (the rest came from the cache)
+    cached: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,45 +64,117 @@ def _paper_location(paper: Paper) -> tuple[str, int | None]:
     return paper.paper_id, None
 
 
+def _failed(paper: Paper, error: str) -> Problem:
+    path, line = _paper_location(paper)
+    # the title may be what broke the paper; repr of a slice of str() describes anything
+    return Problem(path, line, f"extraction failed for {str(paper.title)[:80]!r}: {error}")
+
+
+@dataclass
+class _Counts:
+    extracted: int = 0
+    cached: int = 0
+
+
+def extract_stream(papers: Sequence[Paper], engine: Engine, problems: list[Problem],
+                   cache: ExtractionCache | None = None, progress: Progress | None = None,
+                   counts: _Counts | None = None) -> Iterator[PaperExtraction]:
+    """Extractions in input order: cache hits as they are, misses from ``engine`` (then cached)."""
+    counts = counts or _Counts()
+    done = 0
+    for block in chunks(papers, BLOCK):
+        found = [cache.get(p) if cache is not None else None for p in block]
+        fresh = engine.extract([p for p, hit in zip(block, found) if hit is None])
+        for paper, hit in zip(block, found):
+            done += 1
+            if hit is not None:
+                counts.cached += 1
+                extraction: PaperExtraction | None = hit
+            else:
+                outcome = next(fresh)
+                counts.extracted += 1
+                extraction = outcome.extraction
+                if outcome.error is not None or extraction is None:
+                    problems.append(_failed(paper, outcome.error or "no record"))
+                elif cache is not None:
+                    cache.put(extraction)
+            if progress:
+                progress(done, len(papers))
+            if extraction is not None:
+                yield extraction
+        if cache is not None:
+            cache.commit()
+
+
 def extract_papers(papers: Sequence[Paper], problems: list[Problem], progress: Progress | None = None,
-                   extractor: Extractor | None = None) -> Iterator[PaperExtraction]:
-    """Stream extractions, turning a failing paper into a ``Problem`` instead of an exception."""
-    extractor = extractor or Extractor()
+                   processes: int = 1) -> Iterator[PaperExtraction]:
+    """Stream extractions (no cache), turning a failing paper into a ``Problem`` instead of an exception."""
+    with make_engine("local", processes) as engine:
+        yield from extract_stream(papers, engine, problems, progress=progress)
 
-    def report(paper: Paper, error: Exception) -> None:
-        path, line = _paper_location(paper)
-        problems.append(Problem(path, line, f"extraction failed for {paper.title[:80]!r}: {error!r}"))
 
-    for done, extraction in enumerate(extractor.extract_reporting(papers, report), start=1):
-        if progress:
-            progress(done, len(papers))
-        yield extraction
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = round(time.perf_counter() - start, 3)
 
 
 def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri: str = DEFAULT_BASE_IRI,
-          max_html_nodes: int = 400, progress: Progress | None = None) -> BuildReport:
-    """Build the knowledge graph of ``inputs`` (the bundled corpus when None) into ``out_dir``."""
+          max_html_nodes: int = 400, progress: Progress | None = None, processes: int | None = None,
+          engine: str = "local", scheduler: str | None = None, cache_dir: str | Path | None = None,
+          use_cache: bool = True) -> BuildReport:
+    """Build the knowledge graph of ``inputs`` (the bundled corpus when None) into ``out_dir``.
+
+    ``processes``: extraction workers (default one per CPU; 1 runs in this process; for Dask, the
+    size of the local cluster started when no ``scheduler`` address is given). ``cache_dir``:
+    where extraction records are cached (default ``out_dir/cache``); ``use_cache=False`` neither
+    reads nor writes it.
+    """
+    from kgbuild.export import write_rdf
+    from kgbuild.store import load_store
+    from kgbuild.viz import write_html
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    loaded = load_papers(inputs)
+    seconds: dict[str, float] = {}
+    with _timed(seconds, "load"):
+        loaded = load_papers(inputs)
     problems = list(loaded.problems)
     extractions_path = out / "extractions.jsonl"
-    extractions: list[PaperExtraction] = []
-    with atomic_write(extractions_path) as handle:
-        for extraction in extract_papers(loaded.papers, problems, progress):
-            handle.write(json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-            extractions.append(extraction)
-    graph = assemble(extractions)
-    summary = summarise(graph)
-    outputs = {"extractions": str(extractions_path)}
-    outputs["turtle"] = str(out / "graph.ttl")
-    write_rdf(graph, outputs["turtle"], format="turtle", base_iri=base_iri)
+    counts = _Counts()
+    builder = GraphBuilder()
+    cache_path = Path(cache_dir) if cache_dir is not None else out / CACHE_DIRNAME
+    cache = ExtractionCache(cache_path, warn=lambda m: problems.append(Problem(str(cache_path), None, m, "warning"))) \
+        if use_cache else None
+    try:
+        with _timed(seconds, "extract"), make_engine(engine, processes, scheduler) as runner, \
+                atomic_write(extractions_path) as handle:
+            for extraction in extract_stream(loaded.papers, runner, problems, cache, progress, counts):
+                handle.write(json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                builder.add(extraction)
+    finally:
+        if cache is not None:
+            cache.close()
+    if cache is not None and cache.unreadable:
+        problems.append(Problem(str(cache.path), None, f"{cache.unreadable} cache entries were unreadable "
+                                "and were extracted again", "warning"))
+    with _timed(seconds, "assemble"):
+        graph = builder.build()
+        summary = summarise(graph)
+    outputs = {"extractions": str(extractions_path), "turtle": str(out / "graph.ttl")}
     # the queryable store: built beside the old one and swapped in, so queries never rebuild
-    outputs["store"] = str(store_path(out))
-    load_store(graph, outputs["store"], base_iri=base_iri)
+    outputs["store"] = str(out / "store")
+    with _timed(seconds, "rdf"):
+        write_rdf(graph, outputs["turtle"], format="turtle", base_iri=base_iri)
+        load_store(graph, outputs["store"], base_iri=base_iri)
     outputs["html"] = str(out / "graph.html")
-    write_html(graph, outputs["html"], max_nodes=max_html_nodes)
-    report = BuildReport(len(loaded.papers), loaded.duplicates, loaded.files, problems, summary, outputs)
+    with _timed(seconds, "html"):
+        write_html(graph, outputs["html"], max_nodes=max_html_nodes)
+    report = BuildReport(len(loaded.papers), loaded.duplicates, loaded.files, problems, summary, outputs,
+                         counts.extracted, counts.cached, seconds)
     outputs["problems"] = str(out / "problems.jsonl")
     write_text_atomic(outputs["problems"], "".join(json.dumps(p.to_dict()) + "\n" for p in problems))
     outputs["summary"] = str(out / "summary.json")

@@ -33,21 +33,42 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json.")
+              help="Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json, store/.")
 @click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
 @click.option("--max-html-nodes", default=400, show_default=True, help="Cap on nodes drawn in graph.html.")
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="Extraction worker processes (default: one per CPU; 1 extracts in this process). "
+                   "With --engine dask and no --scheduler: the local cluster's workers.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: a local worker pool, or a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler to use with --engine dask, e.g. tcp://host:8786 (default: start a local cluster).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where extraction records are cached between builds (default: OUT/cache).")
+@click.option("--no-cache", is_flag=True, help="Extract every paper again; neither read nor write the cache.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def build(inputs: tuple[Path, ...], out_dir: Path, base_iri: str, max_html_nodes: int, quiet: bool) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, base_iri: str, max_html_nodes: int, processes: int | None,
+          engine: str, scheduler: str | None, cache_dir: Path | None, no_cache: bool, quiet: bool) -> None:
     """Build the graph of INPUTS (files or directories; the bundled corpus when none).
 
-    Example: kgbuild build ~/papers/listings.jsonl.gz -o out/
+    Papers already extracted by an earlier build (same text, same pipeline) come from the cache.
+
+    Example: kgbuild build ~/papers/listings.jsonl.gz -o out/ --processes 2
     """
     from kgbuild.build import build as run_build
+    from kgbuild.engine import EngineError
 
-    report = run_build(list(inputs) or None, out_dir, base_iri=base_iri, max_html_nodes=max_html_nodes,
-                       progress=None if quiet else _progress_printer("extract"))
+    if scheduler is not None and engine != "dask":
+        raise click.BadParameter("only applies with --engine dask", param_hint="--scheduler")
+    try:
+        report = run_build(list(inputs) or None, out_dir, base_iri=base_iri, max_html_nodes=max_html_nodes,
+                           progress=None if quiet else _progress_printer("extract"), processes=processes,
+                           engine=engine, scheduler=scheduler, cache_dir=cache_dir, use_cache=not no_cache)
+    except EngineError as e:
+        raise click.ClickException(str(e)) from e
     summary = report.summary
-    click.echo(f"papers: {report.papers} (from {len(report.files)} files, {report.duplicates} duplicates merged)")
+    click.echo(f"papers: {report.papers} (from {len(report.files)} files, {report.duplicates} duplicates merged; "
+               f"{report.extracted} extracted, {report.cached} from the cache)")
     click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.entities_by_kind.items())) + f" (total {summary.entities})")
     click.echo("relations: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.relations_by_kind.items())))
     click.echo(f"results: {summary.results}")
@@ -56,6 +77,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base_iri: str, max_html_nodes
                + (f" (see {report.outputs['problems']})" if report.problems else ""))
     for problem in errors[:10]:
         click.echo(f"  {problem}", err=True)
+    if not quiet:
+        click.echo("seconds: " + ", ".join(f"{stage} {s:.1f}" for stage, s in report.seconds.items()), err=True)
     for name in ("turtle", "html", "extractions", "summary"):
         click.echo(f"wrote {report.outputs[name]}")
 

@@ -1,0 +1,111 @@
+"""The local engine: extraction in this process, or in a pool of forked worker processes.
+
+The pool is ours rather than spaCy's ``n_process``: spaCy ships every Doc back to the parent by
+pickling, which costs more than the extraction saves; our workers build the pipeline once and
+return plain records. ``concurrent.futures`` rather than ``multiprocessing.Pool`` because a worker
+that dies (killed, out of memory, a crash in native code) breaks the executor with an error,
+where ``Pool`` would silently replace the worker and wait for the lost task forever.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from kgbuild.engine.ordered import CHUNK, chunks, ordered_results
+from kgbuild.engine.work import Outcome, extract_chunk, load_extractor
+from kgbuild.records import Paper
+
+Work = Callable[[Sequence[Paper]], list[Outcome]]
+WINDOW_PER_WORKER = 4  # chunks queued per worker: keeps workers busy without buffering the corpus
+
+
+def default_processes() -> int:
+    """One worker per CPU this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds and needs no importable __main__; spawn elsewhere
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+WORKER_READY_TIMEOUT = 600.0
+
+
+def _init_worker(ready: Any | None) -> None:
+    load_extractor()
+    if ready is not None:  # the parent waits until every worker has its pipeline
+        ready.wait(WORKER_READY_TIMEOUT)
+
+
+class LocalEngine:
+    """``processes`` workers (default: one per CPU); 1 extracts in this process, with no pool."""
+
+    def __init__(self, processes: int | None = None, *, chunk_size: int = CHUNK, work: Work = extract_chunk,
+                 wait_ready: bool = False) -> None:
+        self.processes = max(1, processes or default_processes())
+        self.chunk_size = chunk_size
+        self.work = work  # what each chunk runs; a parameter so a test can make a worker die
+        # wait_ready: enter only once every worker has built its pipeline (the bench times
+        # extraction alone); a build need not wait, its first chunks simply start later
+        self.wait_ready = wait_ready
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalEngine:
+        from kgbuild.engine import EngineError
+
+        if self.processes == 1:
+            if self.wait_ready:
+                load_extractor()
+            return self
+        ctx = mp_context()
+        ready = ctx.Barrier(self.processes + 1) if self.wait_ready else None
+        self._pool = ProcessPoolExecutor(self.processes, mp_context=ctx, initializer=_init_worker, initargs=(ready,))
+        if ready is not None:
+            for _ in range(self.processes):  # workers start on submit
+                self._pool.submit(int)
+            try:
+                ready.wait(WORKER_READY_TIMEOUT)
+            except Exception as e:  # BrokenBarrierError: a worker could not build its pipeline
+                self.__exit__()
+                raise EngineError(f"the {self.processes} workers did not get ready") from e
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            # a broken pool has no live workers left; cancel_futures drops queued chunks after an error
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def extract(self, papers: Sequence[Paper]) -> Iterator[Outcome]:
+        from kgbuild.engine import EngineError
+
+        parts = chunks(papers, self.chunk_size)
+        if self._pool is None:
+            if self.processes > 1:
+                raise EngineError("the local engine's pool is not running; use the engine in a 'with' block")
+            for part in parts:
+                yield from self.work(part)
+            return
+        pool = self._pool
+
+        def submit(part: Sequence[Paper]) -> Future[list[Outcome]]:
+            return pool.submit(self.work, part)
+
+        try:
+            for part, outcomes in ordered_results(submit, parts, self.processes * WINDOW_PER_WORKER):
+                yield from outcomes
+        except BrokenProcessPool as e:
+            raise EngineError(
+                f"a worker process died while extracting (killed, out of memory, or crashed in native code); "
+                f"{self.processes} workers, chunks of {self.chunk_size} papers. Try --processes 1 to see the error "
+                f"in this process") from e
