@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kgbuild.nlp.focused_ner import FocusedNER
 from kgbuild.nlp.gazetteer import CANDIDATES_KEY, Gazetteer, load_pattern_table
 from kgbuild.nlp.mentions import MentionResolver
 from kgbuild.nlp.relations import RelationFinder
@@ -78,3 +79,17 @@ def make_scores(nlp: Language, name: str) -> ScoreFinder:
 def make_relations(nlp: Language, name: str) -> RelationFinder:
     register_extensions()
     return RelationFinder(name)
+
+
+@Language.factory(
+    "kgbuild_ner",
+    assigns=["doc.ents"],
+    requires=["doc.spans", "token.is_sent_start"],
+    default_config={"model_dir": None, "candidates_key": CANDIDATES_KEY, "context": 4, "batch_size": 64},
+)
+def make_focused_ner(nlp: Language, name: str, model_dir: str | None, candidates_key: str, context: int,
+                     batch_size: int) -> FocusedNER:
+    """The trained NER (the bundled one unless ``model_dir``), run only around possible names."""
+    from kgbuild.nlp.pipeline import bundled_ner_dir  # the pipeline module imports this one
+
+    return FocusedNER(name, model_dir or bundled_ner_dir(), candidates_key, context, batch_size)

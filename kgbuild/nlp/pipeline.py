@@ -66,8 +66,10 @@ def build_pipeline(patterns_dir: str | None = None, *, use_ner: bool = True, ner
         if not (source_dir / "config.cfg").exists():
             if ner_dir is not None or mode == "ner":
                 raise FileNotFoundError(f"no trained NER at {source_dir} (run `make train`)")
+        elif mode == "ner":
+            nlp.add_pipe("ner", source=spacy.load(source_dir))  # every word: the NER-only ablation
         else:
-            nlp.add_pipe("ner", source=spacy.load(source_dir))
+            nlp.add_pipe("kgbuild_ner", config={"model_dir": str(source_dir)})
     for name in RESOLVE_PIPES:
         config: dict[str, object] = {"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {}
         if name == "kgbuild_mentions":

@@ -1,0 +1,141 @@
+"""The trained NER, run only where its answer can be used.
+
+The resolver takes an NER entity only where no rule fired and only when it looks like a name: a
+name shape (``SYNTH-PEDES``) or a phrase of capitalised words outside the title (see
+``mentions.ner_span_is_name``). Every such entity contains a word the rules left alone that has
+a name shape, or a capitalised word next to another one. So the NER runs on short windows around
+those words (a few tokens of context either side, within the sentence) instead of on every
+word: the CNN sees only ``depth`` tokens either side anyway, and most words of an abstract are
+either covered by a rule or cannot start a name. Entities found in a window are mapped back to
+the Doc's token offsets and set as ``doc.ents``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+from kgbuild.nlp.lexicon import SENTENCE_WORDS
+from kgbuild.nlp.shapes import is_generic, shape_of_text
+from kgbuild.nlp.tokens import words
+
+Window = tuple[int, int]
+SEPARATOR = "\n\n"  # how the abstract is set apart from the title: the NER has seen it
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and not is_generic(word) and word not in SENTENCE_WORDS
+
+
+def _sentence_bounds(doc: Doc) -> list[int]:
+    """For each token, the index where its sentence ends."""
+    ends = [len(doc)] * len(doc)
+    sentence_end = len(doc)
+    for token in reversed(doc):
+        ends[token.i] = sentence_end
+        if token.is_sent_start:
+            sentence_end = token.i
+    return ends
+
+
+def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
+    """Token windows around the words whose entity the resolver could accept, merged when they
+    touch; none crosses a sentence boundary."""
+    texts = words(doc)
+    starts = [token.is_sent_start for token in doc]
+    in_title = True
+    triggers: list[int] = []
+    for i, word in enumerate(texts):
+        if i > 0 and starts[i]:
+            in_title = False
+        if i in covered or starts[i] or not any(c.isupper() for c in word) or is_generic(word):
+            continue
+        if shape_of_text(word) is not None:
+            triggers.append(i)
+        elif not in_title and _capitalised(word) and any(
+            0 <= j < len(texts) and j not in covered and not starts[j] and _capitalised(texts[j])
+            for j in (i - 1, i + 1, i - 2, i + 2)
+        ):
+            triggers.append(i)  # one word of a capitalised phrase ("Chatbot Arena")
+    if not triggers:
+        return []
+    sentence_end = _sentence_bounds(doc)
+    sentence_start = [0] * len(doc)
+    current = 0
+    for i in range(len(doc)):
+        if starts[i]:
+            current = i
+        sentence_start[i] = current
+    windows: list[Window] = []
+    for i in triggers:
+        start, end = max(sentence_start[i], i - context), min(sentence_end[i], i + context + 1)
+        if windows and start <= windows[-1][1] and sentence_start[start] == sentence_start[windows[-1][0]]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+class FocusedNER:
+    """``ner`` from a trained pipeline on disk, applied to name windows only."""
+
+    def __init__(self, name: str, model_dir: str | Path, candidates_key: str, context: int, batch_size: int) -> None:
+        self.name = name
+        self.model_dir = Path(model_dir)
+        self.candidates_key = candidates_key
+        self.context = context
+        self.batch_size = batch_size
+        try:
+            trained = spacy.load(self.model_dir)
+        except OSError as e:
+            raise FileNotFoundError(f"no trained NER at {self.model_dir} (run `make train`)") from e
+        self.vocab = trained.vocab
+        self.ner = trained.get_pipe("ner")
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
+            yield from self._annotate(list(batch))
+
+    def _windows(self, doc: Doc) -> list[Window]:
+        covered = set()
+        for span in doc.spans.get(self.candidates_key, []):
+            covered.update(range(span.start, span.end))
+        return name_windows(doc, covered, self.context)
+
+    def _annotate(self, docs: list[Doc]) -> list[Doc]:
+        # One piece per Doc: its windows joined by a blank-line token, because the NER's cost per
+        # Doc outweighs its cost per word on pieces this short. ``offsets[j]`` maps token j of
+        # the piece back to the Doc (None for a separator).
+        pieces: list[Doc] = []
+        offsets: list[list[int | None]] = []
+        for doc in docs:
+            texts = words(doc)
+            piece_words: list[str] = []
+            piece_spaces: list[bool] = []
+            mapping: list[int | None] = []
+            for start, end in self._windows(doc):
+                if piece_words:
+                    piece_words.append(SEPARATOR)
+                    piece_spaces.append(False)
+                    mapping.append(None)
+                piece_words.extend(texts[start:end])
+                piece_spaces.extend(bool(doc[i].whitespace_) for i in range(start, end))
+                mapping.extend(range(start, end))
+            pieces.append(Doc(self.vocab, words=piece_words, spaces=piece_spaces))
+            offsets.append(mapping)
+        for doc, piece, mapping in zip(docs, self.ner.pipe(pieces, batch_size=len(pieces)), offsets):
+            spans = []
+            for ent in piece.ents:
+                first, last = mapping[ent.start], mapping[ent.end - 1]
+                if first is None or last is None or None in mapping[ent.start : ent.end]:
+                    continue  # ran over a separator: not an entity of this Doc
+                spans.append(Span(doc, first, last + 1, label=ent.label_))
+            doc.ents = spans
+        return docs
