@@ -78,6 +78,19 @@ TRAINED_ON_CUES = frozenset(
 )
 
 EVAL_CUES = frozenset(
+# Verbs (and verbal nouns) of training, for trained_on: "we pre-train X on D", "X is fine-tuned on D".
+# Used as a modifier ("training data", "a pretraining dataset D") they are no evidence of training.
+TRAINING_VERBS = frozenset(
+    """train trains trained training pretrain pretrains pretrained pretraining pre-train pre-trains pre-trained
+    pre-training finetune finetunes finetuned finetuning fine-tune fine-tunes fine-tuned fine-tuning tune tunes
+    tuned learned learns distilled""".split()
+)
+DATA_HEAD_NOUNS = frozenset(
+    """data dataset datasets corpus corpora set sets split splits examples samples instances pairs tokens
+    mixture recipe regime regimes objective objectives""".split()
+)
+TRAINING_PREPOSITIONS = frozenset("on with using from over".split())
+
     """evaluate evaluates evaluated evaluating evaluation experiments experiment results achieves achieve
     achieved achieving benchmark benchmarks state-of-the-art sota accuracy score scores outperforms
     outperform performance tested test on improves improvement gains reaches obtains sets""".split()

@@ -16,7 +16,15 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.shapes import title_name_end
-from kgbuild.nlp.lexicon import BASED_ON_CUES, COMPARE_CUES, EVAL_CUES, PROPOSE_VERBS, TRAINED_ON_CUES
+from kgbuild.nlp.lexicon import (
+    BASED_ON_CUES,
+    COMPARE_CUES,
+    DATA_HEAD_NOUNS,
+    EVAL_CUES,
+    PROPOSE_VERBS,
+    TRAINING_PREPOSITIONS,
+    TRAINING_VERBS,
+)
 from kgbuild.records import PAPER_SUBJECT
 
 # Words after which a name is used, not introduced ("we propose to fine-tune BERT on ...").
@@ -27,7 +35,12 @@ CLAUSE_BREAKS = frozenset(
 )
 PROPOSER_WORDS = frozenset("we i paper work study this article report".split())
 USED_BY_WORDS = frozenset("by from using via with".split())
-OWN_WORK_WORDS = frozenset("we our ours proposed it".split())
+# "Empirically, …" / "Experimentally, …" open sentences that report this paper's experiments.
+OWN_WORK_WORDS = frozenset("we our ours proposed it empirically experimentally".split())
+OVER_COMPARATIVES = frozenset(
+    """improvement improvements gains gain outperforms outperform improves improve improved improving
+    advantage advantages superiority""".split()
+)
 CONTRAST_OWN_WORDS = frozenset("we our ours proposed".split())
 # Rules whose names are distinctive enough that a new one in the title is what the paper is about.
 NAME_SHAPE_RULES = frozenset({"shape-mixed", "shape-versioned", "acronym-definition", "named-by-cue"})
@@ -49,6 +62,11 @@ BASELINE_WORDS = frozenset("previous prior existing baseline baselines competing
 # Openers of a contrasting clause: "…, while X obtains 0.87", "whereas Y reduces it by 0.8".
 CONTRAST_OPENERS = frozenset("while whereas although though but".split())
 CLAUSE_PUNCTUATION = frozenset(", ; :".split())
+# Between a training verb and its "on D" these end the clause: "pre-training domains is superior to
+# using Wikipedia" is not training on Wikipedia.
+TRAINING_CLAUSE_BREAKS = frozenset(
+    "which that while whereas and is are was were than evaluate evaluated test tested compared".split()
+)
 
 
 class Mention:
@@ -76,6 +94,7 @@ class RelationFinder:
             (Mention(entity, m) for entity in doc._.kg_entities for m in entity["mentions"]),
             key=lambda m: m.start,
         )
+        mentions = self._with_repeats(doc, mentions)
         relations: list[dict[str, Any]] = []
         proposed = self._proposes(doc, mentions, relations)
         main = self._main_subject(doc, proposed)
@@ -87,6 +106,53 @@ class RelationFinder:
         return doc
 
     # -- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _with_repeats(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Later occurrences of a name the entity component found once: "We introduce Bonito … We
+        train Bonito on D" – the relation cues are often in the sentences that repeat the name.
+
+        Matches the exact token sequence of a found mention, outside other mentions, and not glued
+        into a longer hyphenated name ("CQ-DINO"). One pass over the tokens.
+        """
+        if not mentions:
+            return mentions
+        forms: dict[str, list[tuple[tuple[str, ...], Mention]]] = {}
+        covered = bytearray(len(doc))
+        for m in mentions:
+            texts = tuple(t.text for t in doc[m.start : m.end])
+            forms.setdefault(texts[0], []).append((texts, m))
+            covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+        for candidates in forms.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+        extra = []
+        n = len(doc)
+        for token in doc:
+            candidates = forms.get(token.text)
+            if candidates is None or covered[token.i]:
+                continue
+            i = token.i
+            if i > 0 and not doc[i - 1].whitespace_ and (doc[i - 1].text == "-" or doc[i - 1].is_alpha):
+                continue
+            for texts, source in candidates:
+                end = i + len(texts)
+                if end > n or any(covered[i:end]) or tuple(t.text for t in doc[i:end]) != texts:
+                    continue
+                if end < n and not doc[end - 1].whitespace_ and doc[end].text == "-" and end + 1 < n and not doc[end + 1].is_lower:
+                    continue  # "Bonito-7B" is another name
+                repeat = Mention.__new__(Mention)
+                repeat.entity_id, repeat.kind = source.entity_id, source.kind
+                repeat.start, repeat.end = i, end
+                repeat.char_start = doc[i].idx
+                repeat.char_end = doc[end - 1].idx + len(doc[end - 1].text)
+                repeat.rule = "gazetteer" if source.known else "repeat"
+                repeat.known = source.known
+                covered[i:end] = b"\x01" * (end - i)
+                extra.append(repeat)
+                break
+        if not extra:
+            return mentions
+        return sorted(mentions + extra, key=lambda m: m.start)
+
     @staticmethod
     def _fact(doc: Doc, kind: str, subject: str, mention: Mention, rule: str, confidence: float) -> dict[str, Any]:
         sentence = doc[mention.start].sent
@@ -142,15 +208,24 @@ class RelationFinder:
         for sentence in doc.sents:
             if sentence.start == 0:
                 continue
-            for cue in self._proposer_cues(sentence):
+            cues = self._proposer_cues(sentence)
+            for cue in cues:
                 for mention in self._introduced_after(doc, cue, mentions):
+                    if self._names_a_task(doc, mention):
+                        continue  # "designed for the T2I-ReID task": the task is not proposed
                     if not mention.known or mention.entity_id in title_ids or self._introduced_as_new(doc, cue, mention):
                         add(mention, "propose-verb", 0.8)
             for mention in self._appositive_new(doc, sentence, mentions):
                 add(mention, "appositive-new", 0.7)
-            if self._proposer_cues(sentence):
+            if cues:
                 for mention in self._defined_in(sentence, mentions):
                     add(mention, "defined-in-proposal", 0.7)
+            elif self._we_train(sentence):
+                # "We pre-train two models: a BERT trained from scratch (BERTu), and …": the models
+                # the paper trains and names in parentheses are its own.
+                for mention in self._defined_in(sentence, mentions):
+                    if mention.kind == "MODEL":
+                        add(mention, "defined-in-training", 0.65)
         for mention in mentions:
             if self._in_title(doc, mention) and mention.rule in NAME_SHAPE_RULES and mention.kind != "METRIC":
                 add(mention, "new-name-in-title", 0.6)
@@ -205,12 +280,22 @@ class RelationFinder:
         return found
 
     @staticmethod
+    def _names_a_task(doc: Doc, mention: Mention) -> bool:
+        return mention.end < len(doc) and doc[mention.end].lower_ in ("task", "tasks", "problem", "problems")
+
+    @staticmethod
+    def _we_train(sentence: Span) -> bool:
+        """"We (pre-)train / fine-tune …" within the first words of the sentence."""
+        words = [t.lower_ for t in sentence[:8]]
+        return "we" in words and any(w in TRAINING_VERBS for w in words[words.index("we") + 1 :])
+
+    @staticmethod
     def _defined_in(sentence: Span, mentions: list[Mention]) -> list[Mention]:
         """New names given in parentheses in a proposing sentence: "… from scratch (BERTu)"."""
         doc = sentence.doc
         return [
             m for m in mentions
-            if sentence.start < m.start and m.end < sentence.end and not m.known
+            if sentence.start < m.start and m.end < sentence.end and not m.known and m.rule != "repeat"
             and doc[m.start - 1].text == "(" and doc[m.end].text == ")"
         ]
 
@@ -247,8 +332,8 @@ class RelationFinder:
             cue = next((t for t in reversed(list(before)) if t.lower_ in COMPARE_CUES), None)
             if cue is None:
                 continue
-            if cue.lower_ == "over" and not any(t.lower_ in ("improvement", "improvements", "gains", "gain", "outperforms") for t in sentence):
-                continue
+            if cue.lower_ == "over" and not any(t.lower_ in OVER_COMPARATIVES for t in sentence):
+                continue  # "over" compares only with a word of improvement: "improves over LiT"
             if mention.start > 0 and doc[mention.start - 1].lower_ in USED_BY_WORDS:
                 continue  # "explanations generated by GPT-3": the model is used, not compared with
             in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
@@ -322,25 +407,64 @@ class RelationFinder:
 
     @staticmethod
     def _named_after(doc: Doc, target: Mention, mentions: list[Mention], own: set[str]) -> str | None:
-        """"further pre-trained mBERT (mBERTu)": the derived model named in parentheses."""
+        """"further pre-trained mBERT (mBERTu)": the derived model named in parentheses – one of the
+        paper's, or a new name (not a known one, not the same name with a suffix like "-large")."""
         if target.end + 2 < len(doc) and doc[target.end].text == "(":
             inner = next((m for m in mentions if m.start == target.end + 1), None)
-            if inner is not None and inner.entity_id in own:
+            if inner is None or doc[inner.end].text != ")" or inner.entity_id == target.entity_id:
+                return None
+            if inner.entity_id in own:
+                return inner.entity_id
+            if (inner.kind == target.kind and not inner.known and inner.rule != "repeat"
+                    and not doc[inner.start : inner.end].text.startswith(doc[target.start : target.end].text)):
                 return inner.entity_id
         return None
 
     def _evaluated_and_trained(self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
+        trained_chain_end = -1
         for mention in mentions:
+            if mention.kind == "DATASET" and mention.start > trained_chain_end:
+                trained = self._trained_on(doc, mentions, mention, main)
+                if trained is not None:
+                    subject, rule = trained
+                    for target in self._coordinated(doc, mentions, mention):
+                        relations.append(self._fact(doc, "trained_on", subject, target, rule, 0.65))
+                        trained_chain_end = target.start
             if mention.kind not in ("BENCHMARK", "DATASET") or self._in_title(doc, mention):
                 continue
-            sentence = doc[mention.start].sent
-            words = [t.lower_ for t in sentence]
-            before = [t.lower_ for t in doc[max(mention.start - 6, sentence.start) : mention.start]]
-            if mention.kind == "DATASET" and set(before) & TRAINED_ON_CUES and main != PAPER_SUBJECT:
-                relations.append(self._fact(doc, "trained_on", main, mention, "trained-on-cue", 0.65))
-            elif mention.kind == "BENCHMARK" and set(words) & EVAL_CUES:
+            if mention.kind == "BENCHMARK" and any(t.lower_ in EVAL_CUES for t in doc[mention.start].sent):
                 relations.append(self._fact(doc, "evaluated_on", main, mention, "eval-cue", 0.7))
         self._models_on_proposed_benchmark(doc, mentions, main, relations)
+
+    @staticmethod
+    def _trained_on(doc: Doc, mentions: list[Mention], dataset: Mention, main: str) -> tuple[str, str] | None:
+        """"We pre-train PLIP on D", "X is fine-tuned on the D dataset", "trained with D": a training
+        verb, then "on/with/using/from" before the dataset in the same clause. The model trained is
+        the one named between verb and preposition, else the one right before the verb, else the
+        paper's own model. "training data such as D" or "a pretraining dataset D" use the verb as a
+        modifier and say nothing about what was trained on D."""
+        sentence_start = doc[dataset.start].sent.start
+        preposition = None
+        for i in range(dataset.start - 1, max(dataset.start - 10, sentence_start) - 1, -1):
+            word = doc[i].lower_
+            if word in TRAINING_PREPOSITIONS and preposition is None:
+                preposition = i
+                continue
+            if word in TRAINING_VERBS:
+                if preposition is None or (i + 1 < len(doc) and doc[i + 1].lower_ in DATA_HEAD_NOUNS):
+                    return None
+                between = [m for m in mentions if i < m.start and m.end <= preposition and m.kind == "MODEL"]
+                if between:
+                    return between[-1].entity_id, "trained-on-verb"
+                before = next((m for m in reversed(mentions) if m.end <= i and i - m.end <= 2
+                               and m.start >= sentence_start and m.kind == "MODEL"), None)
+                if before is not None:
+                    return before.entity_id, "trained-on-verb"
+                return (main, "trained-on-verb") if main != PAPER_SUBJECT else None
+            if word in CLAUSE_PUNCTUATION or word in TRAINING_CLAUSE_BREAKS:
+                if not (word in (",", "and") and preposition is not None):
+                    return None  # "trained on A, B and D" lists; other breaks end the clause
+        return None
 
     def _models_on_proposed_benchmark(self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
         """A paper that proposes a benchmark evaluates the models it names on it."""
