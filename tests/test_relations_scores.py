@@ -61,6 +61,10 @@ def test_score_shapes(nlp, text, expected):
         # "outperforming X of N" gives X's score, not a difference
         ("It reaches an accuracy of 45.2%, outperforming the strongest earlier system of 41.7%.",
          {("45.2%", "absolute"), ("41.7%", "absolute")}),
+        # gains named after a parenthesis, for both values of the list
+        ("It shows 12.4% (audio) and 30.2%\n(video) cross-modal retrieval gains.", {("12.4%", "delta"), ("30.2%", "delta")}),
+        # a noise level, a test statistic, a p-value and a range of multipliers are not results
+        ("With 40% noise, accuracy drops; chi2 gives p = 0.03 and speedups range from 1.2 to 2.1 times.", set()),
         # a percentage that sets the method's sparsity is not a result
         ("We reach 70% structured sparsity with a negligible loss in accuracy.", set()),
         # a share of the data is not a result, even when accuracy is mentioned

@@ -36,6 +36,7 @@ SPEED_WORDS = frozenset(
 )
 # "saves 98% of compute", "reduces 40% of the memory": a change verb right before "N% of" makes it a delta.
 SHARE_CHANGE_VERBS = frozenset("save saves saved saving cut cuts cutting reduce reduces reduced reducing".split())
+GAIN_NOUNS = frozenset("gain gains improvement improvements boost boosts increase increases".split())
 RANK_WORDS = frozenset(
     "score scores scored scoring rank ranks ranked ranking place places placed placing among within around finish finishes finished".split()
 )
@@ -125,8 +126,27 @@ class ScoreFinder:
             kind = "delta" if signed or self._is_delta(doc, i, end) else "absolute"
             if kind == "absolute" and scores and scores[-1]["kind"] == "delta" and self._continues(doc, scores[-1]["token_end"], start):
                 kind = "delta"  # "by 1.3% and 3.6%": the second value shares the first one's reading
+            if (kind == "delta" and scores and scores[-1]["kind"] == "absolute"
+                    and self._joined(doc, scores[-1]["token_end"], start) and self._gain_noun_after(doc, end)):
+                scores[-1]["kind"] = "delta"  # "16.8% (…) and 40.1% (…) retrieval gains": both are gains
             scores.append(self._score(doc, start, end, number, kind))
         return scores
+
+    @staticmethod
+    def _joined(doc: Doc, previous_end: int, start: int) -> bool:
+        """Only "and", "or", commas and one parenthesis between two values."""
+        between = doc[previous_end:start]
+        if len(between) > 10:
+            return False
+        depth = 0
+        for token in between:
+            if token.text == "(":
+                depth += 1
+            elif token.text == ")":
+                depth -= 1
+            elif depth == 0 and token.lower_ not in ("and", "or", ",") and not token.is_space:
+                return False
+        return depth == 0
 
     @staticmethod
     def _score(doc: Doc, start: int, end: int, number: float, kind: str) -> dict[str, Any]:
@@ -177,11 +197,16 @@ class ScoreFinder:
         following = doc[end] if end < len(doc) else None
         if following is not None and following.lower_ in NOT_A_SCORE_AFTER and not (share and following.lower_ == "of"):
             return False
-        if following is not None and following.text in ("-", "×", "x") and end + 1 < len(doc):
-            return False
-        if (following is not None and following.is_alpha and following.is_lower and end + 1 < len(doc)
-                and doc[end + 1].lower_ in SETTING_NOUNS):
-            return False  # "60% unstructured sparsity"
+        if following is not None and following.text in ("-", "×", "x", "\\times", "*") and end + 1 < len(doc):
+            return False  # "4.2x larger", "4.77 \\times 10^{-68}"
+        if following is not None and (following.lower_ in SETTING_NOUNS or (
+                following.is_alpha and following.is_lower and end + 1 < len(doc) and doc[end + 1].lower_ in SETTING_NOUNS)):
+            return False  # "40% noise", "60% unstructured sparsity"
+        if (following is not None and following.lower_ in ("to", "and", "-", "--") and end + 2 < len(doc)
+                and doc[end + 1].like_num and doc[end + 2].lower_ in NOT_A_SCORE_AFTER):
+            return False  # "from 1.2 to 2.1 times": the range is of something that is not a score
+        if start >= 2 and doc[start - 1].text in ("=", "<", ">", "≤", "<=") and doc[start - 2].lower_ in ("p", "$p", "χ^2", "$χ^2"):
+            return False  # a test statistic or p-value
         if not percent and number >= 1000:
             return False
         if any(t.lower_ == "performance" for t in doc[end : end + 4]):
@@ -233,4 +258,27 @@ class ScoreFinder:
         if len(before) >= 2 and before[-1] == "of" and before[-2] in DELTA_BEFORE:
             return True
         after = [t.lower_ for t in doc[end : end + 2]]
-        return bool(after) and after[0] in DELTA_AFTER
+        if after and after[0] in DELTA_AFTER:
+            return True
+        return ScoreFinder._gain_noun_after(doc, end)
+
+    @staticmethod
+    def _gain_noun_after(doc: Doc, end: int) -> bool:
+        """"16.8% (text-to-image) cross-modal retrieval gains": a gain noun ends the value's noun
+        phrase, past one parenthesis and up to five words."""
+        i = end
+        while i < len(doc) and doc[i].is_space:
+            i += 1  # abstracts keep their line breaks as tokens
+        if i < len(doc) and doc[i].text == "(":
+            close = next((j for j in range(i + 1, min(i + 10, len(doc))) if doc[j].text == ")"), None)
+            if close is None:
+                return False
+            i = close + 1
+        for token in doc[i : i + 6]:
+            if token.is_space:
+                continue
+            if token.lower_ in GAIN_NOUNS:
+                return True
+            if not (token.is_alpha or token.text == "-"):
+                return False
+        return False
