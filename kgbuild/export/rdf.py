@@ -288,6 +288,10 @@ def serialize(graph: nx.MultiDiGraph, format: str = "turtle", base_iri: str = DE
             if canonical == "trig":
                 return serializers.trig(quads, prefix_map())
             return serializers.nquads(quads)
+        if canonical == "turtle":
+            from kgbuild.export.stream import turtle_bytes
+
+            return turtle_bytes(graph, base_iri)
         rdf = graph_to_rdf(graph, base_iri)
         if canonical == "json-ld":
             return serializers.jsonld(rdf, prefix_map())
@@ -305,6 +309,13 @@ def write_rdf(
     base_iri: str = DEFAULT_BASE_IRI,
 ) -> int:
     """Write the graph as RDF atomically; returns the number of bytes written."""
+    if serializers.canonical_format(format) == "turtle":
+        from kgbuild.export.stream import write_turtle
+
+        # streamed: a big graph's Turtle is never held in memory whole
+        with atomic_write(path, "w") as handle:
+            write_turtle(graph, handle, base_iri)
+        return os.path.getsize(path)
     data = serialize(graph, format=format, base_iri=base_iri)
     with atomic_write(path, "wb") as handle:
         handle.write(data)

@@ -19,9 +19,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kgbuild.export.iris import DEFAULT_BASE_IRI
-from kgbuild.export.rdf import graph_to_quads
-from kgbuild.export.serializers import to_oxigraph_quads
+from kgbuild.export.stream import write_nquads
 from kgbuild.store.location import STORE_MARKER, StoreError
+
 
 def _is_replaceable(path: Path) -> bool:
     """Only an earlier store (or an empty directory) may be replaced: never delete user data."""
@@ -38,24 +38,30 @@ def load_store(graph: nx.MultiDiGraph, path: str | os.PathLike[str], base_iri: s
     if not _is_replaceable(target):
         raise StoreError(f"{target} exists and is not a kgbuild store; refusing to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    quads = to_oxigraph_quads(graph_to_quads(graph, base_iri))
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     # mkdtemp makes 0700; the store should be as readable as any directory the user creates.
     mask = os.umask(0)
     os.umask(mask)
     staging.chmod(0o777 & ~mask)
+    # Quads go through an N-Quads file that Oxigraph's bulk loader parses in Rust: millions of
+    # Python quad objects would cost gigabytes and most of the time.
+    nquads = staging.with_name(staging.name + ".nq")
     try:
+        with open(nquads, "w", encoding="utf-8") as handle:
+            write_nquads(graph, handle, base_iri)
         store = ox.Store(str(staging))
-        store.bulk_extend(quads)
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         store.flush()
         count = len(store)
         del store  # closes RocksDB before the directory is renamed
         _swap_in(staging, target)
     except BaseException as e:
         shutil.rmtree(staging, ignore_errors=True)
+        nquads.unlink(missing_ok=True)
         if isinstance(e, OSError):
             raise StoreError(f"cannot write the store at {target}: {e}") from e
         raise
+    nquads.unlink(missing_ok=True)
     return count
 
 
