@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 # Head nouns right after (or right before) a name that tell its kind: "the X dataset", "a benchmark, X".
-# "framework", "approach" and "pipeline" are left out on purpose: papers use them for models and
-# for training recipes alike, so they are no evidence either way.
+# "framework" and "approach" count for METHOD: the guideline keeps MODEL for systems that make
+# predictions, and a named framework is far more often a way to train or adapt them.
 HEAD_NOUN_KIND: dict[str, str] = {
     **dict.fromkeys(
         ["dataset", "datasets", "corpus", "corpora", "collection", "treebank", "data"], "DATASET"
@@ -28,7 +28,8 @@ HEAD_NOUN_KIND: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
-            "method", "methods", "algorithm", "technique", "strategy", "recipe",
+            "method", "methods", "algorithm", "algorithms", "technique", "techniques", "strategy", "recipe",
+            "framework", "frameworks", "approach", "approaches",
             "pipeline", "paradigm", "objective", "loss", "procedure", "protocol", "scheme", "mechanism",
             "toolkit", "library", "optimizer", "regularizer", "module", "training", "pretraining",
             "pre-training", "fine-tuning", "tuning", "distillation", "prompting", "attack", "defense",
@@ -77,7 +78,6 @@ TRAINED_ON_CUES = frozenset(
     fine-tuned finetuned learned""".split()
 )
 
-EVAL_CUES = frozenset(
 # Verbs (and verbal nouns) of training, for trained_on: "we pre-train X on D", "X is fine-tuned on D".
 # Used as a modifier ("training data", "a pretraining dataset D") they are no evidence of training.
 TRAINING_VERBS = frozenset(
@@ -91,6 +91,7 @@ DATA_HEAD_NOUNS = frozenset(
 )
 TRAINING_PREPOSITIONS = frozenset("on with using from over".split())
 
+EVAL_CUES = frozenset(
     """evaluate evaluates evaluated evaluating evaluation experiments experiment results achieves achieve
     achieved achieving benchmark benchmarks state-of-the-art sota accuracy score scores outperforms
     outperform performance tested test on improves improvement gains reaches obtains sets""".split()

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
 from kgbuild.nlp.shapes import inside_url, is_generic, shape_of_text
+from kgbuild.nlp.tokens import lowers
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
@@ -120,6 +121,46 @@ def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
     return out
 
 
+# Everyday words that are metrics only when the text reports or evaluates with them: "accuracy
+# of 84.8% on X" is a metric, "improved efficiency and accuracy" is not (the guideline's METRIC is
+# "attached to a reported result or evaluation").
+PLAIN_METRIC_WORDS = frozenset("accuracy accuracies precision recall error errors".split())
+OWN_WORK_WORDS = frozenset("we our us".split())
+EVALUATION_WORDS = frozenset("measured metric metrics terms evaluated evaluate evaluation reaching reaches achieves achieving".split())
+
+
+def _glued_to_next_word(span: Span) -> bool:
+    """"precision-dimensionality tradeoff": the metric word is the first half of a compound."""
+    doc = span.doc
+    end = span.end
+    return (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_ and doc[end + 1].is_lower)
+
+
+def keep_reported_metrics(mentions: list[Span], doc: Doc) -> list[Span]:
+    """Drop plain metric words that no score, benchmark or evaluation wording goes with."""
+    if not any(s.label_ == "METRIC" for s in mentions):
+        return mentions
+    score_tokens = [score["token_start"] for score in doc._.kg_scores or []]
+    data_tokens = [s.start for s in mentions if s.label_ in ("DATASET", "BENCHMARK")]
+    kept = []
+    for span in mentions:
+        if span.label_ == "METRIC" and _glued_to_next_word(span):
+            continue
+        if span.label_ == "METRIC" and span.text.lower() in PLAIN_METRIC_WORDS:
+            sentence = span.sent
+            inside = range(sentence.start, sentence.end)
+            words = lowers(doc)[sentence.start:sentence.end]
+            # The paper's own claims ("we … at minimal loss of accuracy") are evaluations too;
+            # background remarks ("methods often lead to degraded accuracy") are not.
+            evaluated = (any(i in inside for i in score_tokens) or any(i in inside for i in data_tokens)
+                         or any(w in EVALUATION_WORDS or w in OWN_WORK_WORDS for w in words))
+            if not evaluated:
+                continue
+        kept.append(span)
+    return kept
+
+
 def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, Any]]:
     """One dict per entity id: display name, kind by weighted vote, aliases, and its mentions."""
     by_id: dict[str, list[Span]] = defaultdict(list)
@@ -183,6 +224,7 @@ class MentionResolver:
             if span._.kg_rule is None:
                 span._.kg_rule = GAZETTEER_COMPONENT
         mentions = add_ner_mentions(resolve_overlaps(extend_metric_modifiers(candidates)), doc, self.ner_policy == "all")
+        mentions = keep_reported_metrics(mentions, doc)
         doc.spans[ENTITIES_KEY] = mentions
         doc._.kg_entities = group_entities(mentions, self.table)
         return doc

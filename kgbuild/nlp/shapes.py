@@ -40,6 +40,8 @@ HARDWARE = re.compile(
     r"(?:Rank|Top|Hits|Recall|Precision|R|P|Pass|Acc)[-@]\d+)$"
 )
 DATA_HEAD_NOUNS = frozenset("dataset corpus benchmark suite leaderboard treebank".split())
+PHRASE_OPENERS = frozenset("Not Beyond Towards Toward Mind When Why How What Do Does Is Are Can Should Let Make".split())
+GENERIC_HEAD_NOUNS = frozenset("framework frameworks approach approaches techniques algorithms".split())
 SIZE_NAMES = frozenset("base large small tiny mini medium huge giant xl xxl xs".split())
 VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
@@ -194,6 +196,45 @@ def long_form_kind(long_form: Span) -> str | None:
     return _appositive_kind(long_form)
 
 
+DATA_NAME_ENDINGS = re.compile(r"(?:Bench|Benchmark|Arena|Eval|QA|Corpus|Dataset)(?:[-_ ]?v?\d+(?:\.\d+)*)?$")
+EVALUATION_GERUNDS = frozenset("evaluating assessing benchmarking measuring testing probing quantifying diagnosing".split())
+
+
+def kind_from_name(text: str) -> str | None:
+    """Names that say what they are: "ResearchBench", "V2P-Bench", "Chatbot Arena", "SimpleQA"."""
+    match = DATA_NAME_ENDINGS.search(text)
+    if match is None or match.start() == 0:
+        return None
+    return "DATASET" if text[match.start():].startswith(("Corpus", "Dataset")) else "BENCHMARK"
+
+
+SUBTITLE_STOPS = frozenset("for with via to from by on in of as : , - — – that which using".split())
+
+
+def subtitle_head_kind(doc: Doc, colon: int) -> str | None:
+    """What the subtitle of "Name: …" says the name is, from the head of its first phrase:
+    "A Domain Adaptation Framework via …", "Modular Decomposition for …", "Harvesting …" name
+    methods; "… Audio Neural Networks for …" names models. Task words ("Object Detection") say
+    what it is for, not what it is."""
+    head: Token | None = None
+    for token in doc[colon + 1 : colon + 10]:
+        if token.is_sent_start or token.lower_ in SUBTITLE_STOPS or (token.is_punct and token.text != "-"):
+            break
+        if head is None and token.text.endswith("ing") and token.text[:1].isupper() and token.text.isalpha():
+            if token.lower_ in EVALUATION_GERUNDS:
+                return "BENCHMARK"  # "Evaluating LLMs on …": the name is a test
+            return "METHOD"  # "Harvesting Knowledge Graphs …": the name is a way of doing it
+        head = token
+    if head is None:
+        return None
+    kind = HEAD_NOUN_KIND.get(head.lower_)
+    if kind and kind != "TASK":
+        return kind
+    if kind is None and head.lower_.endswith(("tion", "sion", "ing")):
+        return "METHOD"  # "… Decomposition for", "… Pre-training with": a process, not a thing
+    return None
+
+
 def listed_with(start: int, doc: Doc, ends: set[int]) -> bool:
     """"BERT, GPT and …": a name coordinated right after a known one."""
     return start >= 2 and doc[start - 1].lower_ in (",", "and", "or", "/") and (start - 1) in ends
@@ -287,8 +328,10 @@ class NameShapes:
     def set_annotations(self, doc: Doc, found: list[tuple[Span, str, float, str | None]]) -> None:
         group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         votes: dict[str, Counter[str]] = {}
-        for span, _rule, _conf, _variant in found:
+        for span, rule, _conf, _variant in found:
             kind = kind_from_context(span)
+            if kind is None and rule == "title-name":
+                kind = subtitle_head_kind(doc, span.end)
             if kind:
                 votes.setdefault(entity_key(span.text), Counter())[kind] += 1
         # A span the gazetteer already found keeps the gazetteer's rule: span extension values are
@@ -302,6 +345,8 @@ class NameShapes:
                 continue
             known.add((span.start, span.end))
             label = span.label_
+            if label == "UNKNOWN":
+                label = kind_from_name(span.text) or "UNKNOWN"
             if label == "UNKNOWN":
                 counter = votes.get(entity_key(span.text))
                 label = counter.most_common(1)[0][0] if counter else coordinated_kind(span, labelled) or "MODEL"
@@ -357,6 +402,12 @@ class NameShapes:
         if (multiword and words[-1].lower_ in HEAD_NOUN_KIND) or any(t.text.endswith("'s") or t.text == "'s" for t in span):
             return []
         if len(words) > 1 and not any(shape_of(t) for t in words) and len(words) > 3:
+            return []
+        if len(words) > 1 and not any(shape_of(t) for t in words) and (
+            any(t.is_lower for t in words) or words[0].text.endswith("ing") or words[0].text in PHRASE_OPENERS
+        ) and subtitle_head_kind(doc, colon) in (None, "METHOD"):
+            # "Seeing What Matters: …", "Learning from Future: A … Framework" – a catchphrase; but
+            # "Frozen in Time: A Joint Video and Image Encoder" names the encoder.
             return []
         if len(words) == 1 and is_generic(words[0].text):
             return []
@@ -494,7 +545,11 @@ class NameShapes:
         if end >= len(doc):
             return False
         nxt = doc[end]
-        return bool(VERSION_NUMBER.match(nxt.text) and "." in nxt.text) or nxt.lower_ in HEAD_NOUN_KIND
+        # "XAI approaches", "RL algorithms": nouns this generic follow generic acronyms too, so
+        # they name only what the paper owns ("our LAE framework", "the proposed X approach").
+        owned = previous is not None and previous.lower_ in ("our", "proposed")
+        named_by_noun = nxt.lower_ in HEAD_NOUN_KIND and (owned or nxt.lower_ not in GENERIC_HEAD_NOUNS)
+        return bool(VERSION_NUMBER.match(nxt.text) and "." in nxt.text) or named_by_noun
 
     def _named_by_cue(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
         """``named ERNIE 3.0``, ``we propose TinyViT,`` ``we introduce SPDF`` – caps or capitalised words."""
