@@ -281,17 +281,12 @@ def serialize(graph: nx.MultiDiGraph, format: str = "turtle", base_iri: str = DE
     """
     canonical = serializers.canonical_format(format)
     try:
-        if canonical in ("nt", "trig", "nquads"):
-            quads = graph_to_quads(graph, base_iri)
-            if canonical == "nt":
-                return serializers.ntriples(quads)
-            if canonical == "trig":
-                return serializers.trig(quads, prefix_map())
-            return serializers.nquads(quads)
-        if canonical == "turtle":
-            from kgbuild.export.stream import turtle_bytes
+        if canonical == "trig":
+            return serializers.trig(graph_to_quads(graph, base_iri), prefix_map())
+        if canonical in ("turtle", "nt", "nquads"):
+            from kgbuild.export.stream import stream_bytes
 
-            return turtle_bytes(graph, base_iri)
+            return stream_bytes(graph, canonical, base_iri)
         rdf = graph_to_rdf(graph, base_iri)
         if canonical == "json-ld":
             return serializers.jsonld(rdf, prefix_map())
@@ -309,12 +304,13 @@ def write_rdf(
     base_iri: str = DEFAULT_BASE_IRI,
 ) -> int:
     """Write the graph as RDF atomically; returns the number of bytes written."""
-    if serializers.canonical_format(format) == "turtle":
-        from kgbuild.export.stream import write_turtle
+    from kgbuild.export.stream import stream_writer
 
-        # streamed: a big graph's Turtle is never held in memory whole
+    writer = stream_writer(serializers.canonical_format(format) or "")
+    if writer is not None:
+        # streamed: a big graph's Turtle, N-Triples or N-Quads is never held in memory whole
         with atomic_write(path, "w") as handle:
-            write_turtle(graph, handle, base_iri)
+            writer(graph, handle, base_iri)
         return os.path.getsize(path)
     data = serialize(graph, format=format, base_iri=base_iri)
     with atomic_write(path, "wb") as handle:

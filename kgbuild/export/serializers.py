@@ -2,8 +2,9 @@
 
 rdflib's TriG and JSON-LD writers order nodes by hash-set iteration, so the same graph can come
 out in a different order from run to run. Here quads are sorted first and written by Oxigraph's
-streaming serialisers, which keep input order (N-Triples, N-Quads, TriG); JSON-LD is compacted by
-rdflib and then put in a canonical order. Same quads in, same bytes out.
+TriG serialiser, which keeps input order; JSON-LD is compacted by rdflib and then put in a
+canonical order. Same quads in, same bytes out. (Turtle, N-Triples and N-Quads are streamed
+from the graph by ``stream.py``.)
 """
 
 from __future__ import annotations
@@ -77,18 +78,6 @@ def to_oxigraph_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
         graph = ox.DefaultGraph() if g is None else to_oxigraph_term(g)
         out.append(ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), graph))  # type: ignore[arg-type]
     return out
-
-
-def ntriples(quads: Iterable[Quad]) -> bytes:
-    """N-Triples of the union of all graphs, one sorted line per distinct triple."""
-    triples = sorted({(s, p, o) for s, p, o, _ in quads}, key=lambda t: tuple(x.n3() for x in t))
-    ox_triples = [ox.Triple(*(to_oxigraph_term(x) for x in t)) for t in triples]  # type: ignore[misc]
-    return ox.serialize(ox_triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def nquads(quads: Iterable[Quad]) -> bytes:
-    """N-Quads, in the order given (callers pass sorted quads)."""
-    return ox.serialize(to_oxigraph_quads(quads), format=ox.RdfFormat.N_QUADS) or b""
 
 
 def trig(quads: Iterable[Quad], prefixes: Mapping[str, str]) -> bytes:

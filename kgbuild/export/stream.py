@@ -283,6 +283,16 @@ def write_nquads(graph: nx.MultiDiGraph, handle: IO[str], base_iri: str) -> int:
     return count
 
 
+def write_ntriples(graph: nx.MultiDiGraph, handle: IO[str], base_iri: str) -> int:
+    """The union of all graphs as N-Triples lines (duplicates removed); returns the triple count."""
+    count = 0
+    for group in quad_groups(graph, base_iri):
+        lines = {f"{s} {p} {nt_term(o)} .\n" for s, p, o, _ in group}
+        handle.writelines(sorted(lines))
+        count += len(lines)
+    return count
+
+
 class _Turtle:
     """Prefixed names where the local part is a plain name; full IRIs everywhere else."""
 
@@ -340,9 +350,15 @@ def write_turtle(graph: nx.MultiDiGraph, handle: IO[str], base_iri: str) -> int:
     return count
 
 
-def turtle_bytes(graph: nx.MultiDiGraph, base_iri: str) -> bytes:
+def stream_bytes(graph: nx.MultiDiGraph, fmt: str, base_iri: str) -> bytes:
+    """What the streaming writer of ``fmt`` writes, as UTF-8 bytes (for small graphs and tests)."""
     import io
 
     buffer = io.StringIO()
-    write_turtle(graph, buffer, base_iri)
+    stream_writer(fmt)(graph, buffer, base_iri)
     return buffer.getvalue().encode("utf-8")
+
+
+def stream_writer(fmt: str):  # noqa: ANN201 - one of the write_* functions above, or None
+    """The streaming writer of a canonical format name, or None when the format is built in memory."""
+    return {"turtle": write_turtle, "nt": write_ntriples, "nquads": write_nquads}.get(fmt)
