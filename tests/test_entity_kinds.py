@@ -84,3 +84,20 @@ def test_a_named_framework_is_a_method_but_a_generic_acronym_before_framework_is
 def test_plain_metric_words_count_only_when_something_is_evaluated(extractor: Extractor, abstract: str, is_metric: bool) -> None:
     found = kinds(extractor, "a title", abstract)
     assert any(kind == "METRIC" for kind in found.values()) == is_metric, found
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("ZORP: Pre-training with Word Prediction for Retrieval", "METHOD"),  # the compound's head
+        ("Five Towers: Flexible Contrastive Learning with Image Models", "METHOD"),
+    ],
+)
+def test_subtitle_heads_of_compounds_and_learning(extractor: Extractor, title: str, kind: str) -> None:
+    assert kinds(extractor, title).get(title.split(":")[0]) == kind
+
+
+def test_a_family_suffix_makes_a_caps_word_a_model_but_based_does_not(extractor: Extractor) -> None:
+    found = kinds(extractor, "a title", "We prune QRX-family models and study RGB-based inputs.")
+    assert found.get("QRX") == "MODEL"
+    assert "RGB" not in found

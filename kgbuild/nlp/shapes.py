@@ -40,6 +40,7 @@ HARDWARE = re.compile(
     r"(?:Rank|Top|Hits|Recall|Precision|R|P|Pass|Acc)[-@]\d+)$"
 )
 DATA_HEAD_NOUNS = frozenset("dataset corpus benchmark suite leaderboard treebank".split())
+FAMILY_WORDS = frozenset("family style type like series class".split())  # not "based": "RGB-based"
 PHRASE_OPENERS = frozenset("Not Beyond Towards Toward Mind When Why How What Do Does Is Are Can Should Let Make".split())
 GENERIC_HEAD_NOUNS = frozenset("framework frameworks approach approaches techniques algorithms".split())
 SIZE_NAMES = frozenset("base large small tiny mini medium huge giant xl xxl xs".split())
@@ -218,7 +219,9 @@ def subtitle_head_kind(doc: Doc, colon: int) -> str | None:
     what it is for, not what it is."""
     head: Token | None = None
     for token in doc[colon + 1 : colon + 10]:
-        if token.is_sent_start or token.lower_ in SUBTITLE_STOPS or (token.is_punct and token.text != "-"):
+        if token.text == "-" and not token.whitespace_ and head is not None and not head.whitespace_:
+            continue  # "Pre-training": the compound's head is its last part
+        if token.is_sent_start or token.lower_ in SUBTITLE_STOPS or token.is_punct:
             break
         if head is None and token.text.endswith("ing") and token.text[:1].isupper() and token.text.isalpha():
             if token.lower_ in EVALUATION_GERUNDS:
@@ -228,6 +231,8 @@ def subtitle_head_kind(doc: Doc, colon: int) -> str | None:
     if head is None:
         return None
     kind = HEAD_NOUN_KIND.get(head.lower_)
+    if head.lower_ == "learning":
+        return "METHOD"  # "Flexible Contrastive Learning with …": a way to learn, named
     if kind and kind != "TASK":
         return kind
     if kind is None and head.lower_.endswith(("tion", "sion", "ing")):
@@ -545,6 +550,9 @@ class NameShapes:
         if end >= len(doc):
             return False
         nxt = doc[end]
+        if (nxt.text == "-" and end + 1 < len(doc) and not doc[end - 1].whitespace_ and not nxt.whitespace_
+                and doc[end + 1].lower_ in FAMILY_WORDS):
+            return True  # "GPT-family models", "GPT-style decoders": the family is named by its model
         # "XAI approaches", "RL algorithms": nouns this generic follow generic acronyms too, so
         # they name only what the paper owns ("our LAE framework", "the proposed X approach").
         owned = previous is not None and previous.lower_ in ("our", "proposed")
