@@ -16,6 +16,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.shapes import title_name_end
+from kgbuild.nlp.tokens import lowers as doc_lowers
+from kgbuild.nlp.tokens import words as doc_words
 from kgbuild.nlp.lexicon import (
     BASED_ON_CUES,
     COMPARE_CUES,
@@ -62,6 +64,8 @@ BASELINE_WORDS = frozenset("previous prior existing baseline baselines competing
 # Openers of a contrasting clause: "…, while X obtains 0.87", "whereas Y reduces it by 0.8".
 CONTRAST_OPENERS = frozenset("while whereas although though but".split())
 CLAUSE_PUNCTUATION = frozenset(", ; :".split())
+BASED_ON_FIRST_WORDS = frozenset(cue[0] for cue in BASED_ON_CUES)
+_TITLE_END = "kgbuild.relations.title_end"  # token index where the title sentence ends, cached on the Doc
 # Between a training verb and its "on D" these end the clause: "pre-training domains is superior to
 # using Wikipedia" is not training on Wikipedia.
 TRAINING_CLAUSE_BREAKS = frozenset(
@@ -119,23 +123,23 @@ class RelationFinder:
         forms: dict[str, list[tuple[tuple[str, ...], Mention]]] = {}
         covered = bytearray(len(doc))
         for m in mentions:
-            texts = tuple(t.text for t in doc[m.start : m.end])
+            texts = tuple(doc_words(doc)[m.start : m.end])
             forms.setdefault(texts[0], []).append((texts, m))
             covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         for candidates in forms.values():
             candidates.sort(key=lambda c: -len(c[0]))
         extra = []
         n = len(doc)
-        for token in doc:
-            candidates = forms.get(token.text)
-            if candidates is None or covered[token.i]:
+        words = doc_words(doc)
+        for i, word in enumerate(words):
+            candidates = forms.get(word)
+            if candidates is None or covered[i]:
                 continue
-            i = token.i
             if i > 0 and not doc[i - 1].whitespace_ and (doc[i - 1].text == "-" or doc[i - 1].is_alpha):
                 continue
             for texts, source in candidates:
                 end = i + len(texts)
-                if end > n or any(covered[i:end]) or tuple(t.text for t in doc[i:end]) != texts:
+                if end > n or any(covered[i:end]) or tuple(words[i:end]) != texts:
                     continue
                 if end < n and not doc[end - 1].whitespace_ and doc[end].text == "-" and end + 1 < n and not doc[end + 1].is_lower:
                     continue  # "Bonito-7B" is another name
@@ -182,7 +186,10 @@ class RelationFinder:
 
     @staticmethod
     def _in_title(doc: Doc, mention: Mention) -> bool:
-        return doc[mention.start].sent.start == 0
+        end = doc.user_data.get(_TITLE_END)
+        if end is None:
+            end = doc.user_data[_TITLE_END] = next(iter(doc.sents)).end if len(doc) else 0
+        return mention.start < end
 
     def _title_entity_ids(self, doc: Doc, mentions: list[Mention]) -> set[str]:
         return {m.entity_id for m in mentions if self._in_title(doc, m)}
@@ -373,11 +380,15 @@ class RelationFinder:
 
     def _based_on(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
         own = {m.entity_id for m in proposed}
-        lowers = [t.lower_ for t in doc]
+        lowers = doc_lowers(doc)
+        positions: dict[str, list[int]] = {}
+        for i, word in enumerate(lowers):
+            if word in BASED_ON_FIRST_WORDS:
+                positions.setdefault(word, []).append(i)
         for cue in BASED_ON_CUES:
             n = len(cue)
-            for i in range(len(doc) - n + 1):
-                if tuple(lowers[i : i + n]) != cue:
+            for i in positions.get(cue[0], ()):
+                if i + n > len(lowers) or tuple(lowers[i : i + n]) != cue:
                     continue
                 sentence_end = doc[i].sent.end
                 first = next(

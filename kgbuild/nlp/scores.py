@@ -13,6 +13,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from kgbuild.nlp.tokens import words
+
 NUMBER = re.compile(r"^(?P<sign>[+\-−±])?(?P<num>\d+(?:\.\d+)?)(?P<pct>\\?%)?$")
 # A multiplier glued to its number: "3.25x", "2×".
 MULTIPLIER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)[x×]$")
@@ -83,13 +85,13 @@ class ScoreFinder:
         cues_by_sentence: dict[int, bool] = {}  # sentence start -> has a score cue word
         n = len(doc)
         skip_to = 0
-        for token in doc:
-            if token.i < skip_to:
+        for i, word in enumerate(words(doc)):
+            if i < skip_to:
                 continue
-            first = token.text[0]
+            first = word[0]
             if not (first.isdigit() or first in "+-−±"):
-                continue  # cheap filter before the regular expressions
-            i = token.i
+                continue  # cheap filter on plain strings before building a Token
+            token = doc[i]
             parsed = parse_number(token.text)
             if parsed is None:
                 found = self._multiplier(doc, i, scores)
