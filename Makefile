@@ -51,4 +51,4 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.created
 	touch $@ $(VENV)/.installed
 
 clean:
-	rm -rf $(VENV) out/*.ttl out/*.html out/*.jsonl out/*.json out/store
+	rm -rf $(VENV) out/*.ttl out/*.html out/*.jsonl out/*.json out/store out/cache

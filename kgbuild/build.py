@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kgbuild.atomic import atomic_write, write_text_atomic
 from kgbuild.cache import ExtractionCache
@@ -76,10 +76,19 @@ class _Counts:
     cached: int = 0
 
 
+class Record(NamedTuple):
+    extraction: PaperExtraction
+    line: str  # its JSON line in extractions.jsonl (to_dict() is costly: made once per paper)
+
+
+def _line(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def extract_stream(papers: Sequence[Paper], engine: Engine, problems: list[Problem],
                    cache: ExtractionCache | None = None, progress: Progress | None = None,
-                   counts: _Counts | None = None) -> Iterator[PaperExtraction]:
-    """Extractions in input order: cache hits as they are, misses from ``engine`` (then cached)."""
+                   counts: _Counts | None = None) -> Iterator[Record]:
+    """Records in input order: cache hits as they are, misses from ``engine`` (then cached)."""
     counts = counts or _Counts()
     done = 0
     for block in chunks(papers, BLOCK):
@@ -87,21 +96,23 @@ def extract_stream(papers: Sequence[Paper], engine: Engine, problems: list[Probl
         fresh = engine.extract([p for p, hit in zip(block, found) if hit is None])
         for paper, hit in zip(block, found):
             done += 1
+            record: Record | None = None
             if hit is not None:
                 counts.cached += 1
-                extraction: PaperExtraction | None = hit
+                record = Record(hit[0], _line(hit[1]))
             else:
                 outcome = next(fresh)
                 counts.extracted += 1
-                extraction = outcome.extraction
-                if outcome.error is not None or extraction is None:
+                if outcome.error is not None or outcome.extraction is None:
                     problems.append(_failed(paper, outcome.error or "no record"))
-                elif cache is not None:
-                    cache.put(extraction)
+                else:
+                    record = Record(outcome.extraction, _line(outcome.extraction.to_dict()))
+                    if cache is not None:
+                        cache.put(paper, record.line)
             if progress:
                 progress(done, len(papers))
-            if extraction is not None:
-                yield extraction
+            if record is not None:
+                yield record
         if cache is not None:
             cache.commit()
 
@@ -110,7 +121,8 @@ def extract_papers(papers: Sequence[Paper], problems: list[Problem], progress: P
                    processes: int = 1) -> Iterator[PaperExtraction]:
     """Stream extractions (no cache), turning a failing paper into a ``Problem`` instead of an exception."""
     with make_engine("local", processes) as engine:
-        yield from extract_stream(papers, engine, problems, progress=progress)
+        for record in extract_stream(papers, engine, problems, progress=progress):
+            yield record.extraction
 
 
 @contextmanager
@@ -152,9 +164,9 @@ def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri:
     try:
         with _timed(seconds, "extract"), make_engine(engine, processes, scheduler) as runner, \
                 atomic_write(extractions_path) as handle:
-            for extraction in extract_stream(loaded.papers, runner, problems, cache, progress, counts):
-                handle.write(json.dumps(extraction.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-                builder.add(extraction)
+            for record in extract_stream(loaded.papers, runner, problems, cache, progress, counts):
+                handle.write(record.line)
+                builder.add(record.extraction)
     finally:
         if cache is not None:
             cache.close()

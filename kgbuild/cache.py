@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from kgbuild.records import Paper, PaperExtraction
 
@@ -96,8 +97,8 @@ class ExtractionCache:
             raise
         return db
 
-    def get(self, paper: Paper) -> PaperExtraction | None:
-        """The cached extraction of ``paper`` (re-attached to it), or None."""
+    def get(self, paper: Paper) -> tuple[PaperExtraction, dict[str, Any]] | None:
+        """The cached extraction of ``paper`` (re-attached to it) and its ``to_dict()``, or None."""
         if self._db is None:
             self.misses += 1
             return None
@@ -108,7 +109,7 @@ class ExtractionCache:
                 self.misses += 1
                 return None
             data = json.loads(zlib.decompress(row[0]))
-            data["paper"] = paper.to_dict()
+            data["paper"] = paper.to_dict()  # the paper as read now: sources may have changed
             extraction = PaperExtraction.from_dict(data)
         except (sqlite3.DatabaseError, zlib.error, ValueError, KeyError, TypeError) as e:
             self.unreadable += 1
@@ -117,15 +118,14 @@ class ExtractionCache:
                 self.warn(f"cache entry for {paper.paper_id!r} is unreadable ({e!r}); extracting it again")
             return None
         self.hits += 1
-        return extraction
+        return extraction, data
 
-    def put(self, extraction: PaperExtraction) -> None:
+    def put(self, paper: Paper, record: str) -> None:
+        """Cache ``record``, the JSON text of the paper's extraction (its ``paper`` is replaced on a hit)."""
         if self._db is None:
             return
-        data = extraction.to_dict()
-        del data["paper"]
-        blob = zlib.compress(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"), 1)
-        key = paper_key(extraction.paper, self.fingerprint)
+        blob = zlib.compress(record.encode("utf-8"), 1)
+        key = paper_key(paper, self.fingerprint)
         try:
             self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (key, self.fingerprint, blob))
         except sqlite3.DatabaseError as e:

@@ -110,7 +110,7 @@ def test_a_paper_failing_in_a_worker_is_a_problem_with_its_location() -> None:
     problems: list = []
     with LocalEngine(2, chunk_size=2) as engine:
         kept = list(extract_stream([good[0], bad, *good[1:]], engine, problems))
-    assert [e.paper.paper_id for e in kept] == [p.paper_id for p in good]
+    assert [r.extraction.paper.paper_id for r in kept] == [p.paper_id for p in good]
     assert len(problems) == 1
     assert (problems[0].path, problems[0].line) == ("listing.jsonl", 7)
     assert "extraction failed" in problems[0].message and "TypeError" in problems[0].message
