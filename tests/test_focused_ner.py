@@ -66,3 +66,34 @@ def test_focused_ner_entities_map_back_to_the_doc():
             assert set(range(ent.start, ent.end)) <= inside
             assert doc.text[ent.start_char:ent.end_char] == ent.text
     assert docs[0].ents, "the bundled NER found nothing among capitalised names no rule knows"
+
+
+def ner_finds(segmented, text: str, found: list[tuple[str, str]]) -> dict[str, str]:
+    """What the resolver keeps when the NER reports ``found`` (text, label) and no rule fired."""
+    from spacy.tokens import Span
+
+    from kgbuild.nlp.mentions import add_ner_mentions
+
+    doc = segmented(compose_text("a title", text))
+    spans = []
+    for name, label in found:
+        start = doc.text.index(name)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+    doc.ents = [s for s in spans if s is not None]
+    return {s.text: s.label_ for s in add_ner_mentions([], doc)}
+
+
+def test_ner_names_cut_from_a_longer_name_are_dropped(segmented):
+    text = "We propose Instant Gaussian Stream for video. We also use Temporal-Gated attention."
+    assert ner_finds(segmented, text, [("Instant Gaussian", "MODEL"), ("Temporal", "MODEL")]) == {}
+
+
+def test_ner_acronyms_of_lowercase_phrases_are_dropped_but_of_names_kept(segmented):
+    text = "It uses high-level synthesis (HLS) and the Deep Posterior Energy (DEEPEN) model."
+    assert ner_finds(segmented, text, [("HLS", "METHOD"), ("DEEPEN", "MODEL")]) == {"DEEPEN": "MODEL"}
+
+
+def test_ner_data_kinds_need_a_cue_around_the_name(segmented):
+    text = "Past work relies on Causal Tracing to edit. We evaluate on the Quokka Sets benchmark."
+    found = ner_finds(segmented, text, [("Causal Tracing", "DATASET"), ("Quokka Sets", "DATASET")])
+    assert found == {"Causal Tracing": "METHOD", "Quokka Sets": "BENCHMARK"}

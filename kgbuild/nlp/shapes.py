@@ -50,6 +50,12 @@ HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
 ACRONYM_HIGHLIGHT = re.compile(r"^(?:[a-z]+|[A-Z][a-z])[A-Z][a-z]{2,}$")  # also "PrOvable"
 
 
+def _after_glued_hyphen(token: Token) -> bool:
+    """"training" in "Pre-training": part of a capitalised compound, not a lowercase word."""
+    doc = token.doc
+    return token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ and not doc[token.i - 2].whitespace_
+
+
 def _has_capital(text: str) -> bool:
     return any(c.isupper() for c in text)
 
@@ -451,7 +457,7 @@ class NameShapes:
             if long_form is None:
                 continue
             mixed = bool(MIXED_CASE.match(acronym))
-            if not mixed and any(t.is_lower and len(t) > 3 for t in long_form if not t.is_punct):
+            if not mixed and any(t.is_lower and len(t) > 3 and not _after_glued_hyphen(t) for t in long_form if not t.is_punct):
                 continue  # "knowledge graph embedding (KGE)": a generic term's abbreviation
             candidate = self._candidate(doc, token.i, token.i + 1)
             if candidate.label_ == "UNKNOWN":
