@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
+from spacy.attrs import SENT_START, SPACY
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
@@ -31,45 +32,42 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not is_generic(word) and word not in SENTENCE_WORDS
 
 
-def _sentence_bounds(doc: Doc) -> list[int]:
-    """For each token, the index where its sentence ends."""
-    ends = [len(doc)] * len(doc)
-    sentence_end = len(doc)
-    for token in reversed(doc):
-        ends[token.i] = sentence_end
-        if token.is_sent_start:
-            sentence_end = token.i
-    return ends
+def sentence_starts(doc: Doc) -> list[bool]:
+    """``token.is_sent_start`` for every token, read as one array rather than token by token."""
+    return [value == 1 for value in doc.to_array(SENT_START).astype("int64").tolist()]
 
 
 def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
     """Token windows around the words whose entity the resolver could accept, merged when they
     touch; none crosses a sentence boundary."""
     texts = words(doc)
-    starts = [token.is_sent_start for token in doc]
-    in_title = True
+    starts = sentence_starts(doc)
+    title_end = next((i for i in range(1, len(starts)) if starts[i]), len(starts))
     triggers: list[int] = []
     for i, word in enumerate(texts):
-        if i > 0 and starts[i]:
-            in_title = False
-        if i in covered or starts[i] or not any(c.isupper() for c in word) or is_generic(word):
+        # cheapest test first: most words have no capital at all
+        if word == word.lower() or i in covered or starts[i] or is_generic(word):
             continue
         if shape_of_text(word) is not None:
             triggers.append(i)
-        elif not in_title and _capitalised(word) and any(
+        elif i >= title_end and _capitalised(word) and any(
             0 <= j < len(texts) and j not in covered and not starts[j] and _capitalised(texts[j])
             for j in (i - 1, i + 1, i - 2, i + 2)
         ):
             triggers.append(i)  # one word of a capitalised phrase ("Chatbot Arena")
     if not triggers:
         return []
-    sentence_end = _sentence_bounds(doc)
-    sentence_start = [0] * len(doc)
+    sentence_start, sentence_end = [0] * len(texts), [len(texts)] * len(texts)
     current = 0
-    for i in range(len(doc)):
+    for i in range(len(texts)):
         if starts[i]:
             current = i
         sentence_start[i] = current
+    current = len(texts)
+    for i in range(len(texts) - 1, -1, -1):
+        sentence_end[i] = current
+        if starts[i]:
+            current = i
     windows: list[Window] = []
     for i in triggers:
         start, end = max(sentence_start[i], i - context), min(sentence_end[i], i + context + 1)
@@ -117,6 +115,7 @@ class FocusedNER:
         offsets: list[list[int | None]] = []
         for doc in docs:
             texts = words(doc)
+            trailing_space = doc.to_array(SPACY).tolist()
             piece_words: list[str] = []
             piece_spaces: list[bool] = []
             mapping: list[int | None] = []
@@ -126,7 +125,7 @@ class FocusedNER:
                     piece_spaces.append(False)
                     mapping.append(None)
                 piece_words.extend(texts[start:end])
-                piece_spaces.extend(bool(doc[i].whitespace_) for i in range(start, end))
+                piece_spaces.extend(bool(flag) for flag in trailing_space[start:end])
                 mapping.extend(range(start, end))
             pieces.append(Doc(self.vocab, words=piece_words, spaces=piece_spaces))
             offsets.append(mapping)
