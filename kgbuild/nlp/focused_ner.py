@@ -16,13 +16,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
-from spacy.attrs import SENT_START, SPACY
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
 from kgbuild.nlp.shapes import is_generic, shape_of_text
-from kgbuild.nlp.tokens import words
+from kgbuild.nlp.tokens import sentence_starts, spaces, words
 
 Window = tuple[int, int]
 SEPARATOR = "\n\n"  # how the abstract is set apart from the title: the NER has seen it
@@ -30,11 +29,6 @@ SEPARATOR = "\n\n"  # how the abstract is set apart from the title: the NER has 
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not is_generic(word) and word not in SENTENCE_WORDS
-
-
-def sentence_starts(doc: Doc) -> list[bool]:
-    """``token.is_sent_start`` for every token, read as one array rather than token by token."""
-    return [value == 1 for value in doc.to_array(SENT_START).astype("int64").tolist()]
 
 
 def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
@@ -115,7 +109,7 @@ class FocusedNER:
         offsets: list[list[int | None]] = []
         for doc in docs:
             texts = words(doc)
-            trailing_space = doc.to_array(SPACY).tolist()
+            trailing_space = spaces(doc)
             piece_words: list[str] = []
             piece_spaces: list[bool] = []
             mapping: list[int | None] = []

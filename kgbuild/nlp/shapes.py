@@ -26,8 +26,7 @@ from kgbuild.nlp.lexicon import (
     SIZE_TOKEN,
     TRAINED_ON_CUES,
 )
-from kgbuild.nlp.tokens import lowers, words
-from kgbuild.nlp.tokens import text as text_of
+from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, words
 from kgbuild.records import entity_key
 
 MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
@@ -56,34 +55,34 @@ def _after_glued_hyphen(token: Token) -> bool:
     return token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ and not doc[token.i - 2].whitespace_
 
 
-def _has_capital(text: str) -> bool:
-    return any(c.isupper() for c in text)
-
-
 def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
 
 
 def inside_url(span: Span) -> bool:
     """A name-shaped piece of a link ("github.com/ZhiyinShao-H/…") is not a mention."""
-    text = text_of(span.doc)
-    left = text.rfind(" ", 0, span.start_char) + 1
-    right = text.find(" ", span.end_char)
-    chunk = text[left : right if right != -1 else len(text)]
+    texts, gaps = words(span.doc), spaces(span.doc)
+    left, right = span.start, span.end
+    while left > 0 and not gaps[left - 1]:
+        left -= 1
+    while right < len(texts) and not gaps[right - 1]:
+        right += 1
+    chunk = "".join(texts[left:right])
     return "/" in chunk or "www." in chunk or "http" in chunk
 
 
 def compound_end(doc: Doc, start: int) -> int:
     """End of the hyphen-joined compound starting at ``start`` (``Cerebras-GPT`` is three tokens)."""
+    texts, gaps = words(doc), spaces(doc)
     end = start + 1
     while (
-        end + 1 < len(doc)
-        and doc[end].text == "-"
-        and not doc[end - 1].whitespace_
-        and not doc[end].whitespace_
-        and doc[end + 1].text[:1].isalnum()
+        end + 1 < len(texts)
+        and texts[end] == "-"
+        and not gaps[end - 1]
+        and not gaps[end]
+        and texts[end + 1][:1].isalnum()
         # "BERT-based", "GPT-style": a lowercase word after the hyphen describes, it is not the name.
-        and not (doc[end + 1].text.isalpha() and doc[end + 1].text.islower())
+        and not (texts[end + 1].isalpha() and texts[end + 1].islower())
     ):
         end += 2
     return end
@@ -248,7 +247,7 @@ def subtitle_head_kind(doc: Doc, colon: int) -> str | None:
 
 def listed_with(start: int, doc: Doc, ends: set[int]) -> bool:
     """"BERT, GPT and …": a name coordinated right after a known one."""
-    return start >= 2 and doc[start - 1].lower_ in (",", "and", "or", "/") and (start - 1) in ends
+    return start >= 2 and (start - 1) in ends and lowers(doc)[start - 1] in (",", "and", "or", "/")
 
 
 def coordinated_kind(span: Span, labelled: dict[int, str]) -> str | None:
@@ -494,49 +493,48 @@ class NameShapes:
         out = []
         known = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         model_ends = {s.end for s in known if s.label_ == "MODEL"}
-        texts = words(doc)
+        texts, starts = words(doc), sentence_starts(doc)
         i = 0
         while i < len(texts):
             # Every shape below needs a capital letter somewhere in the compound; most words have
             # none, and slicing the Doc for them is what used to make this the slowest component.
-            if texts[i].islower() or not _has_capital(texts[i]):
+            if texts[i] == texts[i].lower():
                 if i + 1 >= len(texts) or texts[i + 1] != "-":
                     i += 1
                     continue
             end = compound_end(doc, i)
+            text = "".join(texts[i:end])  # a compound's parts are glued: no spaces between them
             shape = (
-                shape_of_text(doc[i:end].text)
-                or self._named_by_head_noun(doc, i, end)
-                or self._capitalised_in_model_list(doc, i, end, model_ends)
+                shape_of_text(text)
+                or self._named_by_head_noun(doc, text, i, end, starts[i])
+                or self._capitalised_in_model_list(doc, text, i, model_ends, starts[i])
             )
             if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end) and not listed_with(i, doc, model_ends)):
                 i += 1
                 continue
             # "ERNIE 3.0", "Llama 2": a version number right after the name belongs to it.
-            if end < len(doc) and VERSION_NUMBER.match(doc[end].text) and "." in doc[end].text:
+            if end < len(texts) and VERSION_NUMBER.match(texts[end]) and "." in texts[end]:
                 end += 1
             out.append((self._candidate(doc, i, end), f"shape-{shape}", 0.6, None))
             i = end
         return out
 
     @staticmethod
-    def _capitalised_in_model_list(doc: Doc, i: int, end: int, model_ends: set[int]) -> str | None:
+    def _capitalised_in_model_list(doc: Doc, text: str, i: int, model_ends: set[int], sentence_start: bool) -> str | None:
         """"the recent ViT and Timesformer architectures": a capitalised word listed right after a
         known model is a model too."""
-        text = doc[i:end].text
-        if doc[i].is_sent_start or not text[:1].isupper() or not text.isalpha() or len(text) < 3:
+        if sentence_start or not text[:1].isupper() or not text.isalpha() or len(text) < 3:
             return None
         if text in SENTENCE_WORDS or is_generic(text) or not listed_with(i, doc, model_ends):
             return None
         return "coordinated"
 
     @staticmethod
-    def _named_by_head_noun(doc: Doc, i: int, end: int) -> str | None:
+    def _named_by_head_noun(doc: Doc, text: str, i: int, end: int, sentence_start: bool) -> str | None:
         """"the challenging Nordland dataset": a capitalised word right before a data noun."""
-        text = doc[i:end].text
-        if end >= len(doc) or doc[i].is_sent_start or not text[:1].isupper() or not text.replace("-", "").isalpha():
+        if end >= len(doc) or sentence_start or not text[:1].isupper() or not text.replace("-", "").isalpha():
             return None
-        if text in SENTENCE_WORDS or is_generic(text) or doc[end].lower_ not in DATA_HEAD_NOUNS:
+        if text in SENTENCE_WORDS or is_generic(text) or lowers(doc)[end] not in DATA_HEAD_NOUNS:
             return None
         return "head-noun"
 

@@ -7,11 +7,13 @@ and touch spaCy objects only where a candidate is found.
 
 from __future__ import annotations
 
+from spacy.attrs import SENT_START, SPACY
 from spacy.tokens import Doc
 
 _WORDS = "kgbuild.words"
 _LOWERS = "kgbuild.lowers"
 _TEXT = "kgbuild.text"
+_SPACES = "kgbuild.spaces"
 
 
 def words(doc: Doc) -> list[str]:
@@ -36,3 +38,16 @@ def text(doc: Doc) -> str:
     if cached is None:
         cached = doc.user_data[_TEXT] = doc.text
     return cached
+
+
+def spaces(doc: Doc) -> list[bool]:
+    """Whether each token is followed by whitespace, cached on the Doc."""
+    cached = doc.user_data.get(_SPACES)
+    if cached is None:
+        cached = doc.user_data[_SPACES] = [bool(flag) for flag in doc.to_array(SPACY).tolist()]
+    return cached
+
+
+def sentence_starts(doc: Doc) -> list[bool]:
+    """``token.is_sent_start`` for every token, read as one array (not cached: components set it)."""
+    return [value == 1 for value in doc.to_array(SENT_START).astype("int64").tolist()]
