@@ -92,4 +92,7 @@ def make_focused_ner(nlp: Language, name: str, model_dir: str | None, candidates
     """The trained NER (the bundled one unless ``model_dir``), run only around possible names."""
     from kgbuild.nlp.pipeline import bundled_ner_dir  # the pipeline module imports this one
 
-    return FocusedNER(name, model_dir or bundled_ner_dir(), candidates_key, context, batch_size)
+    component = FocusedNER(name, model_dir or bundled_ner_dir(), candidates_key, context, batch_size)
+    for label in component.ner.labels:  # the NER labels pieces made with this pipeline's vocab
+        nlp.vocab.strings.add(label)
+    return component

@@ -10,7 +10,6 @@ from spacy.tokens import Doc
 
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.sections import compose_text, section_of
-from kgbuild.nlp.tokens import text as text_of
 from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtraction, Relation, Result
 
 COMPONENT_BY_RULE_PREFIX = {
@@ -116,7 +115,7 @@ def _entity(doc: Doc, text: str, paper: Paper, data: dict[str, Any]) -> Entity:
 
 
 def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
-    text = text_of(doc)
+    text = paper_text(paper)  # what the Doc was made from: cheaper than re-joining its tokens
     entities = [_entity(doc, text, paper, data) for data in doc._.kg_entities]
     relations = [
         Relation(

@@ -85,7 +85,6 @@ class FocusedNER:
             trained = spacy.load(self.model_dir)
         except OSError as e:
             raise FileNotFoundError(f"no trained NER at {self.model_dir} (run `make train`)") from e
-        self.vocab = trained.vocab
         self.ner = trained.get_pipe("ner")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -121,7 +120,8 @@ class FocusedNER:
                 piece_words.extend(texts[start:end])
                 piece_spaces.extend(bool(flag) for flag in trailing_space[start:end])
                 mapping.extend(range(start, end))
-            pieces.append(Doc(self.vocab, words=piece_words, spaces=piece_spaces))
+            # The Doc's own vocab: same language, same lexeme features, and its lexemes exist already.
+            pieces.append(Doc(doc.vocab, words=piece_words, spaces=piece_spaces))
             offsets.append(mapping)
         for doc, piece, mapping in zip(docs, self.ner.pipe(pieces, batch_size=len(pieces)), offsets):
             spans = []

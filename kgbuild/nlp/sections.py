@@ -13,6 +13,8 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
+from kgbuild.nlp.tokens import words as token_texts
+
 SECTION_SEPARATOR = "\n\n"
 
 # Tokens ending in "." that do not end a sentence ("et al.", "e.g.", "Fig.").
@@ -50,7 +52,7 @@ class SentenceSegmenter:
             return doc
         # Decided over plain strings and written in one array: setting ``is_sent_start`` token by
         # token costs more than the rest of this component together.
-        words = [token.text for token in doc]
+        words = token_texts(doc)  # cached: later components read the same list
         starts = numpy.full((len(words), 1), -1, dtype="int64")
         starts[0, 0] = 1
         for i in range(len(words) - 1):

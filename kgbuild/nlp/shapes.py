@@ -382,7 +382,10 @@ class NameShapes:
         texts = words(doc)
         for i in range(len(texts) - 1):
             # the size after the name is the rare part, so look for it before the name
-            if texts[i + 1] != "-" and not SIZE_TOKEN.match(texts[i + 1]):
+            if texts[i + 1] == "-":
+                if i + 2 >= len(texts) or not (SIZE_TOKEN.match(texts[i + 2]) or texts[i + 2].lower() in SIZE_NAMES):
+                    continue
+            elif not SIZE_TOKEN.match(texts[i + 1]):
                 continue
             row = self.table.lookup(texts[i])
             if row is None or row.label != "MODEL":

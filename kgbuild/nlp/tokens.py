@@ -1,8 +1,8 @@
 """Per-Doc plain-string views, computed once and shared by the components.
 
-Indexing a Doc builds a new ``Token`` object every time and ``Doc.text`` re-joins every token on
-each read; the rule components scan every word several times, so they scan these lists instead
-and touch spaCy objects only where a candidate is found.
+Indexing a Doc builds a new ``Token`` object every time; the rule components scan every word
+several times, so they scan these lists instead and touch spaCy objects only where a candidate
+is found.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from spacy.tokens import Doc
 
 _WORDS = "kgbuild.words"
 _LOWERS = "kgbuild.lowers"
-_TEXT = "kgbuild.text"
 _SPACES = "kgbuild.spaces"
 
 
@@ -29,14 +28,6 @@ def lowers(doc: Doc) -> list[str]:
     cached = doc.user_data.get(_LOWERS)
     if cached is None:
         cached = doc.user_data[_LOWERS] = [word.lower() for word in words(doc)]
-    return cached
-
-
-def text(doc: Doc) -> str:
-    """``doc.text``, cached: the tokens never change once the Doc exists."""
-    cached = doc.user_data.get(_TEXT)
-    if cached is None:
-        cached = doc.user_data[_TEXT] = doc.text
     return cached
 
 
