@@ -10,7 +10,11 @@ it has not seen. Each output is written atomically; a paper that fails anywhere 
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -125,6 +129,15 @@ def extract_papers(papers: Sequence[Paper], problems: list[Problem], progress: P
             yield record.extraction
 
 
+def _release_memory() -> None:
+    """Hand the freed graph's memory back to the OS before the store's bulk loader takes its own."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc keeps freed heap pages otherwise
+    except (OSError, AttributeError):  # not glibc: the pages are merely reused
+        pass
+
+
 @contextmanager
 def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -145,8 +158,8 @@ def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri:
     where extraction records are cached (default ``out_dir/cache``); ``use_cache=False`` neither
     reads nor writes it.
     """
-    from kgbuild.export import write_rdf
-    from kgbuild.store import load_store
+    from kgbuild.export.stream import write_turtle_and_nquads
+    from kgbuild.store import load_store_file
     from kgbuild.viz import write_html
 
     out = Path(out_dir)
@@ -173,19 +186,32 @@ def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri:
     if cache is not None and cache.unreadable:
         problems.append(Problem(str(cache.path), None, f"{cache.unreadable} cache entries were unreadable "
                                 "and were extracted again", "warning"))
+    papers = len(loaded.papers)
+    loaded.papers.clear()  # extracted: from here on the graph is all the build needs
     with _timed(seconds, "assemble"):
         graph = builder.build()
+        del builder
         summary = summarise(graph)
-    outputs = {"extractions": str(extractions_path), "turtle": str(out / "graph.ttl")}
-    # the queryable store: built beside the old one and swapped in, so queries never rebuild
-    outputs["store"] = str(out / "store")
-    with _timed(seconds, "rdf"):
-        write_rdf(graph, outputs["turtle"], format="turtle", base_iri=base_iri)
-        load_store(graph, outputs["store"], base_iri=base_iri)
-    outputs["html"] = str(out / "graph.html")
-    with _timed(seconds, "html"):
-        write_html(graph, outputs["html"], max_nodes=max_html_nodes)
-    report = BuildReport(len(loaded.papers), loaded.duplicates, loaded.files, problems, summary, outputs,
+    outputs = {"extractions": str(extractions_path), "turtle": str(out / "graph.ttl"), "store": str(out / "store"),
+               "html": str(out / "graph.html")}
+    # The store's quads wait in a file until the graph is freed: Oxigraph's bulk loader takes about
+    # 1.5 GB of its own, and the graph and the loader together would not fit in 3 GB at 75k papers.
+    fd, name = tempfile.mkstemp(prefix=".store.", suffix=".nq", dir=out)
+    nquads_path = Path(name)
+    try:
+        with _timed(seconds, "rdf"), os.fdopen(fd, "w", encoding="utf-8") as nquads, \
+                atomic_write(outputs["turtle"], "w") as turtle:
+            write_turtle_and_nquads(graph, turtle, nquads, base_iri)  # one walk writes both
+        with _timed(seconds, "html"):
+            write_html(graph, outputs["html"], max_nodes=max_html_nodes)
+        del graph
+        _release_memory()
+        with _timed(seconds, "store"):
+            # built beside the old store and swapped in, so queries never see a half-loaded one
+            load_store_file(nquads_path, outputs["store"])
+    finally:
+        nquads_path.unlink(missing_ok=True)
+    report = BuildReport(papers, loaded.duplicates, loaded.files, problems, summary, outputs,
                          counts.extracted, counts.cached, seconds)
     outputs["problems"] = str(out / "problems.jsonl")
     write_text_atomic(outputs["problems"], "".join(json.dumps(p.to_dict()) + "\n" for p in problems))

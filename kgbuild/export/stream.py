@@ -327,12 +327,16 @@ class _Turtle:
 
 def write_turtle(graph: nx.MultiDiGraph, handle: IO[str], base_iri: str) -> int:
     """The union of all graphs as Turtle, one block per subject; returns the triple count."""
+    return _turtle_groups(quad_groups(graph, base_iri), handle)
+
+
+def _turtle_groups(groups: Iterator[list[Quad]], handle: IO[str]) -> int:
     prefixes = prefix_map()
     turtle = _Turtle(prefixes)
     for prefix, namespace in sorted(prefixes.items()):
         handle.write(f"@prefix {prefix}: <{namespace}> .\n")
     count = 0
-    for group in quad_groups(graph, base_iri):
+    for group in groups:
         unique = {(p, nt_term(o)): o for _, p, o, _ in group}
         if not unique:
             continue
@@ -362,3 +366,17 @@ def stream_bytes(graph: nx.MultiDiGraph, fmt: str, base_iri: str) -> bytes:
 def stream_writer(fmt: str):  # noqa: ANN201 - one of the write_* functions above, or None
     """The streaming writer of a canonical format name, or None when the format is built in memory."""
     return {"turtle": write_turtle, "nt": write_ntriples, "nquads": write_nquads}.get(fmt)
+
+
+def write_turtle_and_nquads(graph: nx.MultiDiGraph, turtle: IO[str], nquads: IO[str], base_iri: str) -> tuple[int, int]:
+    """Both of the build's serialisations in one walk over the graph; (triples, quads) written."""
+    def tee() -> Iterator[list[Quad]]:
+        for group in quad_groups(graph, base_iri):
+            lines = {f"{s} {p} {nt_term(o)} {g} .\n" if g else f"{s} {p} {nt_term(o)} .\n" for s, p, o, g in group}
+            nquads.writelines(sorted(lines))
+            counts[1] += len(lines)
+            yield group
+
+    counts = [0, 0]
+    counts[0] = _turtle_groups(tee(), turtle)
+    return counts[0], counts[1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 _OPEN = ("STORE_DIRNAME", "StoreError", "open_store", "store_path")
-_PERSIST = ("load_store",)
+_PERSIST = ("load_store", "load_store_file")
 __all__ = [*_OPEN, *_PERSIST]
 
 
