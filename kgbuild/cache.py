@@ -39,11 +39,15 @@ def pipeline_fingerprint() -> str:
 
     from kgbuild import __version__
 
-    digest = hashlib.sha256()
-    digest.update(f"kgbuild {__version__}\0spacy {version('spacy')}\0".encode())
-    files = [p for p in _NLP_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
-    for path in [_RECORDS, *sorted(files)]:
-        digest.update(str(path.relative_to(_NLP_DIR.parent)).encode() + b"\0")
+    return fingerprint_files(f"kgbuild {__version__}\0spacy {version('spacy')}", _NLP_DIR, _RECORDS)
+
+
+def fingerprint_files(versions: str, nlp_dir: Path, *more: Path) -> str:
+    """Hash of ``versions`` and the names and bytes of every file under ``nlp_dir`` (bytecode aside) and ``more``."""
+    digest = hashlib.sha256(versions.encode() + b"\0")
+    files = [p for p in nlp_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    for path in [*more, *sorted(files)]:
+        digest.update(str(path.relative_to(nlp_dir.parent)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
