@@ -47,6 +47,8 @@ HEAD_NOUN_KIND: dict[str, str] = {
     ),
 }
 
+TASK_HEADS = frozenset(word for word, kind in HEAD_NOUN_KIND.items() if kind == "TASK")
+
 PROPOSE_VERBS = frozenset(
     """propose proposes proposed introduce introduces introduced present presents presented develop
     develops developed release releases released design designs designed build builds built create

@@ -26,6 +26,7 @@ from kgbuild.nlp.lexicon import (
     SIZE_TOKEN,
     TRAINED_ON_CUES,
 )
+from kgbuild.nlp.tasks import task_phrases
 from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, words
 from kgbuild.records import entity_key
 
@@ -291,6 +292,7 @@ class NameShapes:
         found.extend(self._shaped_names(doc))
         found.extend(self._named_by_cue(doc))
         found.extend(self._listed_names(doc))
+        found.extend((self._candidate(doc, start, end, label="TASK"), "task-phrase", 0.6, None) for start, end in task_phrases(doc))
         return found
 
     def _listed_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
