@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kgbuild.nlp.extract import Extractor
-from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.shapes import kind_from_name
 from kgbuild.records import Paper
-
-PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(build_pipeline(PATTERNS, use_ner=False))
 
 
 def kinds(extractor: Extractor, title: str, abstract: str = "We report results.") -> dict[str, str]:

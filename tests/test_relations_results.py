@@ -5,21 +5,10 @@ Every text here is written for the test; none comes from the dev set.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kgbuild.gold import to_gold_record
-from kgbuild.nlp.extract import Extractor
-from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.records import Paper
-
-PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor(build_pipeline(PATTERNS, use_ner=False))
 
 
 def gold_of(extractor, title: str, abstract: str) -> dict:

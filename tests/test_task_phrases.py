@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kgbuild.nlp.extract import Extractor
-from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.records import Paper
-
-PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(build_pipeline(PATTERNS, use_ner=False))
 
 
 def tasks(extractor: Extractor, title: str, abstract: str) -> set[str]:
