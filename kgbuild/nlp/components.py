@@ -85,7 +85,7 @@ def make_relations(nlp: Language, name: str) -> RelationFinder:
     "kgbuild_ner",
     assigns=["doc.ents"],
     requires=["doc.spans", "token.is_sent_start"],
-    default_config={"model_dir": None, "candidates_key": CANDIDATES_KEY, "context": 4, "batch_size": 64},
+    default_config={"model_dir": None, "candidates_key": CANDIDATES_KEY, "context": 3, "batch_size": 64},
 )
 def make_focused_ner(nlp: Language, name: str, model_dir: str | None, candidates_key: str, context: int,
                      batch_size: int) -> FocusedNER:

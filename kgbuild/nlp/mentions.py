@@ -208,18 +208,20 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
     entities = []
     for entity_id, spans in by_id.items():
         kinds: Counter[str] = Counter()
-        for span in spans:
-            kinds[span.label_] += trust(span)
+        # extension attributes are dictionary lookups behind a proxy: read each once
+        extras = [(s._.kg_rule, s._.kg_confidence, s._.kg_alias, s._.kg_variant_of) for s in spans]
+        for span, (rule, _, _, _) in zip(spans, extras):
+            kinds[span.label_] += RULE_TRUST.get(rule or "", 1)
         # The guideline names an entity as this text spells it; the gazetteer's display name for
         # the canonical id becomes an alias ("WebVid-2M" in the text, "WebVid" canonical).
         surface_forms = [s.text for s in spans]
         name = Counter(surface_forms).most_common(1)[0][0]
         canonical = table.display_name(entity_id)
         aliases = sorted(
-            ({t for t in surface_forms} | {s._.kg_alias for s in spans if s._.kg_alias} | ({canonical} if canonical else set()))
+            ({t for t in surface_forms} | {alias for _, _, alias, _ in extras if alias} | ({canonical} if canonical else set()))
             - {name}
         )
-        variant_of = next((s._.kg_variant_of for s in spans if s._.kg_variant_of), None)
+        variant_of = next((variant for _, _, _, variant in extras if variant), None)
         entities.append(
             {
                 "id": entity_id,
@@ -233,11 +235,11 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
                         "end": s.end_char,
                         "token_start": s.start,
                         "token_end": s.end,
-                        "text": s.text,
-                        "rule": s._.kg_rule or GAZETTEER_COMPONENT,
-                        "confidence": s._.kg_confidence if s._.kg_confidence is not None else 0.95,
+                        "text": text,
+                        "rule": rule or GAZETTEER_COMPONENT,
+                        "confidence": confidence if confidence is not None else 0.95,
                     }
-                    for s in spans
+                    for s, text, (rule, confidence, _, _) in zip(spans, surface_forms, extras)
                 ],
             }
         )

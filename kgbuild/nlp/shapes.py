@@ -498,12 +498,12 @@ class NameShapes:
         out = []
         known = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         model_ends = {s.end for s in known if s.label_ == "MODEL"}
-        texts, starts = words(doc), sentence_starts(doc)
+        texts, lowered, starts = words(doc), lowers(doc), sentence_starts(doc)
         i = 0
         while i < len(texts):
             # Every shape below needs a capital letter somewhere in the compound; most words have
             # none, and slicing the Doc for them is what used to make this the slowest component.
-            if texts[i] == texts[i].lower():
+            if texts[i] == lowered[i]:
                 if i + 1 >= len(texts) or texts[i + 1] != "-":
                     i += 1
                     continue
