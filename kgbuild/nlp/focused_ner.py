@@ -21,7 +21,7 @@ from spacy.util import minibatch
 
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
 from kgbuild.nlp.shapes import is_generic, shape_of_text
-from kgbuild.nlp.tokens import sentence_starts, spaces, words
+from kgbuild.nlp.tokens import sentence_starts, spaces, title_end, words
 
 Window = tuple[int, int]
 SEPARATOR = "\n\n"  # how the abstract is set apart from the title: the NER has seen it
@@ -36,7 +36,7 @@ def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
     touch; none crosses a sentence boundary."""
     texts = words(doc)
     starts = sentence_starts(doc)
-    title_end = next((i for i in range(1, len(starts)) if starts[i]), len(starts))
+    abstract_start = title_end(doc)
     triggers: list[int] = []
     for i, word in enumerate(texts):
         # cheapest test first: most words have no capital at all
@@ -44,7 +44,7 @@ def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
             continue
         if shape_of_text(word) is not None:
             triggers.append(i)
-        elif i >= title_end and _capitalised(word) and any(
+        elif i >= abstract_start and _capitalised(word) and any(
             0 <= j < len(texts) and j not in covered and not starts[j] and _capitalised(texts[j])
             for j in (i - 1, i + 1, i - 2, i + 2)
         ):
@@ -126,9 +126,8 @@ class FocusedNER:
         for doc, piece, mapping in zip(docs, self.ner.pipe(pieces, batch_size=len(pieces)), offsets):
             spans = []
             for ent in piece.ents:
-                first, last = mapping[ent.start], mapping[ent.end - 1]
-                if first is None or last is None or None in mapping[ent.start : ent.end]:
+                if None in mapping[ent.start : ent.end]:
                     continue  # ran over a separator: not an entity of this Doc
-                spans.append(Span(doc, first, last + 1, label=ent.label_))
+                spans.append(Span(doc, mapping[ent.start], mapping[ent.end - 1] + 1, label=ent.label_))
             doc.ents = spans
         return docs

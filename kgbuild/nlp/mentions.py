@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
@@ -30,8 +30,12 @@ RULE_TRUST = {
 }
 
 
+def rule_trust(rule: str | None) -> int:
+    return RULE_TRUST.get(rule or "", 1)
+
+
 def trust(span: Span) -> int:
-    return RULE_TRUST.get(span._.kg_rule or "", 1)
+    return rule_trust(span._.kg_rule)
 
 
 def resolve_overlaps(candidates: list[Span]) -> list[Span]:
@@ -66,7 +70,7 @@ NER_KINDS = frozenset({"MODEL", "DATASET", "BENCHMARK", "METHOD"})
 NER_CONFIDENCE = 0.5
 
 
-def _continues_a_name(token: Span | None) -> bool:
+def _continues_a_name(token: Token | None) -> bool:
     return token is not None and token.text[:1].isupper() and token.text not in SENTENCE_WORDS and not token.is_sent_start
 
 
@@ -211,7 +215,7 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
         # extension attributes are dictionary lookups behind a proxy: read each once
         extras = [(s._.kg_rule, s._.kg_confidence, s._.kg_alias, s._.kg_variant_of) for s in spans]
         for span, (rule, _, _, _) in zip(spans, extras):
-            kinds[span.label_] += RULE_TRUST.get(rule or "", 1)
+            kinds[span.label_] += rule_trust(rule)
         # The guideline names an entity as this text spells it; the gazetteer's display name for
         # the canonical id becomes an alias ("WebVid-2M" in the text, "WebVid" canonical).
         surface_forms = [s.text for s in spans]

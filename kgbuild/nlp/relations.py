@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.shapes import title_name_end
 from kgbuild.nlp.tokens import lowers as doc_lowers
+from kgbuild.nlp.tokens import title_end
 from kgbuild.nlp.tokens import words as doc_words
 from kgbuild.nlp.lexicon import (
     BASED_ON_CUES,
@@ -65,7 +66,6 @@ BASELINE_WORDS = frozenset("previous prior existing baseline baselines competing
 CONTRAST_OPENERS = frozenset("while whereas although though but".split())
 CLAUSE_PUNCTUATION = frozenset(", ; :".split())
 BASED_ON_FIRST_WORDS = frozenset(cue[0] for cue in BASED_ON_CUES)
-_TITLE_END = "kgbuild.relations.title_end"  # token index where the title sentence ends, cached on the Doc
 # Between a training verb and its "on D" these end the clause: "pre-training domains is superior to
 # using Wikipedia" is not training on Wikipedia.
 TRAINING_CLAUSE_BREAKS = frozenset(
@@ -186,10 +186,7 @@ class RelationFinder:
 
     @staticmethod
     def _in_title(doc: Doc, mention: Mention) -> bool:
-        end = doc.user_data.get(_TITLE_END)
-        if end is None:
-            end = doc.user_data[_TITLE_END] = next(iter(doc.sents)).end if len(doc) else 0
-        return mention.start < end
+        return mention.start < title_end(doc)
 
     def _title_entity_ids(self, doc: Doc, mentions: list[Mention]) -> set[str]:
         return {m.entity_id for m in mentions if self._in_title(doc, m)}

@@ -215,7 +215,7 @@ def kind_from_name(text: str) -> str | None:
     return "DATASET" if text[match.start():].startswith(("Corpus", "Dataset")) else "BENCHMARK"
 
 
-SUBTITLE_STOPS = frozenset("for with via to from by on in of as : , - — – that which using".split())
+SUBTITLE_STOPS = frozenset("for with via to from by on in of as that which using".split())  # punctuation stops too
 
 
 def subtitle_head_kind(doc: Doc, colon: int) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kgbuild.nlp.lexicon import HEAD_NOUN_KIND, SENTENCE_WORDS, TASK_HEADS
-from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, words
+from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, title_end, words
 
 # Task nouns besides the kind-bearing ones in the lexicon.
 MORE_TASK_HEADS = frozenset("adaptation estimation clustering ranking completion localization tracking editing".split())
@@ -51,14 +51,14 @@ def task_phrases(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of task phrases, outside any range in which a name already sits."""
     texts, lowered, gaps, starts = words(doc), lowers(doc), spaces(doc), sentence_starts(doc)
     found: list[tuple[int, int]] = []
-    title_end = next((i for i in range(1, len(starts)) if starts[i]), len(starts))
+    abstract_start = title_end(doc)
     for head in range(len(texts)):
         if lowered[head] not in HEADS or (head + 1 < len(texts) and texts[head + 1] == "-" and not gaps[head]):
             continue  # "retrieval-augmented": the task noun modifies something else
         start, modifiers = head, 0
         while start > 0 and modifiers < MAX_MODIFIERS and not starts[start]:
             previous = start - 1
-            if _glued(gaps, texts, previous) and previous > 0:
+            if _glued(gaps, texts, previous):
                 start = previous - 1  # take the whole compound ("text-to-video")
                 continue
             word = lowered[previous]
@@ -66,7 +66,7 @@ def task_phrases(doc: Doc) -> list[tuple[int, int]]:
                 break
             if (word.endswith("ing") and word not in HEADS) or word.endswith("ly"):
                 break  # "encompassing retrieval", "often lack …": a verb or an adverb, not a modifier
-            if previous >= title_end and word != texts[previous]:
+            if previous >= abstract_start and word != texts[previous]:
                 break  # a capital in the abstract is a name ("COCO object detection"): not part of the task
             start, modifiers = previous, modifiers + 1
         before = lowered[start - 1] if start > 0 else ""

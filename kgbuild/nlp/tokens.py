@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 _WORDS = "kgbuild.words"
 _LOWERS = "kgbuild.lowers"
 _SPACES = "kgbuild.spaces"
+_TITLE_END = "kgbuild.title_end"
 
 
 def words(doc: Doc) -> list[str]:
@@ -42,3 +43,13 @@ def spaces(doc: Doc) -> list[bool]:
 def sentence_starts(doc: Doc) -> list[bool]:
     """``token.is_sent_start`` for every token, read as one array (not cached: components set it)."""
     return [value == 1 for value in doc.to_array(SENT_START).astype("int64").tolist()]
+
+
+def title_end(doc: Doc) -> int:
+    """Token index where the title (the first sentence) ends, cached on the Doc: read only after
+    the sentence boundaries are set."""
+    cached = doc.user_data.get(_TITLE_END)
+    if cached is None:
+        starts = sentence_starts(doc)
+        cached = doc.user_data[_TITLE_END] = next((i for i in range(1, len(starts)) if starts[i]), len(starts))
+    return cached
