@@ -127,3 +127,15 @@ SENTENCE_WORDS = frozenset(
     To Via Since After Before Unlike Like Instead Overall Notably Importantly Interestingly Further
     Current Standard Traditional Conventional Pre-trained Pretrained Pre-Trained Fine-tuned Recently""".split()
 )
+
+# Translation directions after a test set's name ("WMT18 zh-en", "WMT'17 English-Chinese"): the
+# direction is part of the benchmark's name.
+LANGUAGES = frozenset(
+    """en de fr zh ja ko ru es it pt ar cs ro fi tr et lv lt hi gu kk vi th id uk pl nl sv da no hu
+    el he bg hr sk sl sr ta te ur bn fa sw ne si ps km my is ga cy eu ca gl af zu xh ha yo ig am
+    english german french chinese japanese korean russian spanish italian portuguese arabic czech
+    romanian finnish turkish estonian latvian lithuanian hindi gujarati kazakh vietnamese thai
+    indonesian ukrainian polish dutch swedish danish norwegian hungarian greek hebrew bulgarian
+    croatian slovak slovenian serbian tamil telugu urdu bengali persian swahili nepali sinhala
+    pashto khmer burmese icelandic irish welsh basque catalan""".split()
+)

@@ -13,8 +13,17 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
-from kgbuild.nlp.lexicon import SENTENCE_WORDS
-from kgbuild.nlp.shapes import coordinated_kind, inside_url, is_generic, kind_from_context, shape_of_text
+from kgbuild.nlp.lexicon import LANGUAGES, SENTENCE_WORDS
+from kgbuild.nlp.shapes import (
+    PLURAL_ACRONYM,
+    coordinated_kind,
+    inside_url,
+    is_generic,
+    kind_from_context,
+    list_head_kind,
+    names_a_component,
+    shape_of_text,
+)
 from kgbuild.nlp.tokens import lowers
 from kgbuild.records import entity_key, normalise_name
 
@@ -48,6 +57,33 @@ def resolve_overlaps(candidates: list[Span]) -> list[Span]:
         kept.append(span)
         taken.update(range(span.start, span.end))
     return sorted(kept, key=lambda s: s.start)
+
+
+def prefer_alternative_kinds(mentions: list[Span], table: PatternTable) -> list[Span]:
+    """A gazetteer name used as two kinds ("DINO" the model family and the self-supervised method)
+    takes its second kind where the sentence says so: "methods such as MoCo-v2, SwAV and DINO"."""
+    out = []
+    for span in mentions:
+        row = table.lookup(span.text) if span._.kg_rule == GAZETTEER_COMPONENT else None
+        if row is not None and row.alt_label and row.alt_label != span.label_:
+            if (list_head_kind(span) or kind_from_context(span)) == row.alt_label:
+                relabelled = Span(span.doc, span.start, span.end, label=row.alt_label, span_id=span.id_)
+                relabelled._.kg_rule = span._.kg_rule
+                relabelled._.kg_confidence = span._.kg_confidence
+                relabelled._.kg_alias = span._.kg_alias
+                relabelled._.kg_variant_of = span._.kg_variant_of
+                span = relabelled
+        out.append(span)
+    return out
+
+
+def _fold_plural_acronyms(by_id: dict[str, list[Span]]) -> None:
+    """"PANNs" and "our best PANN system": an acronym and its plural are one entity."""
+    by_text = {spans[0].text: entity_id for entity_id, spans in by_id.items()}
+    for text, entity_id in by_text.items():
+        plural = by_text.get(text + "s")
+        if plural and plural != entity_id and sum(c.isupper() for c in text) >= 2 and plural in by_id and entity_id in by_id:
+            by_id[plural].extend(by_id.pop(entity_id))
 
 
 def _fold_defined_aliases(by_id: dict[str, list[Span]]) -> None:
@@ -106,6 +142,8 @@ def ner_span_is_name(span: Span) -> bool:
         return False  # Creative Commons licences look like acronyms
     if inside_url(span) or _cut_from_a_longer_name(span) or _abbreviates_a_plain_phrase(span):
         return False
+    if PLURAL_ACRONYM.match(text) or names_a_component(span):
+        return False
     words = [t for t in span if t.is_alpha]
     # In a title every word is capitalised, so there a capitalised phrase says nothing.
     in_title = span.sent.start == 0
@@ -140,6 +178,20 @@ def add_ner_mentions(rule_mentions: list[Span], doc: Doc, take_all: bool = False
     return sorted(rule_mentions + added, key=lambda s: s.start)
 
 
+# Everyday words that are metrics only when the text reports or evaluates with them: "accuracy
+# of 84.8% on X" is a metric, "improved efficiency and accuracy" is not (the guideline's METRIC is
+# "attached to a reported result or evaluation").
+PLAIN_METRIC_WORDS = frozenset("accuracy accuracies precision recall error errors".split())
+# Cost and speed words are everyday words in abstracts ("the high computational cost of LLMs");
+# they are metrics only when the sentence puts a number on them ("saves 45% computational cost").
+EFFICIENCY_METRIC_IDS = frozenset(
+    "computational-cost training-cost inference-cost throughput speedup latency memory-footprint "
+    "energy-consumption compression-ratio flops".split()
+)
+OWN_WORK_WORDS = frozenset("we our us".split())
+EVALUATION_WORDS = frozenset("measured metric metrics terms evaluated evaluate evaluation reaching reaches achieves achieving".split())
+
+
 def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
     """"last-incremental accuracy", "Rank-1 accuracy", "mean-average-precision": a hyphenated
     modifier glued to a metric is part of its name."""
@@ -147,7 +199,8 @@ def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
     # Span extension values are keyed by offsets and label, so never build a span that already exists.
     ranges = {(s.start, s.end) for s in spans}
     for span in spans:
-        if span.label_ == "METRIC" and span._.kg_rule == GAZETTEER_COMPONENT:
+        # "pre-training costs" is still a cost: efficiency measures keep their own name (and id).
+        if span.label_ == "METRIC" and span._.kg_rule == GAZETTEER_COMPONENT and span.id_ not in EFFICIENCY_METRIC_IDS:
             doc = span.doc
             start = span.start
             while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
@@ -163,12 +216,24 @@ def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
     return out
 
 
-# Everyday words that are metrics only when the text reports or evaluates with them: "accuracy
-# of 84.8% on X" is a metric, "improved efficiency and accuracy" is not (the guideline's METRIC is
-# "attached to a reported result or evaluation").
-PLAIN_METRIC_WORDS = frozenset("accuracy accuracies precision recall error errors".split())
-OWN_WORK_WORDS = frozenset("we our us".split())
-EVALUATION_WORDS = frozenset("measured metric metrics terms evaluated evaluate evaluation reaching reaches achieves achieving".split())
+def extend_language_pairs(spans: list[Span]) -> list[Span]:
+    """"WMT18 zh-en", "WMT'17 English-Chinese": a translation direction after a test set names
+    one of its parts, a variant of the whole set."""
+    out = []
+    ranges = {(s.start, s.end) for s in spans}
+    for span in spans:
+        doc = span.doc
+        end = span.end
+        if (span.label_ in ("DATASET", "BENCHMARK") and end + 2 < len(doc)
+                and doc[end].lower_ in LANGUAGES and doc[end + 1].text == "-" and doc[end + 2].lower_ in LANGUAGES
+                and not doc[end].whitespace_ and not doc[end + 1].whitespace_ and (span.start, end + 3) not in ranges):
+            wider = Span(doc, span.start, end + 3, label=span.label_, span_id=entity_key(doc[span.start : end + 3].text))
+            wider._.kg_rule = span._.kg_rule
+            wider._.kg_confidence = span._.kg_confidence
+            wider._.kg_variant_of = span.id_
+            span = wider
+        out.append(span)
+    return out
 
 
 def _glued_to_next_word(span: Span) -> bool:
@@ -189,7 +254,11 @@ def keep_reported_metrics(mentions: list[Span], doc: Doc) -> list[Span]:
     for span in mentions:
         if span.label_ == "METRIC" and _glued_to_next_word(span):
             continue
-        if span.label_ == "METRIC" and span.text.lower() in PLAIN_METRIC_WORDS:
+        if span.label_ == "METRIC" and span.id_ in EFFICIENCY_METRIC_IDS:
+            sentence = span.sent
+            if not any(sentence.start <= i < sentence.end for i in score_tokens):
+                continue
+        elif span.label_ == "METRIC" and span.text.lower() in PLAIN_METRIC_WORDS:
             sentence = span.sent
             inside = range(sentence.start, sentence.end)
             words = lowers(doc)[sentence.start:sentence.end]
@@ -209,6 +278,7 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
     for span in mentions:
         by_id[span.id_].append(span)
     _fold_defined_aliases(by_id)
+    _fold_plural_acronyms(by_id)
     entities = []
     for entity_id, spans in by_id.items():
         kinds: Counter[str] = Counter()
@@ -267,8 +337,8 @@ class MentionResolver:
         for span in candidates:
             if span._.kg_rule is None:
                 span._.kg_rule = GAZETTEER_COMPONENT
-        mentions = add_ner_mentions(resolve_overlaps(extend_metric_modifiers(candidates)), doc, self.ner_policy == "all")
-        mentions = keep_reported_metrics(mentions, doc)
+        mentions = add_ner_mentions(resolve_overlaps(extend_language_pairs(extend_metric_modifiers(candidates))), doc, self.ner_policy == "all")
+        mentions = prefer_alternative_kinds(keep_reported_metrics(mentions, doc), self.table)
         doc.spans[ENTITIES_KEY] = mentions
         doc._.kg_entities = group_entities(mentions, self.table)
         return doc

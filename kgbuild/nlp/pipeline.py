@@ -16,8 +16,9 @@ PIPE_NAMES = RULE_PIPES + RESOLVE_PIPES
 PATTERN_PIPES = ("kgbuild_gazetteer", "kgbuild_name_shapes", "kgbuild_mentions")
 
 # spaCy keeps "B." as one token (an initial); in abstracts it is far more often a name ending a
-# sentence ("… than Swin-B.", "… ROUGE-L."), which the gazetteer must see as "B" + ".".
-NAME_FINAL_STOP = r"(?<=[-0-9][A-Z])\.$"  # also "… Llama-2-70B."
+# sentence ("… than Swin-B.", "… ROUGE-L.", "… model, CompoundE."), which the gazetteer and the
+# shape rules must see as "B" + ".".
+NAME_FINAL_STOP = r"(?<=[-0-9a-z][A-Z])\.$"  # also "… Llama-2-70B."
 
 
 def _is_unit_suffix(pattern: str) -> bool:

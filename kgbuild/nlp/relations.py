@@ -329,7 +329,8 @@ class RelationFinder:
     def _compares(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], relations: list[dict[str, Any]]) -> None:
         own = {m.entity_id for m in proposed}
         for mention in mentions:
-            if mention.kind != "MODEL" or mention.entity_id in own or self._in_title(doc, mention):
+            # Baselines are models or named methods ("improves over LiT", "than StackBERT").
+            if mention.kind not in ("MODEL", "METHOD") or mention.entity_id in own or self._in_title(doc, mention):
                 continue
             sentence = doc[mention.start].sent
             before = doc[max(mention.start - 10, sentence.start) : mention.start]
@@ -347,6 +348,16 @@ class RelationFinder:
                 continue  # "GPT-4 is more trustworthy than GPT-3.5": two baselines compared
             relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue.lower_}", 0.75))
         self._contrasted(doc, mentions, own, relations)
+
+    @staticmethod
+    def _part_of_a_name(doc: Doc, score: dict[str, Any], in_sentence: list[Mention]) -> bool:
+        """"Yuan 1.0", "Claude Opus 4.6": a version number inside or right after a model's name."""
+        start = score["token_start"]
+        if any(m.start <= start < m.end for m in in_sentence):
+            return True
+        if "%" in score["value"] or start < 2 or not doc[start - 1].text[:1].isupper() or doc[start - 1].is_sent_start:
+            return False
+        return any(m.end == start - 1 and m.kind == "MODEL" for m in in_sentence)
 
     def _contrasted(self, doc: Doc, mentions: list[Mention], own: set[str], relations: list[dict[str, Any]]) -> None:
         """"GPT-3 solves only 18.8% of these questions. In contrast, our …": a baseline's score,
@@ -508,6 +519,8 @@ class RelationFinder:
             in_sentence = by_sentence.get(sentence.start)
             if in_sentence is None:
                 in_sentence = by_sentence[sentence.start] = [m for m in mentions if sentence.start <= m.start < sentence.end]
+            if self._part_of_a_name(doc, score, in_sentence):
+                continue
             fallback = main if main_owns and main_first < position else PAPER_SUBJECT
             model, rule = self._score_owner(doc, score, sentence.start, in_sentence, own, fallback)
             if model is None:

@@ -41,12 +41,18 @@ HARDWARE = re.compile(
 )
 DATA_HEAD_NOUNS = frozenset("dataset corpus benchmark suite leaderboard treebank".split())
 FAMILY_WORDS = frozenset("family style type like series class".split())  # not "based": "RGB-based"
+SURVEY_SUBTITLES = ("a review", "a survey", "an overview", "a tutorial", "a primer", "a systematic review", "a comprehensive survey", "a position")
 PHRASE_OPENERS = frozenset("Not Beyond Towards Toward Mind When Why How What Do Does Is Are Can Should Let Make".split())
 GENERIC_HEAD_NOUNS = frozenset("framework frameworks approach approaches techniques algorithms".split())
 SIZE_NAMES = frozenset("base large small tiny mini medium huge giant xl xxl xs".split())
 VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
 # "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
+# "SAEs", "CUAs", "GAMs": a plural acronym names a class of things ("sparse autoencoders"),
+# unless the paper's title names it ("PANNs: Large-Scale Pretrained Audio Neural Networks").
+PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]*[A-Z]s$")
+# "a Hierarchical Feature Cascade (HFC) module": parts of the paper's model are not entities.
+COMPONENT_NOUNS = frozenset("module modules block blocks layer layers head heads unit units branch component components".split())
 ACRONYM_HIGHLIGHT = re.compile(r"^(?:[a-z]+|[A-Z][a-z])[A-Z][a-z]{2,}$")  # also "PrOvable"
 
 
@@ -54,6 +60,11 @@ def _after_glued_hyphen(token: Token) -> bool:
     """"training" in "Pre-training": part of a capitalised compound, not a lowercase word."""
     doc = token.doc
     return token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ and not doc[token.i - 2].whitespace_
+
+
+def _glued_hyphen_word_after(doc: Doc, end: int) -> bool:
+    return (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_ and doc[end + 1].is_lower)
 
 
 def is_generic(text: str) -> bool:
@@ -100,6 +111,8 @@ def shape_of_text(text: str) -> str | None:
     if MIXED_CASE.match(text):
         return "mixed"
     parts = text.split("-")
+    if len(parts) > 1 and parts[0][:1].isupper() and all(parts) and any(MIXED_CASE.match(p) for p in parts[1:]):
+        return "mixed"  # "CXR-CounterFact": a prefix glued to a mixed-case name
     if len(parts) > 1 and parts[0][:1].isupper() and VERSION_TAIL.match(parts[-1]):
         return "versioned"  # "Mistral-Instruct-v2", "Llama-2-7B"
     if len(parts) == 2 and len(parts[0]) <= 2 and parts[0].islower() and ALL_CAPS.match(parts[1]):
@@ -119,6 +132,8 @@ def kind_from_context(span: Span) -> str | None:
         if token.is_punct and token.text != "-":
             break  # "FooNet: Answering …" – the subtitle is not about the name's kind
         after.append(token)
+    if after and after[0].lower_ == "task":
+        return "TASK"  # "the T2I-ReID task": a name for the task itself
     for token in after:
         kind = HEAD_NOUN_KIND.get(token.lower_)
         # Task words next to a name describe what it is for ("X question answering model").
@@ -126,7 +141,7 @@ def kind_from_context(span: Span) -> str | None:
             return kind
         if not (token.is_lower or token.text == "-"):
             break
-    described = _appositive_kind(span)
+    described = _appositive_kind(span) or _list_tail_kind(span)
     if described:
         return described
     listed = doc[max(span.start - 8, span.sent.start) : span.start]
@@ -150,6 +165,45 @@ def kind_from_context(span: Span) -> str | None:
         if kind in ("DATASET", "BENCHMARK"):
             return kind
     return None
+
+
+LIST_OPENERS = ("such as", "including", "namely", "like", "e.g.")
+
+
+def list_head_kind(span: Span) -> str | None:
+    """"methods such as MoCo-v2, SwAV and DINO": the kind noun that opens the list a name is in.
+    Walks back over the list's other names to its opener, so every item gets the same answer."""
+    doc = span.doc
+    texts = lowers(doc)
+    i = span.start - 1
+    floor = max(span.sent.start, span.start - 16)
+    while i > floor and (texts[i] in (",", "and", "or", "-", "/") or doc[i].text[:1].isupper()
+                         or doc[i].text[:1].isdigit() or texts[i - 1] == "-"):  # "MoCo-v2"
+        i -= 1
+    for opener in LIST_OPENERS:
+        parts = opener.split()
+        at = i - len(parts) + 1
+        if at > floor and texts[at : i + 1] == parts:
+            noun = at - 1 if texts[at - 1] != "," else at - 2
+            kind = HEAD_NOUN_KIND.get(texts[noun]) if noun >= span.sent.start else None
+            return kind if kind != "TASK" and texts[noun].endswith("s") else None
+    return None
+
+
+def _list_tail_kind(span: Span) -> str | None:
+    """"On the VisDrone2021, DOTA1.0, and WiderPerson datasets": the plural noun closing a list of
+    names gives every name in it its kind."""
+    doc = span.doc
+    i, stop = span.end, min(len(doc), span.end + 16, span.sent.end)
+    saw_list = False
+    while i < stop and (doc[i].lower_ in (",", "and", "or") or doc[i].text[:1].isupper() or doc[i].text[:1].isdigit()
+                        or doc[i].text == "-" or doc[i - 1].text == "-"):
+        saw_list = saw_list or doc[i].lower_ in (",", "and", "or")
+        i += 1
+    if not saw_list or i >= stop or not doc[i].lower_.endswith("s"):
+        return None
+    kind = HEAD_NOUN_KIND.get(doc[i].lower_)
+    return kind if kind in ("DATASET", "BENCHMARK", "MODEL") else None
 
 
 APPOSITION_STOPS = frozenset("for to of with that which by on in from via using .".split())
@@ -191,10 +245,17 @@ def _appositive_kind(span: Span) -> str | None:
 PROCESS_SUFFIXES = ("ing", "tion", "sion", "ment", "ance", "ence", "ize", "ise", "ate")
 
 
+# "Unnecessary Path Ratio (UPR)", "Identity Bias Coefficient (IBC)": a measure, named.
+MEASURE_HEADS = frozenset("ratio rate coefficient index score distance gap error divergence".split())
+
+
 def long_form_kind(long_form: Span) -> str | None:
-    """Kind of an acronym from its spelled-out form: the head noun ("… Benchmark"), a process noun
-    ("… Pre-training", "… Prediction": a method), or the noun describing it ("a novel method, …")."""
+    """Kind of an acronym from its spelled-out form: the head noun ("… Benchmark"), a measure
+    ("… Ratio"), a process noun ("… Pre-training", "… Prediction": a method), or the noun
+    describing it ("a novel method, …")."""
     head = long_form[-1].lower_
+    if head in MEASURE_HEADS:
+        return "METRIC"
     kind = HEAD_NOUN_KIND.get(head)
     if kind:
         return kind
@@ -246,6 +307,17 @@ def subtitle_head_kind(doc: Doc, colon: int) -> str | None:
     return None
 
 
+def names_a_component(span: Span) -> bool:
+    """"the HFC module", "a Lightweight Gated Center Head (LGCH) that …": a named part of a model."""
+    doc = span.doc
+    end = span.end + 1 if span.end < len(doc) and doc[span.end].text == ")" else span.end
+    if end < len(doc) and doc[end].lower_ in COMPONENT_NOUNS:
+        return True
+    if span.start >= 2 and doc[span.start - 1].text == "(":
+        return doc[span.start - 2].lower_ in COMPONENT_NOUNS  # "… Center Head (LGCH)"
+    return False
+
+
 def listed_with(start: int, doc: Doc, ends: set[int]) -> bool:
     """"BERT, GPT and …": a name coordinated right after a known one."""
     return start >= 2 and (start - 1) in ends and lowers(doc)[start - 1] in (",", "and", "or", "/")
@@ -288,8 +360,11 @@ class NameShapes:
         found: list[tuple[Span, str, float, str | None]] = []
         found.extend(self._size_variants(doc))
         found.extend(self._title_name(doc))
-        found.extend(self._acronym_definitions(doc))
-        found.extend(self._shaped_names(doc))
+        plain: set[str] = set()
+        found.extend(self._acronym_definitions(doc, plain))
+        found.extend(c for c in self._shaped_names(doc) if c[0].text not in plain)
+        titled = {span.text for span, rule, *_ in found if rule == "title-name"}
+        found = [c for c in found if not (PLURAL_ACRONYM.match(c[0].text) and c[0].text not in titled) and not names_a_component(c[0])]
         found.extend(self._named_by_cue(doc))
         found.extend(self._listed_names(doc))
         found.extend((self._candidate(doc, start, end, label="TASK"), "task-phrase", 0.6, None) for start, end in task_phrases(doc))
@@ -382,6 +457,14 @@ class NameShapes:
         """``Llama-2-70B`` / ``GPT-3 175B``: a known model name followed by a parameter count."""
         out = []
         texts = words(doc)
+        for i, text in enumerate(texts):
+            if "_" in text:  # "GPT_BASE", "BERT_LARGE": the LaTeX-subscript spelling, one token
+                family, _, size = text.rpartition("_")
+                row = self.table.lookup(family)
+                known = row is not None and row.label == "MODEL"
+                if (known or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
+                    variant_of = row.entity_id if known else entity_key(family)
+                    out.append((Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of))
         for i in range(len(texts) - 1):
             # the size after the name is the rare part, so look for it before the name
             if texts[i + 1] == "-":
@@ -426,6 +509,8 @@ class NameShapes:
             return []
         if len(words) == 1 and is_generic(words[0].text):
             return []
+        if doc[colon + 1 : colon + 4].text.lower().startswith(SURVEY_SUBTITLES):
+            return []  # "Diffusion Model Quantization: A Review" names a topic, not a thing
         candidate = self._candidate(doc, span.start, span.end)
         if candidate.label_ == "UNKNOWN":
             subtitle_kind = self._subtitle_kind(doc, colon)
@@ -445,8 +530,9 @@ class NameShapes:
                 break
         return None
 
-    def _acronym_definitions(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
-        """``Long Form Name (LFN)``: the acronym is the name, the long form its alias."""
+    def _acronym_definitions(self, doc: Doc, plain: set[str]) -> list[tuple[Span, str, float, str | None]]:
+        """``Long Form Name (LFN)``: the acronym is the name, the long form its alias. Acronyms of
+        lowercase phrases go into ``plain``: they abbreviate a generic term, not a name."""
         out = []
         texts = words(doc)
         for at in range(1, len(texts) - 1):
@@ -462,7 +548,8 @@ class NameShapes:
                 continue
             mixed = bool(MIXED_CASE.match(acronym))
             if not mixed and any(t.is_lower and len(t) > 3 and not _after_glued_hyphen(t) for t in long_form if not t.is_punct):
-                continue  # "knowledge graph embedding (KGE)": a generic term's abbreviation
+                plain.add(acronym)  # "knowledge graph embedding (KGE)": a generic term's abbreviation
+                continue
             candidate = self._candidate(doc, token.i, token.i + 1)
             if candidate.label_ == "UNKNOWN":
                 kind = long_form_kind(long_form)
@@ -486,7 +573,9 @@ class NameShapes:
             if word.is_punct and word.text != "-":
                 break
             if word.text != "-":
-                every_word.insert(0, word.text[0].upper())
+                # "KG embedding (KGE)": an acronym inside the long form gives all its letters
+                inner = word.text.isalpha() and word.text.isupper() and len(word.text) < len(capitals)
+                every_word.insert(0, word.text if inner else word.text[0].upper())
                 if word.text[0].isupper():
                     capitalised.insert(0, word.text[0])
             start -= 1
@@ -520,6 +609,8 @@ class NameShapes:
             # "ERNIE 3.0", "Llama 2": a version number right after the name belongs to it.
             if end < len(texts) and VERSION_NUMBER.match(texts[end]) and "." in texts[end]:
                 end += 1
+            elif shape == "head-noun" and texts[end][:1].isupper():
+                end += 1  # "the Gaokao Benchmark": a capitalised head noun is part of the name
             out.append((self._candidate(doc, i, end), f"shape-{shape}", 0.6, None))
             i = end
         return out
@@ -577,19 +668,23 @@ class NameShapes:
                 continue
             token = doc[at]
             nxt = doc[token.i + 1]
+            label = "UNKNOWN"
+            head_kind = HEAD_NOUN_KIND.get(nxt.lower_)
+            if token.lower_ == "proposed" and head_kind not in (None, "TASK") and at + 2 < len(doc):
+                nxt, label = doc[at + 2], head_kind  # "the proposed system Qin achieves …"
             if nxt.is_punct or nxt.lower_ in ("a", "an", "the", "to", "that", "how", "in", "our", "two", "three"):
                 continue
             if not nxt.text[:1].isupper() or is_generic(nxt.text) or nxt.text in SENTENCE_WORDS:
                 continue
             end = compound_end(doc, nxt.i)
-            if HYPHENATED_TITLE_WORDS.match(doc[nxt.i:end].text):
-                continue
+            if HYPHENATED_TITLE_WORDS.match(doc[nxt.i:end].text) or _glued_hyphen_word_after(doc, end):
+                continue  # "we propose Pre-training with …": a word, not a name
             if end < len(doc) and VERSION_NUMBER.match(doc[end].text):
                 end += 1
             if end < len(doc) and (doc[end].text[:1].isupper() or doc[end].lower_ in HEAD_NOUN_KIND):
                 continue  # "called Foundation Models", "named Maximizing Multi-modal …": not one name
             naming = token.lower_ in NAMING_WORDS
             closed = end >= len(doc) or doc[end].is_punct or doc[end].lower_ in ("for", "to", "which", "that", "with", "as", "and", "in", "by", "on")
-            if naming or closed:
-                out.append((self._candidate(doc, nxt.i, end), "named-by-cue", 0.75, None))
+            if naming or closed or label != "UNKNOWN":
+                out.append((self._candidate(doc, nxt.i, end, label=label), "named-by-cue", 0.75, None))
         return out
