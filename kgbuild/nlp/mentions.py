@@ -123,11 +123,15 @@ def _cut_from_a_longer_name(span: Span) -> bool:
 
 def _abbreviates_a_plain_phrase(span: Span) -> bool:
     """"high-level synthesis (HLS)": the rules already turned down an acronym whose long form is
-    a lowercase phrase (a generic term), and the NER gets no second opinion on it."""
+    a lowercase phrase (a generic term), and the NER gets no second opinion on it, here or at any
+    other mention of the acronym in the paper."""
     doc = span.doc
-    if span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text != "(" or doc[span.end].text != ")":
-        return False
-    return doc[span.start - 2].is_lower
+    if span.start >= 2 and span.end < len(doc) and doc[span.start - 1].text == "(" and doc[span.end].text == ")":
+        return doc[span.start - 2].is_lower
+    # Defined once, generic everywhere: "… pre-training (Med-VLP) …", later "to facilitate Med-VLP".
+    at = doc.text.find(f"({span.text})")
+    before = doc.text[:at].split()[-1:] if at > 0 else []
+    return bool(before) and before[0].islower()
 
 
 def ner_span_is_name(span: Span) -> bool:
