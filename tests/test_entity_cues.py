@@ -92,3 +92,17 @@ def test_a_prefix_glued_to_a_mixed_case_name_belongs_to_it(extractor: Extractor)
 @pytest.mark.parametrize("abstract", ["In this paper, we propose Pre-training with Representative Words Prediction."])
 def test_a_hyphenated_word_after_propose_is_no_name(extractor: Extractor, abstract: str) -> None:
     assert "Pre" not in entities(extractor, abstract)
+
+
+def test_the_ner_gets_no_say_on_an_acronym_defined_as_a_lowercase_phrase() -> None:
+    from spacy.tokens import Span
+
+    from kgbuild.nlp.mentions import ner_span_is_name
+    from kgbuild.nlp.pipeline import build_pipeline
+
+    nlp = build_pipeline(use_ner=False)
+    doc = nlp("Medical vision-and-language pre-training (Med-VLP) is popular. We facilitate Med-VLP with ZetaKB and QuarkNet.")
+    later = [i for i, t in enumerate(doc) if t.text == "Med" and i > 8][0]
+    assert not ner_span_is_name(Span(doc, later, later + 3, label="METHOD"))
+    quark = [i for i, t in enumerate(doc) if t.text == "QuarkNet"][0]
+    assert ner_span_is_name(Span(doc, quark, quark + 1, label="MODEL"))
