@@ -32,10 +32,12 @@ chromium:
 train: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.nlp.training --seed 0
 
-# Scores extraction on the shared dev set (beside the repo), and the rules/NER ablation.
+# Scores extraction on the shared dev set (beside the repo), and the rules/NER ablation on it and
+# on the repo's own held-out set (eval/heldout).
 evaluate: $(VENV)/.installed
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl --ablation
+	$(BIN)/kgbuild evaluate eval/heldout/heldout.jsonl --corpus eval/heldout/texts.jsonl --ablation
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
