@@ -93,7 +93,20 @@ class Paper:
         return self.title if section == "title" else self.abstract
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Spelled out rather than ``asdict``, which copies recursively and is several times slower:
+        # a build's main process makes one of these per paper (as for the records below).
+        return {
+            "paper_id": self.paper_id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "sources": [{"path": s.path, "line": s.line} for s in self.sources],
+            "arxiv_id": self.arxiv_id,
+            "authors": list(self.authors),
+            "author_count": self.author_count,
+            "published": self.published,
+            "upvotes": self.upvotes,
+            "categories": list(self.categories),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
@@ -138,7 +151,17 @@ class Evidence:
     confidence: float
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "paper_id": self.paper_id,
+            "section": self.section,
+            "sentence": self.sentence,
+            "sentence_start": self.sentence_start,
+            "start": self.start,
+            "end": self.end,
+            "component": self.component,
+            "rule": self.rule,
+            "confidence": self.confidence,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Evidence:
@@ -158,8 +181,15 @@ class Entity:
     variant_of: str | None = None  # canonical id of the base entity for a size variant
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        return data
+        return {
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "params": list(self.params),
+            "variant_of": self.variant_of,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entity:
@@ -178,7 +208,7 @@ class Relation:
     evidence: Evidence
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"kind": self.kind, "subject": self.subject, "object": self.object, "evidence": self.evidence.to_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Relation:
@@ -200,7 +230,15 @@ class Result:
     evidence: Evidence
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "model": self.model,
+            "benchmark": self.benchmark,
+            "metric": self.metric,
+            "value": self.value,
+            "number": self.number,
+            "kind": self.kind,
+            "evidence": self.evidence.to_dict(),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:

@@ -18,7 +18,7 @@ from kgbuild.cache import CACHE_FILE
 from kgbuild.cli import main
 from kgbuild.engine import EngineError
 from kgbuild.engine.local import LocalEngine
-from kgbuild.engine.work import Outcome
+from kgbuild.engine.work import Shipped
 from kgbuild.records import Paper, SourceRef
 
 OUTPUTS = ("graph.ttl", "extractions.jsonl", "summary.json", "problems.jsonl")
@@ -116,7 +116,7 @@ def test_a_paper_failing_in_a_worker_is_a_problem_with_its_location() -> None:
     assert "extraction failed" in problems[0].message and "TypeError" in problems[0].message
 
 
-def _die(papers: Sequence[Paper]) -> list[Outcome]:
+def _die(papers: Sequence[Paper]) -> list[Shipped]:
     os._exit(3)  # what the OOM killer or a segfault in native code looks like to the pool
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kgbuild.engine.ordered import CHUNK, chunks, ordered_results
-from kgbuild.engine.work import Outcome, extract_chunk
+from kgbuild.engine.work import Outcome, extract_chunk, outcomes, to_worker
 from kgbuild.records import Paper
 
 WINDOW_PER_WORKER = 4
@@ -72,11 +72,11 @@ class DaskEngine:
 
         def submit(part: Sequence[Paper]) -> Any:
             # pure=False: two identical chunks are still two tasks (and nothing is memoised)
-            return client.submit(extract_chunk, list(part), pure=False)
+            return client.submit(extract_chunk, [to_worker(p) for p in part], pure=False)
 
         try:
-            for _, outcomes in ordered_results(submit, chunks(papers, self.chunk_size), self._workers() * WINDOW_PER_WORKER):
-                yield from outcomes
+            for part, shipped in ordered_results(submit, chunks(papers, self.chunk_size), self._workers() * WINDOW_PER_WORKER):
+                yield from outcomes(part, shipped)
         except KilledWorker as e:
             raise EngineError(f"Dask workers kept dying while extracting a chunk ({e}); is kgbuild installed "
                               f"on every worker, and do they have enough memory?") from e

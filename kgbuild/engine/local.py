@@ -17,10 +17,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from kgbuild.engine.ordered import CHUNK, chunks, ordered_results
-from kgbuild.engine.work import Outcome, extract_chunk, load_extractor
+from kgbuild.engine.work import Outcome, Shipped, extract_chunk, load_extractor, outcomes, to_worker
 from kgbuild.records import Paper
 
-Work = Callable[[Sequence[Paper]], list[Outcome]]
+Work = Callable[[Sequence[Paper]], list[Shipped]]
 WINDOW_PER_WORKER = 4  # chunks queued per worker: keeps workers busy without buffering the corpus
 
 
@@ -94,16 +94,16 @@ class LocalEngine:
             if self.processes > 1:
                 raise EngineError("the local engine's pool is not running; use the engine in a 'with' block")
             for part in parts:
-                yield from self.work(part)
+                yield from outcomes(part, self.work(part))
             return
         pool = self._pool
 
-        def submit(part: Sequence[Paper]) -> Future[list[Outcome]]:
-            return pool.submit(self.work, part)
+        def submit(part: Sequence[Paper]) -> Future[list[Shipped]]:
+            return pool.submit(self.work, [to_worker(p) for p in part])
 
         try:
-            for part, outcomes in ordered_results(submit, parts, self.processes * WINDOW_PER_WORKER):
-                yield from outcomes
+            for part, shipped in ordered_results(submit, parts, self.processes * WINDOW_PER_WORKER):
+                yield from outcomes(part, shipped)
         except BrokenProcessPool as e:
             raise EngineError(
                 f"a worker process died while extracting (killed, out of memory, or crashed in native code); "

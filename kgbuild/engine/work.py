@@ -1,8 +1,10 @@
 """What runs inside a worker (a pool process or a Dask worker): papers in, plain outcomes out.
 
 Each worker process builds the spaCy pipeline once, on its first chunk, and keeps it for every
-later chunk; only ``Paper`` and ``PaperExtraction`` records cross the process boundary, never a
-spaCy Doc (pickling Docs back costs more than extracting them).
+later chunk; only plain records cross the process boundary, never a spaCy Doc (pickling Docs back
+costs more than extracting them). Workers get just the text of each paper and send back just
+what they found: the caller already holds the papers and re-attaches them (``outcomes``), so no
+abstract is pickled twice and the build's main process keeps one copy of each.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kgbuild.records import Paper, PaperExtraction
+from kgbuild.records import Entity, Paper, PaperExtraction, Relation, Result
 
 _EXTRACTOR: Any = None  # kgbuild.nlp.extract.Extractor, one per process
 # A Dask worker may run tasks on several threads; one pipeline must not run two batches at once.
@@ -38,12 +40,35 @@ def load_extractor() -> Any:
     return _EXTRACTOR
 
 
-def extract_chunk(papers: Sequence[Paper]) -> list[Outcome]:
-    """Extract a chunk; one outcome per paper, in order. A failing paper is an outcome, not a raise."""
+# What a worker sends back for one paper: its entities, relations and results, or the error.
+Found = tuple[list[Entity], list[Relation], list[Result]]
+Shipped = Found | str
+
+
+def to_worker(paper: Paper) -> Paper:
+    """The part of a paper extraction reads (authors, sources and categories stay behind)."""
+    return Paper(paper.paper_id, paper.title, paper.abstract)
+
+
+def extract_chunk(papers: Sequence[Paper]) -> list[Shipped]:
+    """Extract a chunk; one entry per paper, in order. A failing paper is an entry, not a raise."""
     with _LOCK:
         extractor = load_extractor()
         errors: dict[int, str] = {}
         extracted = list(extractor.extract_reporting(papers, lambda paper, e: errors.__setitem__(id(paper), repr(e))))
     # extract_reporting skips the papers it reports, so the rest line up with the input in order
     done = iter(extracted)
-    return [Outcome(p, error=errors[id(p)]) if id(p) in errors else Outcome(p, next(done)) for p in papers]
+    shipped: list[Shipped] = []
+    for paper in papers:
+        if id(paper) in errors:
+            shipped.append(errors[id(paper)])
+        else:
+            found = next(done)
+            shipped.append((found.entities, found.relations, found.results))
+    return shipped
+
+
+def outcomes(papers: Sequence[Paper], shipped: Sequence[Shipped]) -> list[Outcome]:
+    """Each paper with what its worker sent back for it."""
+    return [Outcome(p, error=s) if isinstance(s, str) else Outcome(p, PaperExtraction(p, *s))
+            for p, s in zip(papers, shipped, strict=True)]

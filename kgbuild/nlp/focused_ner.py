@@ -13,6 +13,7 @@ the Doc's token offsets and set as ``doc.ents``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import spacy
@@ -21,30 +22,47 @@ from spacy.util import minibatch
 
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
 from kgbuild.nlp.shapes import is_generic, shape_of_text
-from kgbuild.nlp.tokens import sentence_starts, spaces, title_end, words
+from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, title_end, words
 
 Window = tuple[int, int]
 SEPARATOR = "\n\n"  # how the abstract is set apart from the title: the NER has seen it
 
 
+@lru_cache(maxsize=1 << 16)
 def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not is_generic(word) and word not in SENTENCE_WORDS
+
+
+# What a word with a capital can do for ``name_windows``; memoised per word because the same names
+# and sentence-initial words recur in every abstract, and the shape test is a chain of regexes.
+NOT_A_TRIGGER, NAME_SHAPED, CAPITALISED = 0, 1, 2
+
+
+@lru_cache(maxsize=1 << 16)
+def _trigger_class(word: str) -> int:
+    if is_generic(word):
+        return NOT_A_TRIGGER
+    if shape_of_text(word) is not None:
+        return NAME_SHAPED
+    return CAPITALISED if _capitalised(word) else NOT_A_TRIGGER
 
 
 def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
     """Token windows around the words whose entity the resolver could accept, merged when they
     touch; none crosses a sentence boundary."""
     texts = words(doc)
+    lowered = lowers(doc)
     starts = sentence_starts(doc)
     abstract_start = title_end(doc)
     triggers: list[int] = []
     for i, word in enumerate(texts):
         # cheapest test first: most words have no capital at all
-        if word == word.lower() or i in covered or starts[i] or is_generic(word):
+        if word == lowered[i] or i in covered or starts[i]:
             continue
-        if shape_of_text(word) is not None:
+        found = _trigger_class(word)
+        if found == NAME_SHAPED:
             triggers.append(i)
-        elif i >= abstract_start and _capitalised(word) and any(
+        elif found == CAPITALISED and i >= abstract_start and any(
             0 <= j < len(texts) and j not in covered and not starts[j] and _capitalised(texts[j])
             for j in (i - 1, i + 1, i - 2, i + 2)
         ):

@@ -7,7 +7,7 @@ is found.
 
 from __future__ import annotations
 
-from spacy.attrs import SENT_START, SPACY
+from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 _WORDS = "kgbuild.words"
@@ -17,10 +17,11 @@ _TITLE_END = "kgbuild.title_end"
 
 
 def words(doc: Doc) -> list[str]:
-    """``[token.text for token in doc]``, cached on the Doc."""
+    """``[token.text for token in doc]``, cached on the Doc (read from the ORTH ids: no Token objects)."""
     cached = doc.user_data.get(_WORDS)
     if cached is None:
-        cached = doc.user_data[_WORDS] = [token.text for token in doc]
+        strings = doc.vocab.strings
+        cached = doc.user_data[_WORDS] = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
     return cached
 
 
