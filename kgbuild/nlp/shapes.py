@@ -193,16 +193,17 @@ def list_head_kind(span: Span) -> str | None:
 def _list_tail_kind(span: Span) -> str | None:
     """"On the VisDrone2021, DOTA1.0, and WiderPerson datasets": the plural noun closing a list of
     names gives every name in it its kind."""
-    doc = span.doc
-    i, stop = span.end, min(len(doc), span.end + 16, span.sent.end)
+    texts, lowered = words(span.doc), lowers(span.doc)
+    i, stop = span.end, min(len(texts), span.end + 16)
     saw_list = False
-    while i < stop and (doc[i].lower_ in (",", "and", "or") or doc[i].text[:1].isupper() or doc[i].text[:1].isdigit()
-                        or doc[i].text == "-" or doc[i - 1].text == "-"):
-        saw_list = saw_list or doc[i].lower_ in (",", "and", "or")
+    # Plain word lists, not Tokens: this runs for every candidate name.
+    while i < stop and (lowered[i] in (",", "and", "or") or texts[i][:1].isupper() or texts[i][:1].isdigit()
+                        or texts[i] == "-" or texts[i - 1] == "-"):
+        saw_list = saw_list or lowered[i] in (",", "and", "or")
         i += 1
-    if not saw_list or i >= stop or not doc[i].lower_.endswith("s"):
+    if not saw_list or i >= stop or not lowered[i].endswith("s"):
         return None
-    kind = HEAD_NOUN_KIND.get(doc[i].lower_)
+    kind = HEAD_NOUN_KIND.get(lowered[i])
     return kind if kind in ("DATASET", "BENCHMARK", "MODEL") else None
 
 
