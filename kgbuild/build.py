@@ -89,14 +89,24 @@ def _line(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def _looked_up(papers: Sequence[Paper], cache: ExtractionCache | None) -> Iterator[tuple[Sequence[Paper], list[Any]]]:
+    """Blocks of papers with their cache hits (None: not cached), looked up a block at a time so
+    that hits never pile up in memory. The workers wait briefly at each block's end for the last
+    chunks; without a cache there is nothing to look up, so all papers are one block and one stream."""
+    if cache is None:
+        yield papers, [None] * len(papers)
+        return
+    for block in chunks(papers, BLOCK):
+        yield block, [cache.get(p) for p in block]
+
+
 def extract_stream(papers: Sequence[Paper], engine: Engine, problems: list[Problem],
                    cache: ExtractionCache | None = None, progress: Progress | None = None,
                    counts: _Counts | None = None) -> Iterator[Record]:
     """Records in input order: cache hits as they are, misses from ``engine`` (then cached)."""
     counts = counts or _Counts()
     done = 0
-    for block in chunks(papers, BLOCK):
-        found = [cache.get(p) if cache is not None else None for p in block]
+    for block, found in _looked_up(papers, cache):
         fresh = engine.extract([p for p, hit in zip(block, found) if hit is None])
         for paper, hit in zip(block, found):
             done += 1

@@ -70,3 +70,15 @@ def test_store_directory_gets_the_umask_mode(tmp_path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "store").stat().st_mode) == 0o755
+
+
+def test_store_loaded_in_small_parts_holds_the_same_quads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = assemble(sample_extractions())
+    quads = graph_to_quads(graph)
+    assert not any(isinstance(term, ox.BlankNode) for quad in quads for term in quad)  # parts are safe
+    load_store(graph, tmp_path / "whole")
+    import kgbuild.store.persist as persist
+
+    monkeypatch.setattr(persist, "QUADS_PER_PART", 7)  # many parts, the last one short
+    assert load_store(graph, tmp_path / "parts") == len(quads) > 7
+    assert ox.Dataset(open_store(tmp_path / "parts")) == ox.Dataset(open_store(tmp_path / "whole"))

@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
-CHUNK = 32  # papers per task: small enough to balance 2 workers, big enough to batch in spaCy
+CHUNK = 64  # papers per task and per spaCy batch: the NER runs faster on 64 windows at once than on 32
 
 
 class Future(Protocol):
