@@ -11,6 +11,7 @@ import pytest
 
 from kgbuild.bench import load_corpus
 from kgbuild.build import build
+from kgbuild.engine import EngineError
 
 distributed = pytest.importorskip("distributed")
 
@@ -43,3 +44,21 @@ def test_plain_kgbuild_never_imports_dask() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_dying_dask_worker_is_a_clear_error_not_a_hang() -> None:
+    import dask
+
+    from kgbuild.engine.dask import DaskEngine
+
+    def die(papers: object) -> list:  # nested, so Dask ships it by value to the worker
+        import os
+
+        os._exit(3)  # what the OOM killer or a segfault in native code looks like to the cluster
+
+    # no retries on other workers: the first death is the task's last
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with DaskEngine(cluster.scheduler_address, chunk_size=2, work=die) as engine:
+            with pytest.raises(EngineError, match="Dask workers kept dying"):
+                list(engine.extract(load_corpus(None, 4)))

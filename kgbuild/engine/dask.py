@@ -9,11 +9,11 @@ local engine, so both give byte-identical output.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from kgbuild.engine.ordered import CHUNK, chunks, ordered_results
-from kgbuild.engine.work import Outcome, extract_chunk, outcomes, to_worker
+from kgbuild.engine.work import Outcome, Shipped, extract_chunk, outcomes, to_worker
 from kgbuild.records import Paper
 
 WINDOW_PER_WORKER = 4
@@ -21,10 +21,12 @@ CONNECT_TIMEOUT = "30s"
 
 
 class DaskEngine:
-    def __init__(self, scheduler: str | None = None, processes: int | None = None, *, chunk_size: int = CHUNK) -> None:
+    def __init__(self, scheduler: str | None = None, processes: int | None = None, *, chunk_size: int = CHUNK,
+                 work: Callable[[Sequence[Paper]], list[Shipped]] = extract_chunk) -> None:
         self.scheduler = scheduler
         self.processes = processes
         self.chunk_size = chunk_size
+        self.work = work  # what each chunk runs; a parameter so a test can make a worker die
         self._client: Any = None
         self._cluster: Any = None
 
@@ -72,7 +74,7 @@ class DaskEngine:
 
         def submit(part: Sequence[Paper]) -> Any:
             # pure=False: two identical chunks are still two tasks (and nothing is memoised)
-            return client.submit(extract_chunk, [to_worker(p) for p in part], pure=False)
+            return client.submit(self.work, [to_worker(p) for p in part], pure=False)
 
         try:
             for part, shipped in ordered_results(submit, chunks(papers, self.chunk_size), self._workers() * WINDOW_PER_WORKER):
