@@ -17,6 +17,7 @@ from kgbuild.nlp.lexicon import LANGUAGES, SENTENCE_WORDS
 from kgbuild.nlp.shapes import (
     PLURAL_ACRONYM,
     coordinated_kind,
+    glued_hyphen_word_after,
     inside_url,
     is_generic,
     kind_from_context,
@@ -240,14 +241,6 @@ def extend_language_pairs(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _glued_to_next_word(span: Span) -> bool:
-    """"precision-dimensionality tradeoff": the metric word is the first half of a compound."""
-    doc = span.doc
-    end = span.end
-    return (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
-            and not doc[end].whitespace_ and doc[end + 1].is_lower)
-
-
 def keep_reported_metrics(mentions: list[Span], doc: Doc) -> list[Span]:
     """Drop plain metric words that no score, benchmark or evaluation wording goes with."""
     if not any(s.label_ == "METRIC" for s in mentions):
@@ -256,8 +249,8 @@ def keep_reported_metrics(mentions: list[Span], doc: Doc) -> list[Span]:
     data_tokens = [s.start for s in mentions if s.label_ in ("DATASET", "BENCHMARK")]
     kept = []
     for span in mentions:
-        if span.label_ == "METRIC" and _glued_to_next_word(span):
-            continue
+        if span.label_ == "METRIC" and glued_hyphen_word_after(doc, span.end):
+            continue  # "precision-dimensionality tradeoff": the first half of a compound
         if span.label_ == "METRIC" and span.id_ in EFFICIENCY_METRIC_IDS:
             sentence = span.sent
             if not any(sentence.start <= i < sentence.end for i in score_tokens):

@@ -349,16 +349,6 @@ class RelationFinder:
             relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue.lower_}", 0.75))
         self._contrasted(doc, mentions, own, relations)
 
-    @staticmethod
-    def _part_of_a_name(doc: Doc, score: dict[str, Any], in_sentence: list[Mention]) -> bool:
-        """"Yuan 1.0", "Claude Opus 4.6": a version number inside or right after a model's name."""
-        start = score["token_start"]
-        if any(m.start <= start < m.end for m in in_sentence):
-            return True
-        if "%" in score["value"] or start < 2 or not doc[start - 1].text[:1].isupper() or doc[start - 1].is_sent_start:
-            return False
-        return any(m.end == start - 1 and m.kind == "MODEL" for m in in_sentence)
-
     def _contrasted(self, doc: Doc, mentions: list[Mention], own: set[str], relations: list[dict[str, Any]]) -> None:
         """"GPT-3 solves only 18.8% of these questions. In contrast, our …": a baseline's score,
         then a sentence that opens by contrasting it, is a comparison across two sentences."""
@@ -543,6 +533,16 @@ class RelationFinder:
                 subject = model if model != PAPER_SUBJECT else main
                 relations.append(self._fact(doc, "evaluated_on", subject, benchmark, "score-on-benchmark", 0.65))
         return results
+
+    @staticmethod
+    def _part_of_a_name(doc: Doc, score: dict[str, Any], in_sentence: list[Mention]) -> bool:
+        """"Yuan 1.0", "Claude Opus 4.6": a version number inside or right after a model's name."""
+        start = score["token_start"]
+        if any(m.start <= start < m.end for m in in_sentence):
+            return True
+        if "%" in score["value"] or start < 2 or not doc[start - 1].text[:1].isupper() or doc[start - 1].is_sent_start:
+            return False
+        return any(m.end == start - 1 and m.kind == "MODEL" for m in in_sentence)
 
     def _score_owner(self, doc: Doc, score: dict[str, Any], sentence_start: int, in_sentence: list[Mention],
                      own: set[str], fallback: str) -> tuple[str | None, str]:

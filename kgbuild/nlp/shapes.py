@@ -47,12 +47,12 @@ GENERIC_HEAD_NOUNS = frozenset("framework frameworks approach approaches techniq
 SIZE_NAMES = frozenset("base large small tiny mini medium huge giant xl xxl xs".split())
 VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
 HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
-# "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
 # "SAEs", "CUAs", "GAMs": a plural acronym names a class of things ("sparse autoencoders"),
 # unless the paper's title names it ("PANNs: Large-Scale Pretrained Audio Neural Networks").
 PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]*[A-Z]s$")
 # "a Hierarchical Feature Cascade (HFC) module": parts of the paper's model are not entities.
 COMPONENT_NOUNS = frozenset("module modules block blocks layer layers head heads unit units branch component components".split())
+# "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
 ACRONYM_HIGHLIGHT = re.compile(r"^(?:[a-z]+|[A-Z][a-z])[A-Z][a-z]{2,}$")  # also "PrOvable"
 
 
@@ -62,7 +62,8 @@ def _after_glued_hyphen(token: Token) -> bool:
     return token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ and not doc[token.i - 2].whitespace_
 
 
-def _glued_hyphen_word_after(doc: Doc, end: int) -> bool:
+def glued_hyphen_word_after(doc: Doc, end: int) -> bool:
+    """A lowercase word glued by a hyphen right after ``end``: "Pre|-training", "precision|-dimensionality"."""
     return (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
             and not doc[end].whitespace_ and doc[end + 1].is_lower)
 
@@ -170,23 +171,29 @@ def kind_from_context(span: Span) -> str | None:
 LIST_OPENERS = ("such as", "including", "namely", "like", "e.g.")
 
 
+def _in_name_list(texts: list[str], lowered: list[str], i: int) -> bool:
+    """Word ``i`` can belong to a list of names: a name part (capital, digit, or glued after a
+    hyphen as in "MoCo-v2") or a list joint."""
+    return (lowered[i] in (",", "and", "or", "-") or texts[i][:1].isupper() or texts[i][:1].isdigit()
+            or texts[i - 1] == "-")
+
+
 def list_head_kind(span: Span) -> str | None:
     """"methods such as MoCo-v2, SwAV and DINO": the kind noun that opens the list a name is in.
     Walks back over the list's other names to its opener, so every item gets the same answer."""
-    doc = span.doc
-    texts = lowers(doc)
+    texts, lowered = words(span.doc), lowers(span.doc)
+    sentence_start = span.sent.start
     i = span.start - 1
-    floor = max(span.sent.start, span.start - 16)
-    while i > floor and (texts[i] in (",", "and", "or", "-", "/") or doc[i].text[:1].isupper()
-                         or doc[i].text[:1].isdigit() or texts[i - 1] == "-"):  # "MoCo-v2"
+    floor = max(sentence_start, span.start - 16)
+    while i > floor and (lowered[i] == "/" or _in_name_list(texts, lowered, i)):
         i -= 1
     for opener in LIST_OPENERS:
         parts = opener.split()
         at = i - len(parts) + 1
-        if at > floor and texts[at : i + 1] == parts:
-            noun = at - 1 if texts[at - 1] != "," else at - 2
-            kind = HEAD_NOUN_KIND.get(texts[noun]) if noun >= span.sent.start else None
-            return kind if kind != "TASK" and texts[noun].endswith("s") else None
+        if at > floor and lowered[at : i + 1] == parts:
+            noun = at - 1 if lowered[at - 1] != "," else at - 2
+            kind = HEAD_NOUN_KIND.get(lowered[noun]) if noun >= sentence_start else None
+            return kind if kind != "TASK" and lowered[noun].endswith("s") else None
     return None
 
 
@@ -197,8 +204,7 @@ def _list_tail_kind(span: Span) -> str | None:
     i, stop = span.end, min(len(texts), span.end + 16)
     saw_list = False
     # Plain word lists, not Tokens: this runs for every candidate name.
-    while i < stop and (lowered[i] in (",", "and", "or") or texts[i][:1].isupper() or texts[i][:1].isdigit()
-                        or texts[i] == "-" or texts[i - 1] == "-"):
+    while i < stop and _in_name_list(texts, lowered, i):
         saw_list = saw_list or lowered[i] in (",", "and", "or")
         i += 1
     if not saw_list or i >= stop or not lowered[i].endswith("s"):
@@ -678,7 +684,7 @@ class NameShapes:
             if not nxt.text[:1].isupper() or is_generic(nxt.text) or nxt.text in SENTENCE_WORDS:
                 continue
             end = compound_end(doc, nxt.i)
-            if HYPHENATED_TITLE_WORDS.match(doc[nxt.i:end].text) or _glued_hyphen_word_after(doc, end):
+            if HYPHENATED_TITLE_WORDS.match(doc[nxt.i:end].text) or glued_hyphen_word_after(doc, end):
                 continue  # "we propose Pre-training with …": a word, not a name
             if end < len(doc) and VERSION_NUMBER.match(doc[end].text):
                 end += 1
