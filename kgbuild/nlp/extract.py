@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 from spacy.language import Language
@@ -10,7 +13,15 @@ from spacy.tokens import Doc
 
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.sections import compose_text, section_of
-from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtraction, Relation, Result
+from kgbuild.records import (
+    PAPER_SUBJECT,
+    Entity,
+    Evidence,
+    Paper,
+    PaperExtraction,
+    Relation,
+    Result,
+)
 
 COMPONENT_BY_RULE_PREFIX = {
     "gazetteer": "kgbuild_gazetteer",
@@ -33,6 +44,26 @@ def paper_text(paper: Paper) -> str:
     return compose_text(paper.title, paper.abstract)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration (restored as it was afterwards).
+
+    Extraction allocates many short-lived objects (Spans, dicts, records), and every few hundred
+    allocations the collector walks the young objects, and now and then everything alive: the
+    pipeline's pattern tables, vocabulary and caches included. Almost none of it is cyclic garbage
+    (measured: about 80 unreachable objects per 200 papers), so those walks were a quarter of the
+    extraction time. Reference counting still frees everything else at once; the few cycles wait
+    for the next collection after the batch.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Extractor:
     """Runs the pipeline over papers and converts each Doc into a ``PaperExtraction``."""
 
@@ -41,12 +72,21 @@ class Extractor:
         self.batch_size = batch_size
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
-        texts = ((paper_text(p), p) for p in papers)
-        for doc, paper in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
-            yield doc_to_extraction(doc, paper)
+        """Extractions in input order, made ``batch_size`` papers at a time."""
+        remaining = iter(papers)
+        while batch := list(islice(remaining, self.batch_size)):
+            yield from self.extract_batch(batch)
+
+    def extract_batch(self, papers: list[Paper]) -> list[PaperExtraction]:
+        """One batch, with the garbage collector paused (see ``cyclic_gc_paused``). All or nothing:
+        a paper that breaks the pipeline raises for the whole batch."""
+        with cyclic_gc_paused():
+            texts = [(paper_text(p), p) for p in papers]
+            return [doc_to_extraction(doc, paper)
+                    for doc, paper in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size)]
 
     def extract_one(self, paper: Paper) -> PaperExtraction:
-        return next(self.extract([paper]))
+        return self.extract_batch([paper])[0]
 
     def extract_reporting(self, papers: Iterable[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
         """Like ``extract``, but a paper that breaks the pipeline is reported and skipped.
@@ -54,18 +94,13 @@ class Extractor:
         Papers go through in batches for speed; when a batch fails, its papers are re-run one by
         one so that only the culprit is lost.
         """
-        batch: list[Paper] = []
-        for paper in papers:
-            batch.append(paper)
-            if len(batch) >= self.batch_size:
-                yield from self._extract_batch(batch, report)
-                batch = []
-        if batch:
-            yield from self._extract_batch(batch, report)
+        remaining = iter(papers)
+        while batch := list(islice(remaining, self.batch_size)):
+            yield from self._extract_isolating(batch, report)
 
-    def _extract_batch(self, batch: list[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
+    def _extract_isolating(self, batch: list[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
         try:
-            done = list(self.extract(batch))
+            done = self.extract_batch(batch)
         except Exception:  # noqa: BLE001 - isolate the failing paper below
             done = None
         if done is not None:
