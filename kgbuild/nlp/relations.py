@@ -251,13 +251,14 @@ class RelationFinder:
 
     @staticmethod
     def _proposer_cues(sentence: Span) -> list[int]:
+        lowered = doc_lowers(sentence.doc)  # word lists, not Tokens: this reads every word of every sentence
         cues = []
-        for token in sentence:
-            if token.lower_ not in PROPOSE_VERBS:
+        for i in range(sentence.start, sentence.end):
+            if lowered[i] not in PROPOSE_VERBS:
                 continue
-            window = {t.lower_ for t in sentence.doc[max(token.i - 4, sentence.start) : token.i]}
-            if window & PROPOSER_WORDS or token.lower_ in ("named", "called", "dubbed", "termed"):
-                cues.append(token.i)
+            window = set(lowered[max(i - 4, sentence.start) : i])
+            if window & PROPOSER_WORDS or lowered[i] in ("named", "called", "dubbed", "termed"):
+                cues.append(i)
         return cues
 
     @staticmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -27,7 +28,7 @@ from kgbuild.nlp.lexicon import (
     TRAINED_ON_CUES,
 )
 from kgbuild.nlp.tasks import task_phrases
-from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, words
+from kgbuild.nlp.tokens import lowers, puncts, sentence_starts, spaces, span_text, words
 from kgbuild.records import entity_key
 
 MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
@@ -68,6 +69,8 @@ def glued_hyphen_word_after(doc: Doc, end: int) -> bool:
             and not doc[end].whitespace_ and doc[end + 1].is_lower)
 
 
+# Memoised: the same words are tested again and again, in every abstract, by several rules.
+@lru_cache(maxsize=1 << 16)
 def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
 
@@ -105,6 +108,7 @@ def shape_of(token: Token) -> str | None:
     return shape_of_text(token.text)
 
 
+@lru_cache(maxsize=1 << 16)
 def shape_of_text(text: str) -> str | None:
     """Classify a name's shape: 'mixed', 'versioned', 'caps', or None."""
     if is_generic(text) or HYPHENATED_TITLE_WORDS.match(text) or ACRONYM_HIGHLIGHT.match(text):
@@ -127,42 +131,41 @@ def shape_of_text(text: str) -> str | None:
 
 def kind_from_context(span: Span) -> str | None:
     """Vote for a kind from the words right after or before a name."""
+    # Plain word lists, not Tokens: this runs for every candidate name.
     doc = span.doc
+    texts, lowered, punct = words(doc), lowers(doc), puncts(doc)
     after = []
-    for token in doc[span.end : span.end + 2]:
-        if token.is_punct and token.text != "-":
+    for i in range(span.end, min(span.end + 2, len(texts))):
+        if punct[i] and texts[i] != "-":
             break  # "FooNet: Answering …" – the subtitle is not about the name's kind
-        after.append(token)
-    if after and after[0].lower_ == "task":
+        after.append(i)
+    if after and lowered[after[0]] == "task":
         return "TASK"  # "the T2I-ReID task": a name for the task itself
-    for token in after:
-        kind = HEAD_NOUN_KIND.get(token.lower_)
+    for i in after:
+        kind = HEAD_NOUN_KIND.get(lowered[i])
         # Task words next to a name describe what it is for ("X question answering model").
         if kind and kind != "TASK":
             return kind
-        if not (token.is_lower or token.text == "-"):
+        if not (texts[i].islower() or texts[i] == "-"):
             break
     described = _appositive_kind(span) or _list_tail_kind(span)
     if described:
         return described
-    listed = doc[max(span.start - 8, span.sent.start) : span.start]
-    for token in reversed(list(listed)):
-        kind = HEAD_NOUN_KIND.get(token.lower_)
-        if kind in ("DATASET", "BENCHMARK") and token.i + 1 < len(doc):
-            intro = doc[token.i + 1 : token.i + 3].text.lower()
+    sentence_start = span.sent.start
+    for i in range(span.start - 1, max(span.start - 8, sentence_start) - 1, -1):
+        kind = HEAD_NOUN_KIND.get(lowered[i])
+        if kind in ("DATASET", "BENCHMARK") and i + 1 < len(texts):
+            intro = span_text(doc, i + 1, min(i + 3, len(texts))).lower()
             if intro.startswith(("including", "such as", "like", ":", "(", ", including", ", such as", "e.g.")):
                 return kind
-    before = doc[max(span.start - 3, 0) : span.start]
-    for token in reversed(list(before)):
-        if token.lower_ in ("on", "in", "across"):
-            prev = doc[token.i - 1] if token.i > 0 else None
-            if prev is not None and prev.lower_ in TRAINED_ON_CUES:
+    for i in range(span.start - 1, max(span.start - 3, 0) - 1, -1):
+        if lowered[i] in ("on", "in", "across"):
+            if i > 0 and lowered[i - 1] in TRAINED_ON_CUES:
                 return "DATASET"
-            sentence_before = doc[span.sent.start : token.i]
-            if any(t.lower_ in EVAL_CUES and t.lower_ != "on" for t in sentence_before):
+            if any(lowered[j] in EVAL_CUES and lowered[j] != "on" for j in range(sentence_start, i)):
                 return "BENCHMARK"
             return None
-        kind = HEAD_NOUN_KIND.get(token.lower_)
+        kind = HEAD_NOUN_KIND.get(lowered[i])
         if kind in ("DATASET", "BENCHMARK"):
             return kind
     return None
@@ -454,7 +457,7 @@ class NameShapes:
         doc.spans[self.spans_key] = group
 
     def _candidate(self, doc: Doc, start: int, end: int, label: str = "UNKNOWN") -> Span:
-        text = doc[start:end].text
+        text = span_text(doc, start, end)
         row = self.table.lookup(text)
         if row is not None:
             return Span(doc, start, end, label=row.label, span_id=row.entity_id)

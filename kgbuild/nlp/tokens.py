@@ -7,13 +7,14 @@ is found.
 
 from __future__ import annotations
 
-from spacy.attrs import ORTH, SENT_START, SPACY
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 _WORDS = "kgbuild.words"
 _LOWERS = "kgbuild.lowers"
 _SPACES = "kgbuild.spaces"
 _TITLE_END = "kgbuild.title_end"
+_PUNCTS = "kgbuild.puncts"
 
 
 def words(doc: Doc) -> list[str]:
@@ -39,6 +40,22 @@ def spaces(doc: Doc) -> list[bool]:
     if cached is None:
         cached = doc.user_data[_SPACES] = [bool(flag) for flag in doc.to_array(SPACY).tolist()]
     return cached
+
+
+def puncts(doc: Doc) -> list[bool]:
+    """``token.is_punct`` for every token, cached on the Doc."""
+    cached = doc.user_data.get(_PUNCTS)
+    if cached is None:
+        cached = doc.user_data[_PUNCTS] = [bool(flag) for flag in doc.to_array(IS_PUNCT).tolist()]
+    return cached
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """``doc[start:end].text`` from the cached word lists (no Span, no Tokens)."""
+    texts, gaps = words(doc), spaces(doc)
+    if end <= start:
+        return ""
+    return "".join(texts[i] + " " if gaps[i] else texts[i] for i in range(start, end - 1)) + texts[end - 1]
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
