@@ -97,3 +97,24 @@ def test_ner_data_kinds_need_a_cue_around_the_name(segmented):
     text = "Past work relies on Causal Tracing to edit. We evaluate on the Quokka Sets benchmark."
     found = ner_finds(segmented, text, [("Causal Tracing", "DATASET"), ("Quokka Sets", "DATASET")])
     assert found == {"Causal Tracing": "METHOD", "Quokka Sets": "BENCHMARK"}
+
+
+def test_the_ner_runs_on_numpys_blas_and_finds_what_it_found_on_blis():
+    """``use_numpy_blas`` moves the NER's layers off BLIS (slow on CPUs BLIS does not recognise)
+    without changing what it finds."""
+    from thinc.api import NumpyOps
+
+    nlp = build_pipeline(mode="combined")
+    model = nlp.get_pipe("kgbuild_ner").ner.model
+    assert all(isinstance(node.ops, NumpyOps) and not node.ops.use_blis for node in model.walk())
+    texts = [compose_text("MoonCast: A Podcast Generator", "We evaluate on the Tsinghua Gait Archive, the "
+                          "Vellum Street Views and ZQ-Bench, and compare against Deep Parrot Models and OrcaNet-7B.")]
+
+    def found() -> list[list[tuple[int, int, str]]]:
+        return [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+
+    on_numpy = found()
+    blis = NumpyOps(use_blis=True)
+    for node in model.walk():
+        node.ops = blis
+    assert found() == on_numpy and any(on_numpy)

@@ -31,11 +31,18 @@ class Outcome:
 
 
 def load_extractor() -> Any:
-    """The process's pipeline, built on first use (spaCy is imported only here, lazily)."""
+    """The process's pipeline, built on first use (spaCy is imported only here, lazily).
+
+    The process's BLAS gets one thread: the engines already run one extracting process per core,
+    and a second BLAS thread per process would only fight the other worker for its core.
+    """
     global _EXTRACTOR
     if _EXTRACTOR is None:
+        from threadpoolctl import threadpool_limits
+
         from kgbuild.nlp.extract import Extractor
 
+        threadpool_limits(1, user_api="blas")
         _EXTRACTOR = Extractor()
     return _EXTRACTOR
 
