@@ -107,8 +107,8 @@ def test_the_ner_runs_on_numpys_blas_and_finds_what_it_found_on_blis():
     nlp = build_pipeline(mode="combined")
     model = nlp.get_pipe("kgbuild_ner").ner.model
     assert all(isinstance(node.ops, NumpyOps) and not node.ops.use_blis for node in model.walk())
-    texts = [compose_text("MoonCast: A Podcast Generator", "We evaluate on the Tsinghua Gait Archive, the "
-                          "Vellum Street Views and ZQ-Bench, and compare against Deep Parrot Models and OrcaNet-7B.")]
+    texts = [compose_text("a title", "We evaluate on the Tsinghua Gait Archive and compare against Deep Parrot "
+                          "Models. Results on Vellum Street Views show gains.")]
 
     def found() -> list[list[tuple[int, int, str]]]:
         return [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
