@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -130,13 +131,27 @@ def _evidence(text: str, paper: Paper, start: int, end: int, sentence_start: int
     )
 
 
-def _entity(doc: Doc, text: str, paper: Paper, data: dict[str, Any]) -> Entity:
+class SentenceBounds:
+    """Character bounds of the sentence(s) a token range lies in, as ``doc[a:b].sent`` gives them,
+    from one pass over ``doc.sents`` rather than a Span per mention."""
+
+    def __init__(self, doc: Doc) -> None:
+        sentences = list(doc.sents)
+        self._starts = [s.start for s in sentences]
+        self._chars = [(s.start_char, s.end_char) for s in sentences]
+
+    def around(self, token_start: int, token_end: int) -> tuple[int, int]:
+        first = bisect_right(self._starts, token_start) - 1
+        last = bisect_left(self._starts, token_end) - 1  # a range may run over a boundary
+        return self._chars[first][0], self._chars[max(first, last)][1]
+
+
+def _entity(text: str, paper: Paper, data: dict[str, Any], sentences: SentenceBounds) -> Entity:
     evidence = []
     for mention in data["mentions"]:
-        sentence = doc.char_span(mention["start"], mention["end"], alignment_mode="expand")
-        sent = sentence.sent if sentence is not None else doc[:]
+        sentence_start, sentence_end = sentences.around(mention["token_start"], mention["token_end"])
         evidence.append(
-            _evidence(text, paper, mention["start"], mention["end"], sent.start_char, sent.end_char,
+            _evidence(text, paper, mention["start"], mention["end"], sentence_start, sentence_end,
                       component_for(mention["rule"], "kgbuild_name_shapes"), mention["rule"], mention["confidence"])
         )
     return Entity(
@@ -151,7 +166,8 @@ def _entity(doc: Doc, text: str, paper: Paper, data: dict[str, Any]) -> Entity:
 
 def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
     text = paper_text(paper)  # what the Doc was made from: cheaper than re-joining its tokens
-    entities = [_entity(doc, text, paper, data) for data in doc._.kg_entities]
+    sentences = SentenceBounds(doc)
+    entities = [_entity(text, paper, data, sentences) for data in doc._.kg_entities]
     relations = [
         Relation(
             kind=fact["kind"],

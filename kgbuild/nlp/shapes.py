@@ -475,12 +475,18 @@ class NameShapes:
                 if (known or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
                     variant_of = row.entity_id if known else entity_key(family)
                     out.append((Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of))
-        for i in range(len(texts) - 1):
-            # the size after the name is the rare part, so look for it before the name
-            if texts[i + 1] == "-":
-                if i + 2 >= len(texts) or not (SIZE_TOKEN.match(texts[i + 2]) or texts[i + 2].lower() in SIZE_NAMES):
+        n = len(texts)
+        for i in range(n - 1):
+            # the size after the name is the rare part, so look for it before the name; a size
+            # starts with a digit, a cheaper test than the regex for every word
+            following = texts[i + 1]
+            if following == "-":
+                if i + 2 >= n:
                     continue
-            elif not SIZE_TOKEN.match(texts[i + 1]):
+                size = texts[i + 2]
+                if not ((size[:1].isdigit() and SIZE_TOKEN.match(size)) or size.lower() in SIZE_NAMES):
+                    continue
+            elif not (following[:1].isdigit() and SIZE_TOKEN.match(following)):
                 continue
             row = self.table.lookup(texts[i])
             if row is None or row.label != "MODEL":
