@@ -13,6 +13,7 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
+from kgbuild.nlp.tokens import remember_sentence_starts
 from kgbuild.nlp.tokens import words as token_texts
 
 SECTION_SEPARATOR = "\n\n"
@@ -60,6 +61,7 @@ class SentenceSegmenter:
             if SECTION_SEPARATOR in word or (word in SENTENCE_END and self._closes_sentence(words, i)):
                 starts[i + 1, 0] = 1
         doc.from_array([SENT_START], starts.view("uint64"))  # spaCy's attribute arrays are uint64
+        remember_sentence_starts(doc, (starts[:, 0] == 1).tolist())
         return doc
 
     @staticmethod

@@ -386,7 +386,8 @@ class NameShapes:
         of models."""
         out = []
         lowered = lowers(doc)
-        for at in range(len(lowered) - 2):
+        kind_nouns = [at for at, word in enumerate(lowered[:-2]) if word in HEAD_NOUN_KIND]  # few: look there only
+        for at in kind_nouns:
             kind = HEAD_NOUN_KIND.get(lowered[at])
             if kind not in ("DATASET", "BENCHMARK", "MODEL") or not lowered[at].endswith("s"):
                 continue
@@ -467,18 +468,19 @@ class NameShapes:
         """``Llama-2-70B`` / ``GPT-3 175B``: a known model name followed by a parameter count."""
         out = []
         texts = words(doc)
-        for i, text in enumerate(texts):
-            if "_" in text:  # "GPT_BASE", "BERT_LARGE": the LaTeX-subscript spelling, one token
-                family, _, size = text.rpartition("_")
-                row = self.table.lookup(family)
-                known = row is not None and row.label == "MODEL"
-                if (known or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
-                    variant_of = row.entity_id if known else entity_key(family)
-                    out.append((Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of))
+        # "GPT_BASE", "BERT_LARGE": the LaTeX-subscript spelling, one token
+        for i, text in [(i, text) for i, text in enumerate(texts) if "_" in text]:
+            family, _, size = text.rpartition("_")
+            row = self.table.lookup(family)
+            known = row is not None and row.label == "MODEL"
+            if (known or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
+                variant_of = row.entity_id if known else entity_key(family)
+                out.append((Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of))
         n = len(texts)
-        for i in range(n - 1):
-            # the size after the name is the rare part, so look for it before the name; a size
-            # starts with a digit, a cheaper test than the regex for every word
+        # the size after the name is the rare part, so look for it before the name; a size
+        # starts with a digit or follows a hyphen, cheaper tests than the regex for every word
+        sized = [i for i in range(n - 1) if texts[i + 1][:1].isdigit() or texts[i + 1] == "-"]
+        for i in sized:
             following = texts[i + 1]
             if following == "-":
                 if i + 2 >= n:
@@ -604,14 +606,14 @@ class NameShapes:
         known = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         model_ends = {s.end for s in known if s.label_ == "MODEL"}
         texts, lowered, starts = words(doc), lowers(doc), sentence_starts(doc)
-        i = 0
-        while i < len(texts):
-            # Every shape below needs a capital letter somewhere in the compound; most words have
-            # none, and slicing the Doc for them is what used to make this the slowest component.
-            if texts[i] == lowered[i]:
-                if i + 1 >= len(texts) or texts[i + 1] != "-":
-                    i += 1
-                    continue
+        n = len(texts)
+        # Every shape below needs a capital letter somewhere in the compound; most words have
+        # none, and slicing the Doc for them is what used to make this the slowest component.
+        capitalised = [i for i in range(n) if texts[i] != lowered[i] or (i + 1 < n and texts[i + 1] == "-")]
+        taken_until = 0
+        for i in capitalised:
+            if i < taken_until:
+                continue  # inside the name found last
             end = compound_end(doc, i)
             text = "".join(texts[i:end])  # a compound's parts are glued: no spaces between them
             shape = (
@@ -620,15 +622,14 @@ class NameShapes:
                 or self._capitalised_in_model_list(doc, text, i, model_ends, starts[i])
             )
             if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end) and not listed_with(i, doc, model_ends)):
-                i += 1
                 continue
             # "ERNIE 3.0", "Llama 2": a version number right after the name belongs to it.
-            if end < len(texts) and VERSION_NUMBER.match(texts[end]) and "." in texts[end]:
+            if end < n and VERSION_NUMBER.match(texts[end]) and "." in texts[end]:
                 end += 1
             elif shape == "head-noun" and texts[end][:1].isupper():
                 end += 1  # "the Gaokao Benchmark": a capitalised head noun is part of the name
             out.append((self._candidate(doc, i, end), f"shape-{shape}", 0.6, None))
-            i = end
+            taken_until = end
         return out
 
     @staticmethod

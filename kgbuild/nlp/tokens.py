@@ -15,6 +15,7 @@ _LOWERS = "kgbuild.lowers"
 _SPACES = "kgbuild.spaces"
 _TITLE_END = "kgbuild.title_end"
 _PUNCTS = "kgbuild.puncts"
+_SENTENCE_STARTS = "kgbuild.sentence_starts"
 
 
 def words(doc: Doc) -> list[str]:
@@ -59,8 +60,18 @@ def span_text(doc: Doc, start: int, end: int) -> str:
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
-    """``token.is_sent_start`` for every token, read as one array (not cached: components set it)."""
+    """``token.is_sent_start`` for every token: as the sentence segmenter recorded it when it set
+    the boundaries (``remember_sentence_starts``), else read from the Doc as one array."""
+    cached = doc.user_data.get(_SENTENCE_STARTS)
+    if cached is not None:
+        return cached
     return [value == 1 for value in doc.to_array(SENT_START).astype("int64").tolist()]
+
+
+def remember_sentence_starts(doc: Doc, starts: list[bool]) -> None:
+    """For the component that sets the boundaries: later readers get this list. Only that
+    component may call it, and nothing after it in the pipeline moves a boundary."""
+    doc.user_data[_SENTENCE_STARTS] = starts
 
 
 def title_end(doc: Doc) -> int:
