@@ -12,6 +12,7 @@ the Doc's token offsets and set as ``doc.ents``.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -55,39 +56,38 @@ def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
     lowered = lowers(doc)
     starts = sentence_starts(doc)
     abstract_start = title_end(doc)
+    n = len(texts)
     triggers: list[int] = []
-    for i, word in enumerate(texts):
-        # cheapest test first: most words have no capital at all
-        if word == lowered[i] or i in covered or starts[i]:
-            continue
-        found = _trigger_class(word)
+    # cheapest test first, in a comprehension: most words have no capital at all
+    for i in [i for i in range(n) if texts[i] != lowered[i] and not starts[i] and i not in covered]:
+        found = _trigger_class(texts[i])
         if found == NAME_SHAPED:
             triggers.append(i)
         elif found == CAPITALISED and i >= abstract_start and any(
-            0 <= j < len(texts) and j not in covered and not starts[j] and _capitalised(texts[j])
+            0 <= j < n and j not in covered and not starts[j] and _capitalised(texts[j])
             for j in (i - 1, i + 1, i - 2, i + 2)
         ):
             triggers.append(i)  # one word of a capitalised phrase ("Chatbot Arena")
     if not triggers:
         return []
-    sentence_start, sentence_end = [0] * len(texts), [len(texts)] * len(texts)
-    current = 0
-    for i in range(len(texts)):
-        if starts[i]:
-            current = i
-        sentence_start[i] = current
-    current = len(texts)
-    for i in range(len(texts) - 1, -1, -1):
-        sentence_end[i] = current
-        if starts[i]:
-            current = i
+    sentence_begins = [i for i in range(n) if starts[i]]
+    if not sentence_begins or sentence_begins[0] != 0:
+        sentence_begins.insert(0, 0)  # the first sentence starts at 0 whatever its flag says
+
+    def sentence_of(i: int) -> tuple[int, int]:
+        at = bisect_right(sentence_begins, i) - 1
+        return sentence_begins[at], sentence_begins[at + 1] if at + 1 < len(sentence_begins) else n
+
     windows: list[Window] = []
+    window_sentence = -1
     for i in triggers:
-        start, end = max(sentence_start[i], i - context), min(sentence_end[i], i + context + 1)
-        if windows and start <= windows[-1][1] and sentence_start[start] == sentence_start[windows[-1][0]]:
+        sentence_start, sentence_end = sentence_of(i)
+        start, end = max(sentence_start, i - context), min(sentence_end, i + context + 1)
+        if windows and start <= windows[-1][1] and sentence_start == window_sentence:
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
         else:
             windows.append((start, end))
+            window_sentence = sentence_start
     return windows
 
 
