@@ -114,14 +114,32 @@ class Extractor:
                 report(paper, e)
 
 
-def _evidence(text: str, paper: Paper, start: int, end: int, sentence_start: int, sentence_end: int,
+class PaperText:
+    """The text a Doc was made from, with each sentence's string made once: the evidence of every
+    fact in a sentence shares it, so pickling a worker's records sends it once (pickle keeps one
+    copy of an object it meets twice) and the build holds it once."""
+
+    def __init__(self, paper: Paper) -> None:
+        self.paper = paper
+        self.text = paper_text(paper)
+        self._sentences: dict[tuple[int, int], str] = {}
+
+    def sentence(self, start: int, end: int) -> str:
+        found = self._sentences.get((start, end))
+        if found is None:
+            found = self._sentences[(start, end)] = self.text[start:end].strip()
+        return found
+
+
+def _evidence(text: PaperText, start: int, end: int, sentence_start: int, sentence_end: int,
               component: str, rule: str, confidence: float) -> Evidence:
+    paper = text.paper
     section, local_start = section_of(paper.title, start)
     _, local_sentence_start = section_of(paper.title, sentence_start)
     return Evidence(
         paper_id=paper.paper_id,
         section=section,
-        sentence=text[sentence_start:sentence_end].strip(),
+        sentence=text.sentence(sentence_start, sentence_end),
         sentence_start=local_sentence_start,
         start=local_start,
         end=local_start + (end - start),
@@ -146,12 +164,12 @@ class SentenceBounds:
         return self._chars[first][0], self._chars[max(first, last)][1]
 
 
-def _entity(text: str, paper: Paper, data: dict[str, Any], sentences: SentenceBounds) -> Entity:
+def _entity(text: PaperText, data: dict[str, Any], sentences: SentenceBounds) -> Entity:
     evidence = []
     for mention in data["mentions"]:
         sentence_start, sentence_end = sentences.around(mention["token_start"], mention["token_end"])
         evidence.append(
-            _evidence(text, paper, mention["start"], mention["end"], sentence_start, sentence_end,
+            _evidence(text, mention["start"], mention["end"], sentence_start, sentence_end,
                       component_for(mention["rule"], "kgbuild_name_shapes"), mention["rule"], mention["confidence"])
         )
     return Entity(
@@ -165,15 +183,15 @@ def _entity(text: str, paper: Paper, data: dict[str, Any], sentences: SentenceBo
 
 
 def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
-    text = paper_text(paper)  # what the Doc was made from: cheaper than re-joining its tokens
+    text = PaperText(paper)  # what the Doc was made from: cheaper than re-joining its tokens
     sentences = SentenceBounds(doc)
-    entities = [_entity(text, paper, data, sentences) for data in doc._.kg_entities]
+    entities = [_entity(text, data, sentences) for data in doc._.kg_entities]
     relations = [
         Relation(
             kind=fact["kind"],
             subject=fact["subject"],
             object=fact["object"],
-            evidence=_evidence(text, paper, fact["start"], fact["end"], fact["sentence_start"], fact["sentence_end"],
+            evidence=_evidence(text, fact["start"], fact["end"], fact["sentence_start"], fact["sentence_end"],
                                "kgbuild_relations", fact["rule"], fact["confidence"]),
         )
         for fact in doc._.kg_relations
@@ -190,7 +208,7 @@ def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
             value=found["value"],
             number=found["number"],
             kind=found["kind"],
-            evidence=_evidence(text, paper, found["start"], found["end"], found["sentence_start"], found["sentence_end"],
+            evidence=_evidence(text, found["start"], found["end"], found["sentence_start"], found["sentence_end"],
                                "kgbuild_scores", found["rule"], found["confidence"]),
         )
         for found in doc._.kg_results
