@@ -77,4 +77,16 @@ def build_pipeline(patterns_dir: str | None = None, *, use_ner: bool = True, ner
         if name == "kgbuild_mentions":
             config["ner_policy"] = "all" if mode == "ner" else "fill"
         nlp.add_pipe(name, config=config)
+    empty_tokenizer_cache(nlp)
     return nlp
+
+
+def empty_tokenizer_cache(nlp: Language) -> None:
+    """Start the tokenizer on an empty cache (same rules, same output).
+
+    The components tokenize their ~6,500 gazetteer patterns while loading, which fills the
+    tokenizer's cache with pattern words. A tokenizer left in that state ran 25-50% slower on
+    abstracts than a fresh one (spaCy 3.8, measured over 4,000 abstracts). Setting ``rules`` is
+    spaCy's way to rebuild the cache and the special cases from scratch.
+    """
+    nlp.tokenizer.rules = dict(nlp.tokenizer.rules or {})
