@@ -20,8 +20,14 @@ def test_bench_prints_a_table_and_a_json_last_line():
     result = CliRunner().invoke(main, ["bench", "--corpus", corpus, "--limit", "20", "--no-build"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert any(line.startswith("tokenizer floor") for line in lines)
+    floor_rates = {line[:28].strip(): float(line[28:].split()[2].replace(",", "")) for line in lines
+                   if line.startswith("tokenizer floor")}
+    assert set(floor_rates) == {"tokenizer floor, before", "tokenizer floor, after", "tokenizer floor, average"}
     data = json.loads(lines[-1])
+    # the floor the ratio uses is the two passes averaged (by time), so its rate lies between theirs
+    low, high = sorted([floor_rates["tokenizer floor, before"], floor_rates["tokenizer floor, after"]])
+    assert low - 1 <= data["floor_words_per_s"] <= high + 1
+    assert floor_rates["tokenizer floor, average"] == pytest.approx(data["floor_words_per_s"], abs=1)
     assert set(data) == KEYS
     assert data["docs"] == 20
     assert data["floor_words_per_s"] > 0 and data["pipeline_words_per_s"] > 0 and data["abstracts_per_s"] > 0
