@@ -14,15 +14,7 @@ from spacy.tokens import Doc
 
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.sections import compose_text, section_of
-from kgbuild.records import (
-    PAPER_SUBJECT,
-    Entity,
-    Evidence,
-    Paper,
-    PaperExtraction,
-    Relation,
-    Result,
-)
+from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtraction, Relation, Result
 
 COMPONENT_BY_RULE_PREFIX = {
     "gazetteer": "kgbuild_gazetteer",
