@@ -345,7 +345,7 @@ def test_the_pipelines_tokenizer_splits_like_a_freshly_configured_one(nlp):
 def test_evidence_sentence_covers_a_name_that_runs_over_a_sentence_break(nlp):
     """"Yahoo! Answers": the segmenter ends a sentence after "Yahoo!", but the mention's evidence
     must still contain the whole mention (both sentences), as everywhere else."""
-    from kgbuild.nlp.extract import SentenceBounds
+    from kgbuild.nlp.tokens import SentenceBounds
 
     text = compose_text("A study", "We test on Yahoo! Answers and other data. It works.")
     doc = nlp(text)
@@ -353,6 +353,7 @@ def test_evidence_sentence_covers_a_name_that_runs_over_a_sentence_break(nlp):
     start = words.index("Yahoo")
     end = words.index("Answers") + 1
     assert doc[end - 1].is_sent_start  # the break this test is about
-    first, last = SentenceBounds(doc).around(start, end)
+    first, last = SentenceBounds(doc).chars_around(start, end)
     assert "Yahoo! Answers" in text[first:last]
-    assert SentenceBounds(doc).around(start, start + 1) == (doc[start].sent.start_char, doc[start].sent.end_char)
+    assert SentenceBounds(doc).chars_around(start, start + 1) == (doc[start].sent.start_char, doc[start].sent.end_char)
+    assert SentenceBounds(doc).tokens_around(start, start + 1) == (doc[start].sent.start, doc[start].sent.end)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.sections import compose_text, section_of
+from kgbuild.nlp.tokens import SentenceBounds
 from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtraction, Relation, Result
 
 COMPONENT_BY_RULE_PREFIX = {
@@ -66,17 +66,16 @@ class Extractor:
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
         """Extractions in input order, made ``batch_size`` papers at a time."""
-        remaining = iter(papers)
-        while batch := list(islice(remaining, self.batch_size)):
+        for batch in minibatch(papers, size=self.batch_size):
             yield from self.extract_batch(batch)
 
     def extract_batch(self, papers: list[Paper]) -> list[PaperExtraction]:
         """One batch, with the garbage collector paused (see ``cyclic_gc_paused``). All or nothing:
         a paper that breaks the pipeline raises for the whole batch."""
         with cyclic_gc_paused():
-            texts = [(paper_text(p), p) for p in papers]
-            return [doc_to_extraction(doc, paper)
-                    for doc, paper in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size)]
+            texts = [PaperText(p) for p in papers]
+            return [doc_to_extraction(doc, text)
+                    for doc, text in self.nlp.pipe(((t.text, t) for t in texts), as_tuples=True, batch_size=self.batch_size)]
 
     def extract_one(self, paper: Paper) -> PaperExtraction:
         return self.extract_batch([paper])[0]
@@ -87,8 +86,7 @@ class Extractor:
         Papers go through in batches for speed; when a batch fails, its papers are re-run one by
         one so that only the culprit is lost.
         """
-        remaining = iter(papers)
-        while batch := list(islice(remaining, self.batch_size)):
+        for batch in minibatch(papers, size=self.batch_size):
             yield from self._extract_isolating(batch, report)
 
     def _extract_isolating(self, batch: list[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
@@ -141,25 +139,10 @@ def _evidence(text: PaperText, start: int, end: int, sentence_start: int, senten
     )
 
 
-class SentenceBounds:
-    """Character bounds of the sentence(s) a token range lies in, as ``doc[a:b].sent`` gives them,
-    from one pass over ``doc.sents`` rather than a Span per mention."""
-
-    def __init__(self, doc: Doc) -> None:
-        sentences = list(doc.sents)
-        self._starts = [s.start for s in sentences]
-        self._chars = [(s.start_char, s.end_char) for s in sentences]
-
-    def around(self, token_start: int, token_end: int) -> tuple[int, int]:
-        first = bisect_right(self._starts, token_start) - 1
-        last = bisect_left(self._starts, token_end) - 1  # a range may run over a boundary
-        return self._chars[first][0], self._chars[max(first, last)][1]
-
-
 def _entity(text: PaperText, data: dict[str, Any], sentences: SentenceBounds) -> Entity:
     evidence = []
     for mention in data["mentions"]:
-        sentence_start, sentence_end = sentences.around(mention["token_start"], mention["token_end"])
+        sentence_start, sentence_end = sentences.chars_around(mention["token_start"], mention["token_end"])
         evidence.append(
             _evidence(text, mention["start"], mention["end"], sentence_start, sentence_end,
                       component_for(mention["rule"], "kgbuild_name_shapes"), mention["rule"], mention["confidence"])
@@ -174,8 +157,10 @@ def _entity(text: PaperText, data: dict[str, Any], sentences: SentenceBounds) ->
     )
 
 
-def doc_to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
-    text = PaperText(paper)  # what the Doc was made from: cheaper than re-joining its tokens
+def doc_to_extraction(doc: Doc, text: PaperText) -> PaperExtraction:
+    """The Doc's findings as records; ``text`` is what the Doc was made from (cheaper than
+    re-joining its tokens)."""
+    paper = text.paper
     sentences = SentenceBounds(doc)
     entities = [_entity(text, data, sentences) for data in doc._.kg_entities]
     relations = [

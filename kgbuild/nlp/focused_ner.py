@@ -12,7 +12,6 @@ the Doc's token offsets and set as ``doc.ents``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from thinc.api import Model, NumpyOps
 
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
 from kgbuild.nlp.shapes import is_generic, shape_of_text
-from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, title_end, words
+from kgbuild.nlp.tokens import SentenceBounds, lowers, sentence_starts, spaces, title_end, words
 
 Window = tuple[int, int]
 SEPARATOR = "\n\n"  # how the abstract is set apart from the title: the NER has seen it
@@ -70,18 +69,11 @@ def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
             triggers.append(i)  # one word of a capitalised phrase ("Chatbot Arena")
     if not triggers:
         return []
-    sentence_begins = [i for i in range(n) if starts[i]]
-    if not sentence_begins or sentence_begins[0] != 0:
-        sentence_begins.insert(0, 0)  # the first sentence starts at 0 whatever its flag says
-
-    def sentence_of(i: int) -> tuple[int, int]:
-        at = bisect_right(sentence_begins, i) - 1
-        return sentence_begins[at], sentence_begins[at + 1] if at + 1 < len(sentence_begins) else n
-
+    sentences = SentenceBounds(doc)
     windows: list[Window] = []
     window_sentence = -1
     for i in triggers:
-        sentence_start, sentence_end = sentence_of(i)
+        sentence_start, sentence_end = sentences.tokens_around(i, i + 1)
         start, end = max(sentence_start, i - context), min(sentence_end, i + context + 1)
         if windows and start <= windows[-1][1] and sentence_start == window_sentence:
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))

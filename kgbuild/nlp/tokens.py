@@ -7,6 +7,8 @@ is found.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from spacy.attrs import IS_PUNCT, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
@@ -82,3 +84,27 @@ def title_end(doc: Doc) -> int:
         starts = sentence_starts(doc)
         cached = doc.user_data[_TITLE_END] = next((i for i in range(1, len(starts)) if starts[i]), len(starts))
     return cached
+
+
+class SentenceBounds:
+    """The sentence(s) around a token range, found by bisection over one pass of ``doc.sents``
+    (rather than a ``Span.sent`` per lookup). A range that runs over a sentence break gets both
+    sentences: "Yahoo! Answers" when the segmenter ends a sentence after "Yahoo!"."""
+
+    def __init__(self, doc: Doc) -> None:
+        sentences = list(doc.sents)
+        self._starts = [s.start for s in sentences]
+        self._ends = [s.end for s in sentences]
+        self._chars = [(s.start_char, s.end_char) for s in sentences]
+
+    def _first_and_last(self, token_start: int, token_end: int) -> tuple[int, int]:
+        first = bisect_right(self._starts, token_start) - 1
+        return first, max(first, bisect_left(self._starts, token_end) - 1)
+
+    def tokens_around(self, token_start: int, token_end: int) -> tuple[int, int]:
+        first, last = self._first_and_last(token_start, token_end)
+        return self._starts[first], self._ends[last]
+
+    def chars_around(self, token_start: int, token_end: int) -> tuple[int, int]:
+        first, last = self._first_and_last(token_start, token_end)
+        return self._chars[first][0], self._chars[last][1]
