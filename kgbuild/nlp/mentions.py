@@ -130,8 +130,9 @@ def _abbreviates_a_plain_phrase(span: Span) -> bool:
     if span.start >= 2 and span.end < len(doc) and doc[span.start - 1].text == "(" and doc[span.end].text == ")":
         return doc[span.start - 2].is_lower
     # Defined once, generic everywhere: "… pre-training (Med-VLP) …", later "to facilitate Med-VLP".
-    at = doc.text.find(f"({span.text})")
-    before = doc.text[:at].split()[-1:] if at > 0 else []
+    text = doc.text  # joined from the tokens at every access: read once
+    at = text.find(f"({span.text})")
+    before = text[:at].split()[-1:] if at > 0 else []
     return bool(before) and before[0].islower()
 
 

@@ -488,7 +488,7 @@ class NameShapes:
                 size = texts[i + 2]
                 if not ((size[:1].isdigit() and SIZE_TOKEN.match(size)) or size.lower() in SIZE_NAMES):
                     continue
-            elif not (following[:1].isdigit() and SIZE_TOKEN.match(following)):
+            elif not SIZE_TOKEN.match(following):  # it starts with a digit: see ``sized``
                 continue
             row = self.table.lookup(texts[i])
             if row is None or row.label != "MODEL":
@@ -609,9 +609,9 @@ class NameShapes:
         n = len(texts)
         # Every shape below needs a capital letter somewhere in the compound; most words have
         # none, and slicing the Doc for them is what used to make this the slowest component.
-        capitalised = [i for i in range(n) if texts[i] != lowered[i] or (i + 1 < n and texts[i + 1] == "-")]
+        may_start_a_name = [i for i in range(n) if texts[i] != lowered[i] or (i + 1 < n and texts[i + 1] == "-")]
         taken_until = 0
-        for i in capitalised:
+        for i in may_start_a_name:
             if i < taken_until:
                 continue  # inside the name found last
             end = compound_end(doc, i)
