@@ -14,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 EntityKind = Literal["MODEL", "DATASET", "BENCHMARK", "METRIC", "TASK", "METHOD"]
@@ -35,6 +36,12 @@ Section = Literal["title", "abstract"]
 PAPER_SUBJECT = "paper"
 
 
+NOT_A_KEY_CHARACTER = re.compile(r"[^0-9a-z]+")
+
+
+# Memoised: extraction asks for the key of the same few thousand names over and over (every
+# candidate span of every paper), and the NFKC fold plus the regex is most of its cost.
+@lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
     """Key under which two spellings of a name are the same: lowercase, NFKC, alphanumerics only.
 
@@ -42,7 +49,7 @@ def normalise_name(name: str) -> str:
     it deliberately keeps digits, so ``ImageNet-1k`` and ``ImageNet-21k`` stay apart.
     """
     folded = unicodedata.normalize("NFKC", name).lower()
-    return re.sub(r"[^0-9a-z]+", "", folded)
+    return NOT_A_KEY_CHARACTER.sub("", folded)
 
 
 def slugify(name: str) -> str:

@@ -13,7 +13,7 @@ from spacy.util import minibatch
 
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.sections import compose_text, section_of
-from kgbuild.nlp.tokens import SentenceBounds
+from kgbuild.nlp.tokens import SentenceBounds, sentence_bounds
 from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtraction, Relation, Result
 
 COMPONENT_BY_RULE_PREFIX = {
@@ -161,7 +161,7 @@ def doc_to_extraction(doc: Doc, text: PaperText) -> PaperExtraction:
     """The Doc's findings as records; ``text`` is what the Doc was made from (cheaper than
     re-joining its tokens)."""
     paper = text.paper
-    sentences = SentenceBounds(doc)
+    sentences = sentence_bounds(doc)
     entities = [_entity(text, data, sentences) for data in doc._.kg_entities]
     relations = [
         Relation(

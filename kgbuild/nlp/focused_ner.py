@@ -23,7 +23,7 @@ from thinc.api import Model, NumpyOps
 
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
 from kgbuild.nlp.shapes import is_generic, shape_of_text
-from kgbuild.nlp.tokens import SentenceBounds, lowers, sentence_starts, spaces, title_end, words
+from kgbuild.nlp.tokens import lowers, sentence_bounds, sentence_starts, spaces, title_end, words
 
 Window = tuple[int, int]
 SEPARATOR = "\n\n"  # how the abstract is set apart from the title: the NER has seen it
@@ -69,7 +69,7 @@ def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
             triggers.append(i)  # one word of a capitalised phrase ("Chatbot Arena")
     if not triggers:
         return []
-    sentences = SentenceBounds(doc)
+    sentences = sentence_bounds(doc)
     windows: list[Window] = []
     window_sentence = -1
     for i in triggers:

@@ -25,7 +25,7 @@ from kgbuild.nlp.shapes import (
     names_a_component,
     shape_of_text,
 )
-from kgbuild.nlp.tokens import lowers
+from kgbuild.nlp.tokens import lowers, text_of
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
@@ -130,7 +130,7 @@ def _abbreviates_a_plain_phrase(span: Span) -> bool:
     if span.start >= 2 and span.end < len(doc) and doc[span.start - 1].text == "(" and doc[span.end].text == ")":
         return doc[span.start - 2].is_lower
     # Defined once, generic everywhere: "… pre-training (Med-VLP) …", later "to facilitate Med-VLP".
-    text = doc.text  # joined from the tokens at every access: read once
+    text = text_of(doc)
     at = text.find(f"({span.text})")
     before = text[:at].split()[-1:] if at > 0 else []
     return bool(before) and before[0].islower()

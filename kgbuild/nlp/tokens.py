@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import IS_PUNCT, ORTH, SENT_START, SPACY
+from spacy.attrs import IS_PUNCT, LIKE_NUM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 _WORDS = "kgbuild.words"
@@ -18,14 +18,29 @@ _SPACES = "kgbuild.spaces"
 _TITLE_END = "kgbuild.title_end"
 _PUNCTS = "kgbuild.puncts"
 _SENTENCE_STARTS = "kgbuild.sentence_starts"
+_TEXT = "kgbuild.text"
+_LIKE_NUMS = "kgbuild.like_nums"
+_SENTENCE_BOUNDS = "kgbuild.sentence_bounds"
+
+
+# ORTH id -> text. The id is the hash of the text, the same in every Vocab, and looking it up
+# here is cheaper than the StringStore, which decodes a new string at every lookup. Grows with the
+# vocabulary (each distinct word once), as the Vocab itself does.
+_TEXT_OF_ORTH: dict[int, str] = {}
 
 
 def words(doc: Doc) -> list[str]:
     """``[token.text for token in doc]``, cached on the Doc (read from the ORTH ids: no Token objects)."""
     cached = doc.user_data.get(_WORDS)
     if cached is None:
-        strings = doc.vocab.strings
-        cached = doc.user_data[_WORDS] = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+        orths = doc.to_array(ORTH).tolist()
+        known = _TEXT_OF_ORTH
+        try:
+            cached = [known[orth] for orth in orths]
+        except KeyError:  # a word not seen before: learn it from the Doc's StringStore
+            strings = doc.vocab.strings
+            cached = [known[orth] if orth in known else known.setdefault(orth, strings[orth]) for orth in orths]
+        doc.user_data[_WORDS] = cached
     return cached
 
 
@@ -41,7 +56,7 @@ def spaces(doc: Doc) -> list[bool]:
     """Whether each token is followed by whitespace, cached on the Doc."""
     cached = doc.user_data.get(_SPACES)
     if cached is None:
-        cached = doc.user_data[_SPACES] = [bool(flag) for flag in doc.to_array(SPACY).tolist()]
+        cached = doc.user_data[_SPACES] = doc.to_array(SPACY).astype(bool).tolist()
     return cached
 
 
@@ -49,7 +64,23 @@ def puncts(doc: Doc) -> list[bool]:
     """``token.is_punct`` for every token, cached on the Doc."""
     cached = doc.user_data.get(_PUNCTS)
     if cached is None:
-        cached = doc.user_data[_PUNCTS] = [bool(flag) for flag in doc.to_array(IS_PUNCT).tolist()]
+        cached = doc.user_data[_PUNCTS] = doc.to_array(IS_PUNCT).astype(bool).tolist()
+    return cached
+
+
+def like_nums(doc: Doc) -> list[bool]:
+    """``token.like_num`` for every token, cached on the Doc."""
+    cached = doc.user_data.get(_LIKE_NUMS)
+    if cached is None:
+        cached = doc.user_data[_LIKE_NUMS] = doc.to_array(LIKE_NUM).astype(bool).tolist()
+    return cached
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, cached on the Doc (spaCy joins it from new Token objects at every access)."""
+    cached = doc.user_data.get(_TEXT)
+    if cached is None:
+        cached = doc.user_data[_TEXT] = span_text(doc, 0, len(doc)) + (" " if len(doc) and spaces(doc)[-1] else "")
     return cached
 
 
@@ -86,6 +117,15 @@ def title_end(doc: Doc) -> int:
     return cached
 
 
+def sentence_bounds(doc: Doc) -> SentenceBounds:
+    """The Doc's ``SentenceBounds``, cached on the Doc: read only after the sentence boundaries are
+    set (nothing after the segmenter moves them, see ``remember_sentence_starts``)."""
+    cached = doc.user_data.get(_SENTENCE_BOUNDS)
+    if cached is None:
+        cached = doc.user_data[_SENTENCE_BOUNDS] = SentenceBounds(doc)
+    return cached
+
+
 class SentenceBounds:
     """The sentence(s) around a token range, found by bisection over one pass of ``doc.sents``
     (rather than a ``Span.sent`` per lookup). A range that runs over a sentence break gets both
@@ -100,6 +140,15 @@ class SentenceBounds:
     def _first_and_last(self, token_start: int, token_end: int) -> tuple[int, int]:
         first = bisect_right(self._starts, token_start) - 1
         return first, max(first, bisect_left(self._starts, token_end) - 1)
+
+    def sentence_of(self, token: int) -> tuple[int, int]:
+        """``(doc[token].sent.start, doc[token].sent.end)``."""
+        at = bisect_right(self._starts, token) - 1
+        return self._starts[at], self._ends[at]
+
+    def sentence_chars_of(self, token: int) -> tuple[int, int]:
+        """``(doc[token].sent.start_char, doc[token].sent.end_char)``."""
+        return self._chars[bisect_right(self._starts, token) - 1]
 
     def tokens_around(self, token_start: int, token_end: int) -> tuple[int, int]:
         first, last = self._first_and_last(token_start, token_end)
