@@ -16,8 +16,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.shapes import title_name_end
+from kgbuild.nlp.tokens import like_nums, sentence_bounds, sentence_starts, spaces, span_text, title_end
 from kgbuild.nlp.tokens import lowers as doc_lowers
-from kgbuild.nlp.tokens import title_end
 from kgbuild.nlp.tokens import words as doc_words
 from kgbuild.nlp.lexicon import (
     BASED_ON_CUES,
@@ -131,17 +131,16 @@ class RelationFinder:
         extra = []
         n = len(doc)
         words = doc_words(doc)
-        for i, word in enumerate(words):
-            candidates = forms.get(word)
-            if candidates is None or covered[i]:
-                continue
-            if i > 0 and not doc[i - 1].whitespace_ and (doc[i - 1].text == "-" or doc[i - 1].is_alpha):
+        gaps = spaces(doc)
+        for i in [i for i, word in enumerate(words) if word in forms and not covered[i]]:
+            candidates = forms[words[i]]
+            if i > 0 and not gaps[i - 1] and (words[i - 1] == "-" or words[i - 1].isalpha()):
                 continue
             for texts, source in candidates:
                 end = i + len(texts)
                 if end > n or any(covered[i:end]) or tuple(words[i:end]) != texts:
                     continue
-                if end < n and not doc[end - 1].whitespace_ and doc[end].text == "-" and end + 1 < n and not doc[end + 1].is_lower:
+                if end < n and not gaps[end - 1] and words[end] == "-" and end + 1 < n and not words[end + 1].islower():
                     continue  # "Bonito-7B" is another name
                 repeat = Mention.__new__(Mention)
                 repeat.entity_id, repeat.kind = source.entity_id, source.kind
@@ -159,15 +158,15 @@ class RelationFinder:
 
     @staticmethod
     def _fact(doc: Doc, kind: str, subject: str, mention: Mention, rule: str, confidence: float) -> dict[str, Any]:
-        sentence = doc[mention.start].sent
+        sentence_start, sentence_end = sentence_bounds(doc).sentence_chars_of(mention.start)
         return {
             "kind": kind,
             "subject": subject,
             "object": mention.entity_id,
             "start": mention.char_start,
             "end": mention.char_end,
-            "sentence_start": sentence.start_char,
-            "sentence_end": sentence.end_char,
+            "sentence_start": sentence_start,
+            "sentence_end": sentence_end,
             "rule": rule,
             "confidence": confidence,
         }
@@ -183,6 +182,12 @@ class RelationFinder:
             seen.add(key)
             kept.append(fact)
         return kept
+
+    @staticmethod
+    def _sentence_words(doc: Doc, token: int) -> list[str]:
+        """The lowercased words of the sentence the token is in."""
+        start, end = sentence_bounds(doc).sentence_of(token)
+        return doc_lowers(doc)[start:end]
 
     @staticmethod
     def _in_title(doc: Doc, mention: Mention) -> bool:
@@ -207,14 +212,15 @@ class RelationFinder:
         for mention in mentions:
             if mention.rule == "title-name" or (mention.start == 0 and self._names_the_title(doc, mention, title_colon)):
                 add(mention, "title-name", 0.9)
-            elif mention.rule == "named-by-cue" and doc[mention.start - 1].lower_ in ("named", "called", "dubbed", "termed", "coined"):
+            elif mention.rule == "named-by-cue" and doc_lowers(doc)[mention.start - 1] in ("named", "called", "dubbed", "termed", "coined"):
                 add(mention, "named-by-cue", 0.9)
+        by_start = {m.start: m for m in mentions}
         for sentence in doc.sents:
             if sentence.start == 0:
                 continue
             cues = self._proposer_cues(sentence)
             for cue in cues:
-                for mention in self._introduced_after(doc, cue, mentions):
+                for mention in self._introduced_after(doc, cue, by_start):
                     if self._names_a_task(doc, mention):
                         continue  # "designed for the T2I-ReID task": the task is not proposed
                     if not mention.known or mention.entity_id in title_ids or self._introduced_as_new(doc, cue, mention):
@@ -240,13 +246,13 @@ class RelationFinder:
         """``X: subtitle`` or ``X Technical Report``: the title is about X."""
         if colon is not None and mention.end == colon:
             return True
-        rest = [t.lower_ for t in doc[mention.end : mention.end + 3]]
+        rest = doc_lowers(doc)[mention.end : mention.end + 3]
         return rest[:2] == ["technical", "report"] or rest[:1] == ["report"]
 
     @staticmethod
     def _introduced_as_new(doc: Doc, cue: int, mention: Mention) -> bool:
         """A gazetteer name is still this paper's when the cue calls it new: "a new dataset X"."""
-        between = {t.lower_ for t in doc[cue + 1 : mention.start]}
+        between = set(doc_lowers(doc)[cue + 1 : mention.start])
         return bool(between & NEW_WORDS) or between <= {"a", "an", "the"}
 
     @staticmethod
@@ -262,46 +268,45 @@ class RelationFinder:
         return cues
 
     @staticmethod
-    def _introduced_after(doc: Doc, cue: int, mentions: list[Mention]) -> list[Mention]:
-        """Mentions in the noun phrase(s) the cue verb introduces, up to a clause break."""
-        sentence = doc[cue].sent
+    def _introduced_after(doc: Doc, cue: int, by_start: dict[int, Mention]) -> list[Mention]:
+        """Mentions (``by_start``: keyed by first token) in the noun phrase(s) the cue verb
+        introduces, up to a clause break."""
+        lowered, gaps = doc_lowers(doc), spaces(doc)
         found = []
-        limit = min(cue + 16, sentence.end)
+        limit = min(cue + 16, sentence_bounds(doc).sentence_of(cue)[1])
         i = cue + 1
-        by_start = {m.start: m for m in mentions}
         while i < limit:
-            token = doc[i]
             if i in by_start:
                 mention = by_start[i]
-                previous = doc[i - 1].lower_
+                previous = lowered[i - 1]
                 if previous not in USE_MARKERS or previous == "and":
                     found.append(mention)
                 i = mention.end
                 continue
             # "Learning-to-Modulate": a break word inside a hyphenated name does not end the phrase.
-            if token.lower_ in CLAUSE_BREAKS and i > cue + 1 and doc[i - 1].whitespace_:
+            if lowered[i] in CLAUSE_BREAKS and i > cue + 1 and gaps[i - 1]:
                 break
             i += 1
         return found
 
     @staticmethod
     def _names_a_task(doc: Doc, mention: Mention) -> bool:
-        return mention.end < len(doc) and doc[mention.end].lower_ in ("task", "tasks", "problem", "problems")
+        return mention.end < len(doc) and doc_lowers(doc)[mention.end] in ("task", "tasks", "problem", "problems")
 
     @staticmethod
     def _we_train(sentence: Span) -> bool:
         """"We (pre-)train / fine-tune …" within the first words of the sentence."""
-        words = [t.lower_ for t in sentence[:8]]
+        words = doc_lowers(sentence.doc)[sentence.start : min(sentence.start + 8, sentence.end)]
         return "we" in words and any(w in TRAINING_VERBS for w in words[words.index("we") + 1 :])
 
     @staticmethod
     def _defined_in(sentence: Span, mentions: list[Mention]) -> list[Mention]:
         """New names given in parentheses in a proposing sentence: "… from scratch (BERTu)"."""
-        doc = sentence.doc
+        texts = doc_words(sentence.doc)
         return [
             m for m in mentions
             if sentence.start < m.start and m.end < sentence.end and not m.known and m.rule != "repeat"
-            and doc[m.start - 1].text == "(" and doc[m.end].text == ")"
+            and texts[m.start - 1] == "(" and texts[m.end] == ")"
         ]
 
     @staticmethod
@@ -311,7 +316,7 @@ class RelationFinder:
         for mention in mentions:
             if mention.start != sentence.start or mention.known:
                 continue
-            following = [t.lower_ for t in doc[mention.end : mention.end + 4]]
+            following = doc_lowers(doc)[mention.end : mention.end + 4]
             if following[:1] == [","] and following[1:2] in (["a"], ["an"]):
                 out.append(mention)
             elif following[:2] in (["is", "a"], ["is", "an"]) and following[2:3] in (["new"], ["novel"]):
@@ -329,47 +334,51 @@ class RelationFinder:
     # -- compares_with / based_on --------------------------------------------------------------
     def _compares(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], relations: list[dict[str, Any]]) -> None:
         own = {m.entity_id for m in proposed}
+        lowered = doc_lowers(doc)
+        sentences = sentence_bounds(doc)
         for mention in mentions:
             # Baselines are models or named methods ("improves over LiT", "than StackBERT").
             if mention.kind not in ("MODEL", "METHOD") or mention.entity_id in own or self._in_title(doc, mention):
                 continue
-            sentence = doc[mention.start].sent
-            before = doc[max(mention.start - 10, sentence.start) : mention.start]
-            cue = next((t for t in reversed(list(before)) if t.lower_ in COMPARE_CUES), None)
+            sentence_start, sentence_end = sentences.sentence_of(mention.start)
+            cue = next((i for i in range(mention.start - 1, max(mention.start - 10, sentence_start) - 1, -1)
+                        if lowered[i] in COMPARE_CUES), None)
             if cue is None:
                 continue
-            if cue.lower_ == "over" and not any(t.lower_ in OVER_COMPARATIVES for t in sentence):
+            cue_word = lowered[cue]
+            if cue_word == "over" and not any(w in OVER_COMPARATIVES for w in lowered[sentence_start:sentence_end]):
                 continue  # "over" compares only with a word of improvement: "improves over LiT"
-            if mention.start > 0 and doc[mention.start - 1].lower_ in USED_BY_WORDS:
+            if mention.start > 0 and lowered[mention.start - 1] in USED_BY_WORDS:
                 continue  # "explanations generated by GPT-3": the model is used, not compared with
-            in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
-            if not self._made_by_own_work(sentence, in_sentence, own):
+            in_sentence = [m for m in mentions if sentence_start <= m.start < sentence_end]
+            if not self._made_by_own_work(lowered[sentence_start:sentence_end], in_sentence, own):
                 continue  # "LLM-based models are beginning to outperform BERT": background, not this paper
-            if self._between_others(cue.i, in_sentence, own):
+            if self._between_others(cue, in_sentence, own):
                 continue  # "GPT-4 is more trustworthy than GPT-3.5": two baselines compared
-            relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue.lower_}", 0.75))
+            relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, f"compare-cue:{cue_word}", 0.75))
         self._contrasted(doc, mentions, own, relations)
 
     def _contrasted(self, doc: Doc, mentions: list[Mention], own: set[str], relations: list[dict[str, Any]]) -> None:
         """"GPT-3 solves only 18.8% of these questions. In contrast, our …": a baseline's score,
         then a sentence that opens by contrasting it, is a comparison across two sentences."""
+        texts, numeric = doc_words(doc), like_nums(doc)
+        sentences = sentence_bounds(doc)
         for mention in mentions:
             if mention.kind != "MODEL" or mention.entity_id in own or self._in_title(doc, mention):
                 continue
-            sentence = doc[mention.start].sent
+            sentence_start, sentence_end = sentences.sentence_of(mention.start)
             # Any percentage or decimal counts here: "solves only 18.8% of these" is a result
             # even though the score finder leaves "N% of …" out as a likely proportion.
-            scored = any((t.like_num and "." in t.text) or t.text in ("%", "\\%") for t in sentence)
-            if not scored or sentence.end >= len(doc):
+            scored = any((numeric[i] and "." in texts[i]) or texts[i] in ("%", "\\%") for i in range(sentence_start, sentence_end))
+            if not scored or sentence_end >= len(doc):
                 continue
-            opening = doc[sentence.end : sentence.end + 2].text.lower()
+            opening = span_text(doc, sentence_end, min(sentence_end + 2, len(doc))).lower()
             if opening.startswith(("in contrast", "by contrast", "conversely")):
                 relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, "contrast-next-sentence", 0.6))
 
     @staticmethod
-    def _made_by_own_work(sentence: Span, in_sentence: list[Mention], own: set[str]) -> bool:
-        words = {t.lower_ for t in sentence}
-        return bool(words & OWN_WORK_WORDS) or any(m.entity_id in own for m in in_sentence)
+    def _made_by_own_work(sentence_words: list[str], in_sentence: list[Mention], own: set[str]) -> bool:
+        return not OWN_WORK_WORDS.isdisjoint(sentence_words) or any(m.entity_id in own for m in in_sentence)
 
     @staticmethod
     def _between_others(cue: int, in_sentence: list[Mention], own: set[str]) -> bool:
@@ -389,7 +398,7 @@ class RelationFinder:
             for i in positions.get(cue[0], ()):
                 if i + n > len(lowers) or tuple(lowers[i : i + n]) != cue:
                     continue
-                sentence_end = doc[i].sent.end
+                sentence_end = sentence_bounds(doc).sentence_of(i)[1]
                 first = next(
                     (m for m in mentions if i + n <= m.start < min(i + n + 8, sentence_end) and m.kind == "MODEL" and m.entity_id not in own),
                     None,
@@ -405,10 +414,11 @@ class RelationFinder:
     def _coordinated(doc: Doc, mentions: list[Mention], first: Mention) -> list[Mention]:
         """The mention and those joined to it by "and", "or" or commas: "ViT and Timesformer"."""
         chain = [first]
+        lowered = doc_lowers(doc)
         for mention in mentions:
             if mention.start <= chain[-1].start or mention.kind != first.kind:
                 continue
-            between = {t.lower_ for t in doc[chain[-1].end : mention.start]}
+            between = set(lowered[chain[-1].end : mention.start])
             if between and between <= {"and", "or", ",", "the"}:
                 chain.append(mention)
             elif mention.start > chain[-1].end:
@@ -419,14 +429,15 @@ class RelationFinder:
     def _named_after(doc: Doc, target: Mention, mentions: list[Mention], own: set[str]) -> str | None:
         """"further pre-trained mBERT (mBERTu)": the derived model named in parentheses – one of the
         paper's, or a new name (not a known one, not the same name with a suffix like "-large")."""
-        if target.end + 2 < len(doc) and doc[target.end].text == "(":
+        texts = doc_words(doc)
+        if target.end + 2 < len(doc) and texts[target.end] == "(":
             inner = next((m for m in mentions if m.start == target.end + 1), None)
-            if inner is None or doc[inner.end].text != ")" or inner.entity_id == target.entity_id:
+            if inner is None or texts[inner.end] != ")" or inner.entity_id == target.entity_id:
                 return None
             if inner.entity_id in own:
                 return inner.entity_id
             if (inner.kind == target.kind and not inner.known and inner.rule != "repeat"
-                    and not doc[inner.start : inner.end].text.startswith(doc[target.start : target.end].text)):
+                    and not span_text(doc, inner.start, inner.end).startswith(span_text(doc, target.start, target.end))):
                 return inner.entity_id
         return None
 
@@ -442,7 +453,7 @@ class RelationFinder:
                         trained_chain_end = target.start
             if mention.kind not in ("BENCHMARK", "DATASET") or self._in_title(doc, mention):
                 continue
-            if mention.kind == "BENCHMARK" and any(t.lower_ in EVAL_CUES for t in doc[mention.start].sent):
+            if mention.kind == "BENCHMARK" and not EVAL_CUES.isdisjoint(self._sentence_words(doc, mention.start)):
                 relations.append(self._fact(doc, "evaluated_on", main, mention, "eval-cue", 0.7))
         self._models_on_proposed_benchmark(doc, mentions, main, relations)
 
@@ -453,15 +464,16 @@ class RelationFinder:
         the one named between verb and preposition, else the one right before the verb, else the
         paper's own model. "training data such as D" or "a pretraining dataset D" use the verb as a
         modifier and say nothing about what was trained on D."""
-        sentence_start = doc[dataset.start].sent.start
+        sentence_start = sentence_bounds(doc).sentence_of(dataset.start)[0]
+        lowered = doc_lowers(doc)
         preposition = None
         for i in range(dataset.start - 1, max(dataset.start - 10, sentence_start) - 1, -1):
-            word = doc[i].lower_
+            word = lowered[i]
             if word in TRAINING_PREPOSITIONS and preposition is None:
                 preposition = i
                 continue
             if word in TRAINING_VERBS:
-                if preposition is None or (i + 1 < len(doc) and doc[i + 1].lower_ in DATA_HEAD_NOUNS):
+                if preposition is None or (i + 1 < len(doc) and lowered[i + 1] in DATA_HEAD_NOUNS):
                     return None
                 between = [m for m in mentions if i < m.start and m.end <= preposition and m.kind == "MODEL"]
                 if between:
@@ -484,8 +496,7 @@ class RelationFinder:
         for mention in mentions:
             if mention.kind != "MODEL" or self._in_title(doc, mention):
                 continue
-            words = {t.lower_ for t in doc[mention.start].sent}
-            if words & EVAL_CUES:
+            if not EVAL_CUES.isdisjoint(self._sentence_words(doc, mention.start)):
                 fact = self._fact(doc, "evaluated_on", mention.entity_id, mention, "models-on-proposed-benchmark", 0.6)
                 fact["object"] = main
                 relations.append(fact)
@@ -504,33 +515,35 @@ class RelationFinder:
         # model or method: a score before the name appears, or a dataset paper's score, is the paper's.
         main_owns = main_mention is not None and main_mention.kind in ("MODEL", "METHOD") and main_first is not None
         by_sentence: dict[int, list[Mention]] = {}
+        sentences = sentence_bounds(doc)
         for score in doc._.kg_scores:
             position = score["token_start"]
-            sentence = doc[position].sent
-            in_sentence = by_sentence.get(sentence.start)
+            sentence_start, sentence_end = sentences.sentence_of(position)
+            in_sentence = by_sentence.get(sentence_start)
             if in_sentence is None:
-                in_sentence = by_sentence[sentence.start] = [m for m in mentions if sentence.start <= m.start < sentence.end]
+                in_sentence = by_sentence[sentence_start] = [m for m in mentions if sentence_start <= m.start < sentence_end]
             if self._part_of_a_name(doc, score, in_sentence):
                 continue
             fallback = main if main_owns and main_first < position else PAPER_SUBJECT
-            model, rule = self._score_owner(doc, score, sentence.start, in_sentence, own, fallback)
+            model, rule = self._score_owner(doc, score, sentence_start, in_sentence, own, fallback)
             if model is None:
                 continue  # an unnamed baseline's or another method's number
             benchmark = self._nearest(in_sentence, position, ("BENCHMARK", "DATASET"))
             metric = self._nearest(in_sentence, position, ("METRIC",))
+            sentence_start_char, sentence_end_char = sentences.sentence_chars_of(position)
             results.append(
                 {
                     **score,
                     "model": model,
                     "benchmark": benchmark.entity_id if benchmark else None,
                     "metric": metric.entity_id if metric else None,
-                    "sentence_start": sentence.start_char,
-                    "sentence_end": sentence.end_char,
+                    "sentence_start": sentence_start_char,
+                    "sentence_end": sentence_end_char,
                     "rule": rule,
                     "confidence": 0.6,
                 }
             )
-            if benchmark is not None and benchmark.start > 0 and doc[benchmark.start - 1].lower_ in ("on", "in"):
+            if benchmark is not None and benchmark.start > 0 and doc_lowers(doc)[benchmark.start - 1] in ("on", "in"):
                 subject = model if model != PAPER_SUBJECT else main
                 relations.append(self._fact(doc, "evaluated_on", subject, benchmark, "score-on-benchmark", 0.65))
         return results
@@ -541,7 +554,7 @@ class RelationFinder:
         start = score["token_start"]
         if any(m.start <= start < m.end for m in in_sentence):
             return True
-        if "%" in score["value"] or start < 2 or not doc[start - 1].text[:1].isupper() or doc[start - 1].is_sent_start:
+        if "%" in score["value"] or start < 2 or not doc_words(doc)[start - 1][:1].isupper() or sentence_starts(doc)[start - 1]:
             return False
         return any(m.end == start - 1 and m.kind == "MODEL" for m in in_sentence)
 
@@ -572,7 +585,7 @@ class RelationFinder:
         own_mention = next((m for m in reversed(clause) if m.entity_id in own and m.kind in ("MODEL", "METHOD")), None)
         if own_mention is not None:
             return own_mention.entity_id, "score-in-clause"
-        words = {t.lower_ for t in doc[clause_start:position]}
+        words = set(doc_lowers(doc)[clause_start:position])
         if opener in CONTRAST_OPENERS and not words & CONTRAST_OWN_WORDS:
             # "whereas naive augmentation lowers it by 1.2%": "it" is the object here, not our work
             return (others[-1].entity_id if absolute and others else None), "score-in-contrast"
@@ -586,13 +599,13 @@ class RelationFinder:
 
     @staticmethod
     def _clause_start(doc: Doc, sentence_start: int, position: int) -> tuple[int, str | None]:
+        texts, lowered = doc_words(doc), doc_lowers(doc)
         for i in range(position - 1, sentence_start - 1, -1):
-            token = doc[i]
-            if token.text in CLAUSE_PUNCTUATION:
-                return i + 1, token.text
-            word = token.lower_
+            if texts[i] in CLAUSE_PUNCTUATION:
+                return i + 1, texts[i]
+            word = lowered[i]
             if word in CONTRAST_OPENERS:
-                following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                following = lowered[i + 1] if i + 1 < len(doc) else ""
                 if word == "while" and following.endswith("ing"):
                     continue  # "while preserving 95% of …": same subject
                 if word == "but" and following in ("also", "still", "even"):
@@ -603,13 +616,14 @@ class RelationFinder:
     @staticmethod
     def _compared_value(doc: Doc, clause_start: int, position: int) -> int | None:
         """The cue's index when the value sits in the noun phrase a comparison cue introduces."""
+        lowered = doc_lowers(doc)
         for i in range(position - 1, clause_start - 1, -1):
-            word = doc[i].lower_
+            word = lowered[i]
             if word in COMPARATOR_CUES:
                 first = i + 1
-                if word in ("compared", "comparison") and first < position and doc[first].lower_ in ("to", "with"):
+                if word in ("compared", "comparison") and first < position and lowered[first] in ("to", "with"):
                     first += 1
-                if any(t.lower_ in COMPARED_PHRASE_ENDS for t in doc[first:position]):
+                if not COMPARED_PHRASE_ENDS.isdisjoint(lowered[first:position]):
                     return None
                 return i
             if word in COMPARED_PHRASE_ENDS:
