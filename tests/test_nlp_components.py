@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kgbuild.gold import to_gold_record
 from kgbuild.nlp.extract import Extractor
@@ -357,3 +358,28 @@ def test_evidence_sentence_covers_a_name_that_runs_over_a_sentence_break(nlp):
     assert "Yahoo! Answers" in text[first:last]
     assert SentenceBounds(doc).chars_around(start, start + 1) == (doc[start].sent.start_char, doc[start].sent.end_char)
     assert SentenceBounds(doc).tokens_around(start, start + 1) == (doc[start].sent.start, doc[start].sent.end)
+
+
+def test_sentence_bounds_from_the_recorded_starts_equal_doc_sents(nlp):
+    """``SentenceBounds`` reads the starts the segmenter recorded instead of building
+    ``doc.sents``; for every token its sentence must be ``token.sent``, as it is on a Doc without
+    recorded starts (where it falls back to ``doc.sents``)."""
+    from kgbuild.nlp.tokens import SentenceBounds
+
+    texts = [
+        compose_text("GPT-4: A Report", "We test on Yahoo! Answers. It works (Fig. 2). U.S. data, e.g. ROUGE-L.  Done"),
+        compose_text("One", "Two"),
+        compose_text("A title with no abstract", ""),
+    ]
+    for text in texts:
+        doc = nlp(text)
+        recorded = SentenceBounds(doc)
+        plain = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        plain.from_array(["SENT_START"], doc.to_array(["SENT_START"]))  # same boundaries, nothing recorded
+        fallback = SentenceBounds(plain)
+        assert recorded.spans() == fallback.spans() == [(s.start, s.end) for s in doc.sents]
+        for token in doc:
+            sentence = token.sent
+            for bounds in (recorded, fallback):
+                assert bounds.sentence_of(token.i) == (sentence.start, sentence.end)
+                assert bounds.sentence_chars_of(token.i) == (sentence.start_char, sentence.end_char)

@@ -11,9 +11,9 @@ The output is plain dicts in ``doc._.kg_relations`` and ``doc._.kg_results``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kgbuild.nlp.shapes import title_name_end
 from kgbuild.nlp.tokens import like_nums, sentence_bounds, sentence_starts, spaces, span_text, title_end
@@ -71,6 +71,14 @@ BASED_ON_FIRST_WORDS = frozenset(cue[0] for cue in BASED_ON_CUES)
 TRAINING_CLAUSE_BREAKS = frozenset(
     "which that while whereas and is are was were than evaluate evaluated test tested compared".split()
 )
+
+
+class Sentence(NamedTuple):
+    """A sentence's token range (what the rules read of ``doc.sents``, without building Spans)."""
+
+    doc: Doc
+    start: int
+    end: int
 
 
 class Mention:
@@ -215,7 +223,8 @@ class RelationFinder:
             elif mention.rule == "named-by-cue" and doc_lowers(doc)[mention.start - 1] in ("named", "called", "dubbed", "termed", "coined"):
                 add(mention, "named-by-cue", 0.9)
         by_start = {m.start: m for m in mentions}
-        for sentence in doc.sents:
+        for start, end in sentence_bounds(doc).spans():
+            sentence = Sentence(doc, start, end)
             if sentence.start == 0:
                 continue
             cues = self._proposer_cues(sentence)
@@ -256,7 +265,7 @@ class RelationFinder:
         return bool(between & NEW_WORDS) or between <= {"a", "an", "the"}
 
     @staticmethod
-    def _proposer_cues(sentence: Span) -> list[int]:
+    def _proposer_cues(sentence: Sentence) -> list[int]:
         lowered = doc_lowers(sentence.doc)  # word lists, not Tokens: this reads every word of every sentence
         cues = []
         for i in range(sentence.start, sentence.end):
@@ -294,13 +303,13 @@ class RelationFinder:
         return mention.end < len(doc) and doc_lowers(doc)[mention.end] in ("task", "tasks", "problem", "problems")
 
     @staticmethod
-    def _we_train(sentence: Span) -> bool:
+    def _we_train(sentence: Sentence) -> bool:
         """"We (pre-)train / fine-tune …" within the first words of the sentence."""
         words = doc_lowers(sentence.doc)[sentence.start : min(sentence.start + 8, sentence.end)]
         return "we" in words and any(w in TRAINING_VERBS for w in words[words.index("we") + 1 :])
 
     @staticmethod
-    def _defined_in(sentence: Span, mentions: list[Mention]) -> list[Mention]:
+    def _defined_in(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
         """New names given in parentheses in a proposing sentence: "… from scratch (BERTu)"."""
         texts = doc_words(sentence.doc)
         return [
@@ -310,7 +319,7 @@ class RelationFinder:
         ]
 
     @staticmethod
-    def _appositive_new(doc: Doc, sentence: Span, mentions: list[Mention]) -> list[Mention]:
+    def _appositive_new(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
         """``X, a new/novel …`` or ``X is a new …`` at the start of a sentence."""
         out = []
         for mention in mentions:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import IS_PUNCT, LIKE_NUM, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_PUNCT, LIKE_NUM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 _WORDS = "kgbuild.words"
@@ -127,15 +127,32 @@ def sentence_bounds(doc: Doc) -> SentenceBounds:
 
 
 class SentenceBounds:
-    """The sentence(s) around a token range, found by bisection over one pass of ``doc.sents``
-    (rather than a ``Span.sent`` per lookup). A range that runs over a sentence break gets both
-    sentences: "Yahoo! Answers" when the segmenter ends a sentence after "Yahoo!"."""
+    """The sentence(s) around a token range, found by bisection over the Doc's sentences (rather
+    than a ``Span.sent`` per lookup). A range that runs over a sentence break gets both
+    sentences: "Yahoo! Answers" when the segmenter ends a sentence after "Yahoo!".
+
+    The sentences are ``doc.sents``: read from the starts the segmenter recorded when it did (no
+    Span objects), else from ``doc.sents`` itself.
+    """
 
     def __init__(self, doc: Doc) -> None:
-        sentences = list(doc.sents)
-        self._starts = [s.start for s in sentences]
-        self._ends = [s.end for s in sentences]
-        self._chars = [(s.start_char, s.end_char) for s in sentences]
+        recorded = doc.user_data.get(_SENTENCE_STARTS)
+        if recorded is None:
+            sentences = list(doc.sents)
+            self._starts = [s.start for s in sentences]
+            self._ends = [s.end for s in sentences]
+            self._chars = [(s.start_char, s.end_char) for s in sentences]
+            return
+        n = len(recorded)
+        # as ``doc.sents`` splits: a sentence starts at token 0 and at every later recorded start
+        self._starts = [0] + [i for i in range(1, n) if recorded[i]] if n else []
+        self._ends = self._starts[1:] + [n] if n else []
+        offsets, texts = doc.to_array(IDX).tolist(), words(doc)
+        self._chars = [(offsets[start], offsets[end - 1] + len(texts[end - 1])) for start, end in zip(self._starts, self._ends)]
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Every sentence's ``(start, end)`` token range, in order."""
+        return list(zip(self._starts, self._ends))
 
     def _first_and_last(self, token_start: int, token_end: int) -> tuple[int, int]:
         first = bisect_right(self._starts, token_start) - 1
