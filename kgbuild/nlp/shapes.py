@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -28,7 +27,7 @@ from kgbuild.nlp.lexicon import (
     TRAINED_ON_CUES,
 )
 from kgbuild.nlp.tasks import task_phrases
-from kgbuild.nlp.tokens import lowers, puncts, sentence_starts, spaces, span_text, words
+from kgbuild.nlp.tokens import like_nums, lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, words
 from kgbuild.records import entity_key
 
 MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
@@ -65,8 +64,9 @@ def _after_glued_hyphen(token: Token) -> bool:
 
 def glued_hyphen_word_after(doc: Doc, end: int) -> bool:
     """A lowercase word glued by a hyphen right after ``end``: "Pre|-training", "precision|-dimensionality"."""
-    return (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
-            and not doc[end].whitespace_ and doc[end + 1].is_lower)
+    texts, gaps = words(doc), spaces(doc)
+    return (end + 1 < len(texts) and texts[end] == "-" and not gaps[end - 1]
+            and not gaps[end] and texts[end + 1].islower())
 
 
 # Memoised: the same words are tested again and again, in every abstract, by several rules.
@@ -151,7 +151,7 @@ def kind_from_context(span: Span) -> str | None:
     described = _appositive_kind(span) or _list_tail_kind(span)
     if described:
         return described
-    sentence_start = span.sent.start
+    sentence_start = sentence_bounds(doc).sentence_of(span.start)[0]
     for i in range(span.start - 1, max(span.start - 8, sentence_start) - 1, -1):
         kind = HEAD_NOUN_KIND.get(lowered[i])
         if kind in ("DATASET", "BENCHMARK") and i + 1 < len(texts):
@@ -185,7 +185,7 @@ def list_head_kind(span: Span) -> str | None:
     """"methods such as MoCo-v2, SwAV and DINO": the kind noun that opens the list a name is in.
     Walks back over the list's other names to its opener, so every item gets the same answer."""
     texts, lowered = words(span.doc), lowers(span.doc)
-    sentence_start = span.sent.start
+    sentence_start = sentence_bounds(span.doc).sentence_of(span.start)[0]
     i = span.start - 1
     floor = max(sentence_start, span.start - 16)
     while i > floor and (lowered[i] == "/" or _in_name_list(texts, lowered, i)):
@@ -219,35 +219,42 @@ def _list_tail_kind(span: Span) -> str | None:
 APPOSITION_STOPS = frozenset("for to of with that which by on in from via using .".split())
 
 
-def _first_head_noun(tokens: Iterable[Token]) -> str | None:
-    for token in tokens:
-        if token.lower_ in APPOSITION_STOPS or (token.is_punct and token.text != "-"):
+def _first_head_noun(doc: Doc, start: int, end: int) -> str | None:
+    """The kind of the first head noun among words ``start:end``, up to a stop word or punctuation."""
+    texts, lowered, punct = words(doc), lowers(doc), puncts(doc)
+    for i in range(start, min(end, len(texts))):
+        if lowered[i] in APPOSITION_STOPS or (punct[i] and texts[i] != "-"):
             return None
-        kind = HEAD_NOUN_KIND.get(token.lower_)
+        kind = HEAD_NOUN_KIND.get(lowered[i])
         if kind and kind != "TASK":
             return kind
     return None
 
 
+NAMING_WORDS_OR_COMMA = NAMING_WORDS | {","}
+
+
 def _appositive_kind(span: Span) -> str | None:
     """"X, a new pruning method …" / "a simple method, called X": the noun that describes X."""
     doc = span.doc
+    texts, lowered, punct = words(doc), lowers(doc), puncts(doc)
     end = span.end
-    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in ("a", "an", "the"):
-        return _first_head_noun(doc[end + 2 : end + 9])
+    if end + 1 < len(texts) and texts[end] == "," and lowered[end + 1] in ("a", "an", "the"):
+        return _first_head_noun(doc, end + 2, end + 9)
     start = span.start
-    if start >= 2 and doc[start - 1].lower_ in NAMING_WORDS | {","}:
-        back = start - 2 if doc[start - 2].text != "," else start - 3
-        for token in reversed(list(doc[max(back - 8, span.sent.start) : back + 1])):
-            if token.lower_ in ("for", "with", "of", "on", "in") and token.i > 0:
+    if start >= 2 and lowered[start - 1] in NAMING_WORDS_OR_COMMA:
+        back = start - 2 if texts[start - 2] != "," else start - 3
+        sentence_start = sentence_bounds(doc).sentence_of(span.start)[0]
+        for i in range(back, max(back - 8, sentence_start) - 1, -1):
+            if lowered[i] in ("for", "with", "of", "on", "in") and i > 0:
                 # "a … framework for person representation learning, termed PLIP": the noun
                 # before the preposition heads the phrase, not the words after it.
-                head = HEAD_NOUN_KIND.get(doc[token.i - 1].lower_)
+                head = HEAD_NOUN_KIND.get(lowered[i - 1])
                 return head if head != "TASK" else None
-            kind = HEAD_NOUN_KIND.get(token.lower_)
+            kind = HEAD_NOUN_KIND.get(lowered[i])
             if kind and kind != "TASK":
                 return kind
-            if (token.is_punct and token.text != "-") or token.lower_ in ("we", "propose", "introduce", "present"):
+            if (punct[i] and texts[i] != "-") or lowered[i] in ("we", "propose", "introduce", "present"):
                 break
     return None
 
@@ -294,37 +301,39 @@ def subtitle_head_kind(doc: Doc, colon: int) -> str | None:
     "A Domain Adaptation Framework via …", "Modular Decomposition for …", "Harvesting …" name
     methods; "… Audio Neural Networks for …" names models. Task words ("Object Detection") say
     what it is for, not what it is."""
-    head: Token | None = None
-    for token in doc[colon + 1 : colon + 10]:
-        if token.text == "-" and not token.whitespace_ and head is not None and not head.whitespace_:
+    texts, lowered, gaps, punct, starts = words(doc), lowers(doc), spaces(doc), puncts(doc), sentence_starts(doc)
+    head: int | None = None
+    for i in range(colon + 1, min(colon + 10, len(texts))):
+        if texts[i] == "-" and not gaps[i] and head is not None and not gaps[head]:
             continue  # "Pre-training": the compound's head is its last part
-        if token.is_sent_start or token.lower_ in SUBTITLE_STOPS or token.is_punct:
+        if starts[i] or lowered[i] in SUBTITLE_STOPS or punct[i]:
             break
-        if head is None and token.text.endswith("ing") and token.text[:1].isupper() and token.text.isalpha():
-            if token.lower_ in EVALUATION_GERUNDS:
+        if head is None and texts[i].endswith("ing") and texts[i][:1].isupper() and texts[i].isalpha():
+            if lowered[i] in EVALUATION_GERUNDS:
                 return "BENCHMARK"  # "Evaluating LLMs on …": the name is a test
             return "METHOD"  # "Harvesting Knowledge Graphs …": the name is a way of doing it
-        head = token
+        head = i
     if head is None:
         return None
-    kind = HEAD_NOUN_KIND.get(head.lower_)
-    if head.lower_ == "learning":
+    head_word = lowered[head]
+    kind = HEAD_NOUN_KIND.get(head_word)
+    if head_word == "learning":
         return "METHOD"  # "Flexible Contrastive Learning with …": a way to learn, named
     if kind and kind != "TASK":
         return kind
-    if kind is None and head.lower_.endswith(("tion", "sion", "ing")):
+    if kind is None and head_word.endswith(("tion", "sion", "ing")):
         return "METHOD"  # "… Decomposition for", "… Pre-training with": a process, not a thing
     return None
 
 
 def names_a_component(span: Span) -> bool:
     """"the HFC module", "a Lightweight Gated Center Head (LGCH) that …": a named part of a model."""
-    doc = span.doc
-    end = span.end + 1 if span.end < len(doc) and doc[span.end].text == ")" else span.end
-    if end < len(doc) and doc[end].lower_ in COMPONENT_NOUNS:
+    texts, lowered = words(span.doc), lowers(span.doc)
+    end = span.end + 1 if span.end < len(texts) and texts[span.end] == ")" else span.end
+    if end < len(texts) and lowered[end] in COMPONENT_NOUNS:
         return True
-    if span.start >= 2 and doc[span.start - 1].text == "(":
-        return doc[span.start - 2].lower_ in COMPONENT_NOUNS  # "… Center Head (LGCH)"
+    if span.start >= 2 and texts[span.start - 1] == "(":
+        return lowered[span.start - 2] in COMPONENT_NOUNS  # "… Center Head (LGCH)"
     return False
 
 
@@ -335,9 +344,9 @@ def listed_with(start: int, doc: Doc, ends: set[int]) -> bool:
 
 def coordinated_kind(span: Span, labelled: dict[int, str]) -> str | None:
     """"on CUHK-PEDES, ICFG-PEDES and RSTPReid": a name listed with others shares their kind."""
-    doc = span.doc
+    lowered = lowers(span.doc)
     for end in range(max(span.start - 3, 0), span.start):
-        between = {t.lower_ for t in doc[end : span.start]}
+        between = set(lowered[end : span.start])
         if end in labelled and between and between <= {",", "and", "or"}:
             return labelled[end]
     return None
@@ -345,13 +354,12 @@ def coordinated_kind(span: Span, labelled: dict[int, str]) -> str | None:
 
 def title_name_end(doc: Doc) -> int | None:
     """Token index of ':' in the title when the title reads ``Name: subtitle``."""
-    for token in doc:
-        if token.is_sent_start and token.i > 0:
+    texts, starts = words(doc), sentence_starts(doc)
+    for i, text in enumerate(texts):
+        if starts[i] and i > 0:
             return None
-        if token.text == ":" and 1 <= token.i <= 4:
-            return token.i
-        if token.text == ":":
-            return None
+        if text == ":":
+            return i if 1 <= i <= 4 else None
     return None
 
 
@@ -385,39 +393,39 @@ class NameShapes:
         names listed after a kind noun take that kind; a list that holds a known model is a list
         of models."""
         out = []
-        lowered = lowers(doc)
+        texts, lowered = words(doc), lowers(doc)
+        n = len(texts)
         kind_nouns = [at for at, word in enumerate(lowered[:-2]) if word in HEAD_NOUN_KIND]  # few: look there only
         for at in kind_nouns:
             kind = HEAD_NOUN_KIND.get(lowered[at])
             if kind not in ("DATASET", "BENCHMARK", "MODEL") or not lowered[at].endswith("s"):
                 continue
-            token = doc[at]
-            if token.sent.start == 0:
+            if sentence_bounds(doc).sentence_of(at)[0] == 0:
                 continue  # "Talking Models: Distill …" – a title's colon opens a subtitle, not a list
-            i = token.i + 1
-            if i < len(doc) and doc[i].text == ",":
+            i = at + 1
+            if i < n and texts[i] == ",":
                 i += 1
-            intro = doc[i : i + 2].text.lower()
+            intro = span_text(doc, i, min(i + 2, n))
             for opener in ("such as", "including", "namely", "like", ":", "(e.g.", "e.g."):
-                if intro.startswith(opener):
-                    i += len(doc[i : i + 2].text[: len(opener)].split()) if opener != ":" else 1
+                if intro.lower().startswith(opener):
+                    i += len(intro[: len(opener)].split()) if opener != ":" else 1
                     break
             else:
                 continue
-            while i < len(doc) and doc[i].lower_ in (",", "the", "namely", "e.g.", ","):
+            while i < n and lowered[i] in (",", "the", "namely", "e.g.", ","):
                 i += 1
-            while i < len(doc):
+            while i < n:
                 end = compound_end(doc, i)
-                if end < len(doc) and VERSION_NUMBER.match(doc[end].text):
+                if end < n and VERSION_NUMBER.match(texts[end]):
                     end += 1
-                words = doc[i:end]
-                if not words.text[:1].isupper() or words.text in SENTENCE_WORDS or is_generic(words.text):
+                name = span_text(doc, i, end)
+                if not name[:1].isupper() or name in SENTENCE_WORDS or is_generic(name):
                     break
                 out.append((self._candidate(doc, i, end, label=kind), "listed-after-kind", 0.7, None))
                 i = end
-                if i < len(doc) and doc[i].text in (",", "and", "or", "/"):
+                if i < n and texts[i] in (",", "and", "or", "/"):
                     i += 1
-                    if i < len(doc) and doc[i].lower_ in ("and", "or"):
+                    if i < n and lowered[i] in ("and", "or"):
                         i += 1
                 else:
                     break
@@ -655,26 +663,27 @@ class NameShapes:
     def _caps_is_name(doc: Doc, i: int, end: int) -> bool:
         """An all-caps token is a name only with support: a version after it, a head noun next to
         it, or a place where results are reported ("… 68.5% on CUHK-PEDES")."""
-        previous = doc[i - 1] if i > 0 else None
-        if previous is not None and HEAD_NOUN_KIND.get(previous.lower_) in ("DATASET", "BENCHMARK", "MODEL"):
+        texts, lowered, gaps = words(doc), lowers(doc), spaces(doc)
+        previous = lowered[i - 1] if i > 0 else None
+        if previous is not None and HEAD_NOUN_KIND.get(previous) in ("DATASET", "BENCHMARK", "MODEL"):
             return True  # "the dataset PASS", "benchmark CUHK"
         # Walk back over a list ("on CUHK-PEDES, ICFG-PEDES and …") to the "on" that opens it.
         j = i - 1
-        while j >= 1 and i - j <= 10 and (doc[j].text in (",", "and", "-") or doc[j].text[:1].isupper()):
+        while j >= 1 and i - j <= 10 and (texts[j] in (",", "and", "-") or texts[j][:1].isupper()):
             j -= 1
-        if j >= 1 and doc[j].lower_ == "on" and (doc[j - 1].like_num or doc[j - 1].text == "%"):
+        if j >= 1 and lowered[j] == "on" and (like_nums(doc)[j - 1] or texts[j - 1] == "%"):
             return True
-        if end >= len(doc):
+        if end >= len(texts):
             return False
-        nxt = doc[end]
-        if (nxt.text == "-" and end + 1 < len(doc) and not doc[end - 1].whitespace_ and not nxt.whitespace_
-                and doc[end + 1].lower_ in FAMILY_WORDS):
+        following = lowered[end]
+        if (texts[end] == "-" and end + 1 < len(texts) and not gaps[end - 1] and not gaps[end]
+                and lowered[end + 1] in FAMILY_WORDS):
             return True  # "GPT-family models", "GPT-style decoders": the family is named by its model
         # "XAI approaches", "RL algorithms": nouns this generic follow generic acronyms too, so
         # they name only what the paper owns ("our LAE framework", "the proposed X approach").
-        owned = previous is not None and previous.lower_ in ("our", "proposed")
-        named_by_noun = nxt.lower_ in HEAD_NOUN_KIND and (owned or nxt.lower_ not in GENERIC_HEAD_NOUNS)
-        return bool(VERSION_NUMBER.match(nxt.text) and "." in nxt.text) or named_by_noun
+        owned = previous in ("our", "proposed")
+        named_by_noun = following in HEAD_NOUN_KIND and (owned or following not in GENERIC_HEAD_NOUNS)
+        return bool(VERSION_NUMBER.match(texts[end]) and "." in texts[end]) or named_by_noun
 
     def _named_by_cue(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
         """``named ERNIE 3.0``, ``we propose TinyViT,`` ``we introduce SPDF`` – caps or capitalised words."""
