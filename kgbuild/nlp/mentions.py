@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
+from kgbuild.nlp.annotations import notes_of, rule_of, write_notes
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
 from kgbuild.nlp.lexicon import LANGUAGES, SENTENCE_WORDS
 from kgbuild.nlp.shapes import (
@@ -25,7 +26,7 @@ from kgbuild.nlp.shapes import (
     names_a_component,
     shape_of_text,
 )
-from kgbuild.nlp.tokens import lowers, text_of
+from kgbuild.nlp.tokens import lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of, text_of_span, words
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
@@ -45,7 +46,7 @@ def rule_trust(rule: str | None) -> int:
 
 
 def trust(span: Span) -> int:
-    return rule_trust(span._.kg_rule)
+    return rule_trust(rule_of(span))
 
 
 def resolve_overlaps(candidates: list[Span]) -> list[Span]:
@@ -65,14 +66,13 @@ def prefer_alternative_kinds(mentions: list[Span], table: PatternTable) -> list[
     takes its second kind where the sentence says so: "methods such as MoCo-v2, SwAV and DINO"."""
     out = []
     for span in mentions:
-        row = table.lookup(span.text) if span._.kg_rule == GAZETTEER_COMPONENT else None
+        row = table.lookup(text_of_span(span)) if rule_of(span) == GAZETTEER_COMPONENT else None
         if row is not None and row.alt_label and row.alt_label != span.label_:
             if (list_head_kind(span) or kind_from_context(span)) == row.alt_label:
                 relabelled = Span(span.doc, span.start, span.end, label=row.alt_label, span_id=span.id_)
-                relabelled._.kg_rule = span._.kg_rule
-                relabelled._.kg_confidence = span._.kg_confidence
-                relabelled._.kg_alias = span._.kg_alias
-                relabelled._.kg_variant_of = span._.kg_variant_of
+                notes = notes_of(span)
+                write_notes(relabelled, rule=notes.rule, confidence=notes.confidence, alias=notes.alias,
+                            variant_of=notes.variant_of)
                 span = relabelled
         out.append(span)
     return out
@@ -80,7 +80,7 @@ def prefer_alternative_kinds(mentions: list[Span], table: PatternTable) -> list[
 
 def _fold_plural_acronyms(by_id: dict[str, list[Span]]) -> None:
     """"PANNs" and "our best PANN system": an acronym and its plural are one entity."""
-    by_text = {spans[0].text: entity_id for entity_id, spans in by_id.items()}
+    by_text = {text_of_span(spans[0]): entity_id for entity_id, spans in by_id.items()}
     for text, entity_id in by_text.items():
         plural = by_text.get(text + "s")
         if plural and plural != entity_id and sum(c.isupper() for c in text) >= 2 and plural in by_id and entity_id in by_id:
@@ -92,10 +92,11 @@ def _fold_defined_aliases(by_id: dict[str, list[Span]]) -> None:
     alias_owner: dict[str, str] = {}
     for entity_id, spans in by_id.items():
         for span in spans:
-            if span._.kg_alias:
-                alias_owner.setdefault(normalise_name(span._.kg_alias), entity_id)
+            alias = notes_of(span).alias
+            if alias:
+                alias_owner.setdefault(normalise_name(alias), entity_id)
     for entity_id in list(by_id):
-        owner = alias_owner.get(normalise_name(by_id[entity_id][0].text))
+        owner = alias_owner.get(normalise_name(text_of_span(by_id[entity_id][0])))
         if owner and owner != entity_id and owner in by_id:
             by_id[owner].extend(by_id.pop(entity_id))
 
@@ -107,19 +108,23 @@ NER_KINDS = frozenset({"MODEL", "DATASET", "BENCHMARK", "METHOD"})
 NER_CONFIDENCE = 0.5
 
 
-def _continues_a_name(token: Token | None) -> bool:
-    return token is not None and token.text[:1].isupper() and token.text not in SENTENCE_WORDS and not token.is_sent_start
+def _continues_a_name(doc: Doc, i: int) -> bool:
+    """Word ``i`` (when there is one) is capitalised and not the first of a sentence."""
+    if not 0 <= i < len(doc):
+        return False
+    text = words(doc)[i]
+    # a Doc's first token always opens a sentence
+    return text[:1].isupper() and text not in SENTENCE_WORDS and not (i == 0 or sentence_starts(doc)[i])
 
 
 def _cut_from_a_longer_name(span: Span) -> bool:
     """"Instant Gaussian" out of "Instant Gaussian Stream (IGS)": a capitalised neighbour, or a
     glued hyphen, means the NER stopped inside the name."""
     doc = span.doc
-    after = doc[span.end] if span.end < len(doc) else None
-    before = doc[span.start - 1] if span.start > 0 else None
-    glued = (after is not None and after.text == "-" and not doc[span.end - 1].whitespace_) or (
-        before is not None and before.text == "-" and not before.whitespace_)
-    return glued or _continues_a_name(after) or _continues_a_name(before)
+    texts, gaps = words(doc), spaces(doc)
+    glued = (span.end < len(texts) and texts[span.end] == "-" and not gaps[span.end - 1]) or (
+        span.start > 0 and texts[span.start - 1] == "-" and not gaps[span.start - 1])
+    return glued or _continues_a_name(doc, span.end) or _continues_a_name(doc, span.start - 1)
 
 
 def _abbreviates_a_plain_phrase(span: Span) -> bool:
@@ -127,11 +132,12 @@ def _abbreviates_a_plain_phrase(span: Span) -> bool:
     a lowercase phrase (a generic term), and the NER gets no second opinion on it, here or at any
     other mention of the acronym in the paper."""
     doc = span.doc
-    if span.start >= 2 and span.end < len(doc) and doc[span.start - 1].text == "(" and doc[span.end].text == ")":
-        return doc[span.start - 2].is_lower
+    texts = words(doc)
+    if span.start >= 2 and span.end < len(texts) and texts[span.start - 1] == "(" and texts[span.end] == ")":
+        return texts[span.start - 2].islower()
     # Defined once, generic everywhere: "… pre-training (Med-VLP) …", later "to facilitate Med-VLP".
     text = text_of(doc)
-    at = text.find(f"({span.text})")
+    at = text.find(f"({text_of_span(span)})")
     before = text[:at].split()[-1:] if at > 0 else []
     return bool(before) and before[0].islower()
 
@@ -139,10 +145,12 @@ def _abbreviates_a_plain_phrase(span: Span) -> bool:
 def ner_span_is_name(span: Span) -> bool:
     """The NER's own finds must look like names: a name shape (``SYNTH-PEDES``, ``GPT``) or a
     phrase of capitalised words (``Chatbot Arena``); generic acronyms and licences are out."""
-    text = span.text
-    if span.label_ not in NER_KINDS or span[0].is_sent_start or len(span) > 6:
+    doc = span.doc
+    text = text_of_span(span)
+    if span.label_ not in NER_KINDS or span.start == 0 or sentence_starts(doc)[span.start] or len(span) > 6:
         return False
-    if any((t.is_punct and t.text not in "-.+") or "/" in t.text for t in span) or is_generic(text):
+    texts, punct = words(doc), puncts(doc)
+    if any((punct[i] and texts[i] not in "-.+") or "/" in texts[i] for i in range(span.start, span.end)) or is_generic(text):
         return False
     if text.startswith("CC-"):
         return False  # Creative Commons licences look like acronyms
@@ -150,10 +158,10 @@ def ner_span_is_name(span: Span) -> bool:
         return False
     if PLURAL_ACRONYM.match(text) or names_a_component(span):
         return False
-    words = [t for t in span if t.is_alpha]
+    alphabetic = [word for word in texts[span.start : span.end] if word.isalpha()]
     # In a title every word is capitalised, so there a capitalised phrase says nothing.
-    in_title = span.sent.start == 0
-    capitalised_phrase = not in_title and len(words) > 1 and all(t.text[:1].isupper() for t in words)
+    in_title = sentence_bounds(doc).sentence_of(span.start)[0] == 0
+    capitalised_phrase = not in_title and len(alphabetic) > 1 and all(word[:1].isupper() for word in alphabetic)
     return shape_of_text(text) is not None or capitalised_phrase
 
 
@@ -177,9 +185,8 @@ def add_ner_mentions(rule_mentions: list[Span], doc: Doc, take_all: bool = False
         if any(i in taken for i in range(ent.start, ent.end)) or not (take_all or ner_span_is_name(ent)):
             continue
         label = ent.label_ if take_all else ner_kind(ent, labelled)
-        span = Span(doc, ent.start, ent.end, label=label, span_id=entity_key(ent.text))
-        span._.kg_rule = "ner"
-        span._.kg_confidence = NER_CONFIDENCE
+        span = Span(doc, ent.start, ent.end, label=label, span_id=entity_key(text_of_span(ent)))
+        write_notes(span, rule="ner", confidence=NER_CONFIDENCE)
         added.append(span)
     return sorted(rule_mentions + added, key=lambda s: s.start)
 
@@ -206,17 +213,17 @@ def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
     ranges = {(s.start, s.end) for s in spans}
     for span in spans:
         # "pre-training costs" is still a cost: efficiency measures keep their own name (and id).
-        if span.label_ == "METRIC" and span._.kg_rule == GAZETTEER_COMPONENT and span.id_ not in EFFICIENCY_METRIC_IDS:
+        if span.label_ == "METRIC" and rule_of(span) == GAZETTEER_COMPONENT and span.id_ not in EFFICIENCY_METRIC_IDS:
             doc = span.doc
+            texts, gaps = words(doc), spaces(doc)
             start = span.start
-            while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+            while start >= 2 and texts[start - 1] == "-" and not gaps[start - 2] and not gaps[start - 1]:
                 start -= 2  # glued: "mean-average-precision"
-            if start == span.start and start >= 1 and "-" in doc[start - 1].text and doc[start - 1].text[0].isalnum():
+            if start == span.start and start >= 1 and "-" in texts[start - 1] and texts[start - 1][0].isalnum():
                 start -= 1  # one token with an inner hyphen: "Rank-1", "last-incremental"
             if start != span.start and (start, span.end) not in ranges:
-                wider = Span(doc, start, span.end, label="METRIC", span_id=entity_key(doc[start:span.end].text))
-                wider._.kg_rule = "metric-modifier"
-                wider._.kg_confidence = 0.8
+                wider = Span(doc, start, span.end, label="METRIC", span_id=entity_key(span_text(doc, start, span.end)))
+                write_notes(wider, rule="metric-modifier", confidence=0.8)
                 span = wider
         out.append(span)
     return out
@@ -230,13 +237,15 @@ def extend_language_pairs(spans: list[Span]) -> list[Span]:
     for span in spans:
         doc = span.doc
         end = span.end
-        if (span.label_ in ("DATASET", "BENCHMARK") and end + 2 < len(doc)
-                and doc[end].lower_ in LANGUAGES and doc[end + 1].text == "-" and doc[end + 2].lower_ in LANGUAGES
-                and not doc[end].whitespace_ and not doc[end + 1].whitespace_ and (span.start, end + 3) not in ranges):
-            wider = Span(doc, span.start, end + 3, label=span.label_, span_id=entity_key(doc[span.start : end + 3].text))
-            wider._.kg_rule = span._.kg_rule
-            wider._.kg_confidence = span._.kg_confidence
-            wider._.kg_variant_of = span.id_
+        if span.label_ not in ("DATASET", "BENCHMARK") or end + 2 >= len(doc):
+            out.append(span)
+            continue
+        texts, lowered, gaps = words(doc), lowers(doc), spaces(doc)
+        if (lowered[end] in LANGUAGES and texts[end + 1] == "-" and lowered[end + 2] in LANGUAGES
+                and not gaps[end] and not gaps[end + 1] and (span.start, end + 3) not in ranges):
+            wider = Span(doc, span.start, end + 3, label=span.label_, span_id=entity_key(span_text(doc, span.start, end + 3)))
+            notes = notes_of(span)
+            write_notes(wider, rule=notes.rule, confidence=notes.confidence, variant_of=span.id_)
             span = wider
         out.append(span)
     return out
@@ -253,17 +262,17 @@ def keep_reported_metrics(mentions: list[Span], doc: Doc) -> list[Span]:
         if span.label_ == "METRIC" and glued_hyphen_word_after(doc, span.end):
             continue  # "precision-dimensionality tradeoff": the first half of a compound
         if span.label_ == "METRIC" and span.id_ in EFFICIENCY_METRIC_IDS:
-            sentence = span.sent
-            if not any(sentence.start <= i < sentence.end for i in score_tokens):
+            sentence_start, sentence_end = sentence_bounds(doc).tokens_around(span.start, span.end)  # span.sent
+            if not any(sentence_start <= i < sentence_end for i in score_tokens):
                 continue
-        elif span.label_ == "METRIC" and span.text.lower() in PLAIN_METRIC_WORDS:
-            sentence = span.sent
-            inside = range(sentence.start, sentence.end)
-            words = lowers(doc)[sentence.start:sentence.end]
+        elif span.label_ == "METRIC" and text_of_span(span).lower() in PLAIN_METRIC_WORDS:
+            sentence_start, sentence_end = sentence_bounds(doc).tokens_around(span.start, span.end)  # span.sent
+            inside = range(sentence_start, sentence_end)
+            sentence_words = lowers(doc)[sentence_start:sentence_end]
             # The paper's own claims ("we … at minimal loss of accuracy") are evaluations too;
             # background remarks ("methods often lead to degraded accuracy") are not.
             evaluated = (any(i in inside for i in score_tokens) or any(i in inside for i in data_tokens)
-                         or any(w in EVALUATION_WORDS or w in OWN_WORK_WORDS for w in words))
+                         or any(w in EVALUATION_WORDS or w in OWN_WORK_WORDS for w in sentence_words))
             if not evaluated:
                 continue
         kept.append(span)
@@ -280,20 +289,19 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
     entities = []
     for entity_id, spans in by_id.items():
         kinds: Counter[str] = Counter()
-        # extension attributes are dictionary lookups behind a proxy: read each once
-        extras = [(s._.kg_rule, s._.kg_confidence, s._.kg_alias, s._.kg_variant_of) for s in spans]
-        for span, (rule, _, _, _) in zip(spans, extras):
-            kinds[span.label_] += rule_trust(rule)
+        notes = [notes_of(s) for s in spans]
+        for span, note in zip(spans, notes):
+            kinds[span.label_] += rule_trust(note.rule)
         # The guideline names an entity as this text spells it; the gazetteer's display name for
         # the canonical id becomes an alias ("WebVid-2M" in the text, "WebVid" canonical).
-        surface_forms = [s.text for s in spans]
+        surface_forms = [text_of_span(s) for s in spans]
         name = Counter(surface_forms).most_common(1)[0][0]
         canonical = table.display_name(entity_id)
         aliases = sorted(
-            ({t for t in surface_forms} | {alias for _, _, alias, _ in extras if alias} | ({canonical} if canonical else set()))
+            ({t for t in surface_forms} | {note.alias for note in notes if note.alias} | ({canonical} if canonical else set()))
             - {name}
         )
-        variant_of = next((variant for _, _, _, variant in extras if variant), None)
+        variant_of = next((note.variant_of for note in notes if note.variant_of), None)
         entities.append(
             {
                 "id": entity_id,
@@ -308,10 +316,10 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
                         "token_start": s.start,
                         "token_end": s.end,
                         "text": text,
-                        "rule": rule or GAZETTEER_COMPONENT,
-                        "confidence": confidence if confidence is not None else 0.95,
+                        "rule": note.rule or GAZETTEER_COMPONENT,
+                        "confidence": note.confidence if note.confidence is not None else 0.95,
                     }
-                    for s, text, (rule, confidence, _, _) in zip(spans, surface_forms, extras)
+                    for s, text, note in zip(spans, surface_forms, notes)
                 ],
             }
         )
@@ -333,8 +341,8 @@ class MentionResolver:
     def __call__(self, doc: Doc) -> Doc:
         candidates = list(doc.spans[self.candidates_key]) if self.candidates_key in doc.spans else []
         for span in candidates:
-            if span._.kg_rule is None:
-                span._.kg_rule = GAZETTEER_COMPONENT
+            if rule_of(span) is None:
+                write_notes(span, rule=GAZETTEER_COMPONENT)
         mentions = add_ner_mentions(resolve_overlaps(extend_language_pairs(extend_metric_modifiers(candidates))), doc, self.ner_policy == "all")
         mentions = prefer_alternative_kinds(keep_reported_metrics(mentions, doc), self.table)
         doc.spans[ENTITIES_KEY] = mentions

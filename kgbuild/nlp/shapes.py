@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from kgbuild.nlp.annotations import notes_of, write_notes
 from kgbuild.nlp.gazetteer import PatternTable
 from kgbuild.nlp.lexicon import (
     GENERIC_NAMES,
@@ -27,7 +28,7 @@ from kgbuild.nlp.lexicon import (
     TRAINED_ON_CUES,
 )
 from kgbuild.nlp.tasks import task_phrases
-from kgbuild.nlp.tokens import like_nums, lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, words
+from kgbuild.nlp.tokens import like_nums, lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of_span, words
 from kgbuild.records import entity_key
 
 MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
@@ -380,9 +381,9 @@ class NameShapes:
         found.extend(self._title_name(doc))
         plain: set[str] = set()
         found.extend(self._acronym_definitions(doc, plain))
-        found.extend(c for c in self._shaped_names(doc) if c[0].text not in plain)
-        titled = {span.text for span, rule, *_ in found if rule == "title-name"}
-        found = [c for c in found if not (PLURAL_ACRONYM.match(c[0].text) and c[0].text not in titled) and not names_a_component(c[0])]
+        found.extend(c for c in self._shaped_names(doc) if text_of_span(c[0]) not in plain)
+        titled = {text_of_span(span) for span, rule, *_ in found if rule == "title-name"}
+        found = [c for c in found if not (PLURAL_ACRONYM.match(text_of_span(c[0])) and text_of_span(c[0]) not in titled) and not names_a_component(c[0])]
         found.extend(self._named_by_cue(doc))
         found.extend(self._listed_names(doc))
         found.extend((self._candidate(doc, start, end, label="TASK"), "task-phrase", 0.6, None) for start, end in task_phrases(doc))
@@ -439,7 +440,7 @@ class NameShapes:
             if kind is None and rule == "title-name":
                 kind = subtitle_head_kind(doc, span.end)
             if kind:
-                votes.setdefault(entity_key(span.text), Counter())[kind] += 1
+                votes.setdefault(entity_key(text_of_span(span)), Counter())[kind] += 1
         # A span the gazetteer already found keeps the gazetteer's rule: span extension values are
         # keyed by offsets, label and id, so annotating an identical span would overwrite it.
         known = {(s.start, s.end) for s in group}
@@ -452,16 +453,13 @@ class NameShapes:
             known.add((span.start, span.end))
             label = span.label_
             if label == "UNKNOWN":
-                label = kind_from_name(span.text) or "UNKNOWN"
+                label = kind_from_name(text_of_span(span)) or "UNKNOWN"
             if label == "UNKNOWN":
-                counter = votes.get(entity_key(span.text))
+                counter = votes.get(entity_key(text_of_span(span)))
                 label = counter.most_common(1)[0][0] if counter else coordinated_kind(span, labelled) or "MODEL"
             labelled.setdefault(span.end, label)
-            final = Span(doc, span.start, span.end, label=label, span_id=span.id_ or entity_key(span.text))
-            final._.kg_rule = rule
-            final._.kg_confidence = confidence
-            final._.kg_variant_of = variant_of
-            final._.kg_alias = span._.kg_alias
+            final = Span(doc, span.start, span.end, label=label, span_id=span.id_ or entity_key(text_of_span(span)))
+            write_notes(final, rule=rule, confidence=confidence, variant_of=variant_of, alias=notes_of(span).alias)
             group.append(final)
         doc.spans[self.spans_key] = group
 
@@ -581,7 +579,7 @@ class NameShapes:
                 kind = long_form_kind(long_form)
                 if kind:
                     candidate = self._candidate(doc, token.i, token.i + 1, label=kind)
-            candidate._.kg_alias = long_form.text
+            write_notes(candidate, alias=long_form.text)
             out.append((candidate, "acronym-definition", 0.8, None))
         return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from spacy.attrs import IDX, IS_PUNCT, LIKE_NUM, ORTH, SENT_START, SPACY
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _WORDS = "kgbuild.words"
 _LOWERS = "kgbuild.lowers"
@@ -90,6 +90,11 @@ def span_text(doc: Doc, start: int, end: int) -> str:
     if end <= start:
         return ""
     return "".join(texts[i] + " " if gaps[i] else texts[i] for i in range(start, end - 1)) + texts[end - 1]
+
+
+def text_of_span(span: Span) -> str:
+    """``span.text`` from the cached word lists (spaCy builds a Token per word for it)."""
+    return span_text(span.doc, span.start, span.end)
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
