@@ -12,7 +12,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from kgbuild.nlp.annotations import notes_of, rule_of, write_notes
+from kgbuild.nlp.annotations import alias_of, notes_of, rule_of, write_notes
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
 from kgbuild.nlp.lexicon import LANGUAGES, SENTENCE_WORDS
 from kgbuild.nlp.shapes import (
@@ -92,7 +92,7 @@ def _fold_defined_aliases(by_id: dict[str, list[Span]]) -> None:
     alias_owner: dict[str, str] = {}
     for entity_id, spans in by_id.items():
         for span in spans:
-            alias = notes_of(span).alias
+            alias = alias_of(span)
             if alias:
                 alias_owner.setdefault(normalise_name(alias), entity_id)
     for entity_id in list(by_id):
@@ -244,8 +244,8 @@ def extend_language_pairs(spans: list[Span]) -> list[Span]:
         if (lowered[end] in LANGUAGES and texts[end + 1] == "-" and lowered[end + 2] in LANGUAGES
                 and not gaps[end] and not gaps[end + 1] and (span.start, end + 3) not in ranges):
             wider = Span(doc, span.start, end + 3, label=span.label_, span_id=entity_key(span_text(doc, span.start, end + 3)))
-            notes = notes_of(span)
-            write_notes(wider, rule=notes.rule, confidence=notes.confidence, variant_of=span.id_)
+            source = span._
+            write_notes(wider, rule=source.kg_rule, confidence=source.kg_confidence, variant_of=span.id_)
             span = wider
         out.append(span)
     return out

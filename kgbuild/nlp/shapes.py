@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from kgbuild.nlp.annotations import notes_of, write_notes
+from kgbuild.nlp.annotations import alias_of, write_notes
 from kgbuild.nlp.gazetteer import PatternTable
 from kgbuild.nlp.lexicon import (
     GENERIC_NAMES,
@@ -459,7 +459,7 @@ class NameShapes:
                 label = counter.most_common(1)[0][0] if counter else coordinated_kind(span, labelled) or "MODEL"
             labelled.setdefault(span.end, label)
             final = Span(doc, span.start, span.end, label=label, span_id=span.id_ or entity_key(text_of_span(span)))
-            write_notes(final, rule=rule, confidence=confidence, variant_of=variant_of, alias=notes_of(span).alias)
+            write_notes(final, rule=rule, confidence=confidence, variant_of=variant_of, alias=alias_of(span))
             group.append(final)
         doc.spans[self.spans_key] = group
 
