@@ -383,3 +383,21 @@ def test_sentence_bounds_from_the_recorded_starts_equal_doc_sents(nlp):
             for bounds in (recorded, fallback):
                 assert bounds.sentence_of(token.i) == (sentence.start, sentence.end)
                 assert bounds.sentence_chars_of(token.i) == (sentence.start_char, sentence.end_char)
+
+
+def test_cached_word_views_equal_spacys_own_attributes(nlp):
+    """The components read these lists instead of Tokens; each must equal what spaCy's Token and
+    Span attributes give, including words first met in this Doc (the ORTH -> text map learns them)."""
+    from kgbuild.nlp import tokens
+
+    text = compose_text("Zyxwvut-9B: A Report", "We beat GPT-3 by 4.5% (ten runs) on WebVid-2M, e.g. ROUGE-L.  Done ")
+    doc = nlp(text)
+    assert tokens.words(doc) == [t.text for t in doc]
+    assert tokens.lowers(doc) == [t.lower_ for t in doc]
+    assert tokens.spaces(doc) == [bool(t.whitespace_) for t in doc]
+    assert tokens.puncts(doc) == [t.is_punct for t in doc]
+    assert tokens.like_nums(doc) == [t.like_num for t in doc]
+    assert tokens.text_of(doc) == doc.text == text
+    for start in range(len(doc)):
+        for end in range(start, min(start + 4, len(doc)) + 1):
+            assert tokens.text_of_span(doc[start:end]) == doc[start:end].text

@@ -52,28 +52,27 @@ def lowers(doc: Doc) -> list[str]:
     return cached
 
 
+def _flags(doc: Doc, key: str, attr: int) -> list[bool]:
+    """A boolean token attribute for every token, read as one array and cached on the Doc."""
+    cached = doc.user_data.get(key)
+    if cached is None:
+        cached = doc.user_data[key] = doc.to_array(attr).astype(bool).tolist()
+    return cached
+
+
 def spaces(doc: Doc) -> list[bool]:
     """Whether each token is followed by whitespace, cached on the Doc."""
-    cached = doc.user_data.get(_SPACES)
-    if cached is None:
-        cached = doc.user_data[_SPACES] = doc.to_array(SPACY).astype(bool).tolist()
-    return cached
+    return _flags(doc, _SPACES, SPACY)
 
 
 def puncts(doc: Doc) -> list[bool]:
     """``token.is_punct`` for every token, cached on the Doc."""
-    cached = doc.user_data.get(_PUNCTS)
-    if cached is None:
-        cached = doc.user_data[_PUNCTS] = doc.to_array(IS_PUNCT).astype(bool).tolist()
-    return cached
+    return _flags(doc, _PUNCTS, IS_PUNCT)
 
 
 def like_nums(doc: Doc) -> list[bool]:
     """``token.like_num`` for every token, cached on the Doc."""
-    cached = doc.user_data.get(_LIKE_NUMS)
-    if cached is None:
-        cached = doc.user_data[_LIKE_NUMS] = doc.to_array(LIKE_NUM).astype(bool).tolist()
-    return cached
+    return _flags(doc, _LIKE_NUMS, LIKE_NUM)
 
 
 def text_of(doc: Doc) -> str:
