@@ -73,7 +73,7 @@ def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
     windows: list[Window] = []
     window_sentence = -1
     for i in triggers:
-        sentence_start, sentence_end = sentences.tokens_around(i, i + 1)
+        sentence_start, sentence_end = sentences.sentence_of(i)
         start, end = max(sentence_start, i - context), min(sentence_end, i + context + 1)
         if windows and start <= windows[-1][1] and sentence_start == window_sentence:
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))

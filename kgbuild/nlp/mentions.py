@@ -26,7 +26,18 @@ from kgbuild.nlp.shapes import (
     names_a_component,
     shape_of_text,
 )
-from kgbuild.nlp.tokens import lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of, text_of_span, words
+from kgbuild.nlp.tokens import (
+    lowers,
+    puncts,
+    sentence_bounds,
+    sentence_starts,
+    spaces,
+    span_text,
+    text_of,
+    text_of_span,
+    title_end,
+    words,
+)
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
@@ -160,7 +171,7 @@ def ner_span_is_name(span: Span) -> bool:
         return False
     alphabetic = [word for word in texts[span.start : span.end] if word.isalpha()]
     # In a title every word is capitalised, so there a capitalised phrase says nothing.
-    in_title = sentence_bounds(doc).sentence_of(span.start)[0] == 0
+    in_title = span.start < title_end(doc)
     capitalised_phrase = not in_title and len(alphabetic) > 1 and all(word[:1].isupper() for word in alphabetic)
     return shape_of_text(text) is not None or capitalised_phrase
 
@@ -244,8 +255,8 @@ def extend_language_pairs(spans: list[Span]) -> list[Span]:
         if (lowered[end] in LANGUAGES and texts[end + 1] == "-" and lowered[end + 2] in LANGUAGES
                 and not gaps[end] and not gaps[end + 1] and (span.start, end + 3) not in ranges):
             wider = Span(doc, span.start, end + 3, label=span.label_, span_id=entity_key(span_text(doc, span.start, end + 3)))
-            source = span._
-            write_notes(wider, rule=source.kg_rule, confidence=source.kg_confidence, variant_of=span.id_)
+            notes = notes_of(span)
+            write_notes(wider, rule=notes.rule, confidence=notes.confidence, variant_of=span.id_)
             span = wider
         out.append(span)
     return out

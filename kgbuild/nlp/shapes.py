@@ -28,7 +28,18 @@ from kgbuild.nlp.lexicon import (
     TRAINED_ON_CUES,
 )
 from kgbuild.nlp.tasks import task_phrases
-from kgbuild.nlp.tokens import like_nums, lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of_span, words
+from kgbuild.nlp.tokens import (
+    like_nums,
+    lowers,
+    puncts,
+    sentence_bounds,
+    sentence_starts,
+    spaces,
+    span_text,
+    text_of_span,
+    title_end,
+    words,
+)
 from kgbuild.records import entity_key
 
 MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
@@ -355,13 +366,9 @@ def coordinated_kind(span: Span, labelled: dict[int, str]) -> str | None:
 
 def title_name_end(doc: Doc) -> int | None:
     """Token index of ':' in the title when the title reads ``Name: subtitle``."""
-    texts, starts = words(doc), sentence_starts(doc)
-    for i, text in enumerate(texts):
-        if starts[i] and i > 0:
-            return None
-        if text == ":":
-            return i if 1 <= i <= 4 else None
-    return None
+    title = words(doc)[: title_end(doc)]
+    colon = title.index(":") if ":" in title else None
+    return colon if colon is not None and 1 <= colon <= 4 else None
 
 
 class NameShapes:
@@ -401,7 +408,7 @@ class NameShapes:
             kind = HEAD_NOUN_KIND.get(lowered[at])
             if kind not in ("DATASET", "BENCHMARK", "MODEL") or not lowered[at].endswith("s"):
                 continue
-            if sentence_bounds(doc).sentence_of(at)[0] == 0:
+            if at < title_end(doc):
                 continue  # "Talking Models: Distill …" – a title's colon opens a subtitle, not a list
             i = at + 1
             if i < n and texts[i] == ",":

@@ -164,12 +164,11 @@ class SentenceBounds:
 
     def sentence_of(self, token: int) -> tuple[int, int]:
         """``(doc[token].sent.start, doc[token].sent.end)``."""
-        at = bisect_right(self._starts, token) - 1
-        return self._starts[at], self._ends[at]
+        return self.tokens_around(token, token + 1)
 
     def sentence_chars_of(self, token: int) -> tuple[int, int]:
         """``(doc[token].sent.start_char, doc[token].sent.end_char)``."""
-        return self._chars[bisect_right(self._starts, token) - 1]
+        return self.chars_around(token, token + 1)
 
     def tokens_around(self, token_start: int, token_end: int) -> tuple[int, int]:
         first, last = self._first_and_last(token_start, token_end)
