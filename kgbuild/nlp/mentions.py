@@ -26,18 +26,7 @@ from kgbuild.nlp.shapes import (
     names_a_component,
     shape_of_text,
 )
-from kgbuild.nlp.tokens import (
-    lowers,
-    puncts,
-    sentence_bounds,
-    sentence_starts,
-    spaces,
-    span_text,
-    text_of,
-    text_of_span,
-    title_end,
-    words,
-)
+from kgbuild.nlp.tokens import lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of, text_of_span, title_end, words
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"

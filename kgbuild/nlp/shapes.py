@@ -28,18 +28,7 @@ from kgbuild.nlp.lexicon import (
     TRAINED_ON_CUES,
 )
 from kgbuild.nlp.tasks import task_phrases
-from kgbuild.nlp.tokens import (
-    like_nums,
-    lowers,
-    puncts,
-    sentence_bounds,
-    sentence_starts,
-    spaces,
-    span_text,
-    text_of_span,
-    title_end,
-    words,
-)
+from kgbuild.nlp.tokens import like_nums, lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of_span, title_end, words
 from kgbuild.records import entity_key
 
 MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
