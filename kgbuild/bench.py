@@ -125,6 +125,7 @@ def time_floor(papers: Sequence[Paper]) -> tuple[Timing, int]:
 
 # --- the worker pool (kgbuild.engine.local, the one the build uses) ----------------------
 
+
 def extract_counts(papers: Sequence[Paper], processes: int = 1) -> tuple[list[Counts], int, float]:
     """Per-paper extraction counts, failures, and seconds spent extracting (pipeline builds excluded)."""
     from kgbuild.engine import EngineError
@@ -137,8 +138,11 @@ def extract_counts(papers: Sequence[Paper], processes: int = 1) -> tuple[list[Co
             seconds = time.perf_counter() - start
     except EngineError as e:
         raise BenchError(str(e)) from e
-    counts = [(o.paper.paper_id, len(o.extraction.entities), len(o.extraction.relations), len(o.extraction.results))
-              for o in outcomes if o.extraction is not None]
+    counts = [
+        (o.paper.paper_id, len(o.extraction.entities), len(o.extraction.relations), len(o.extraction.results))
+        for o in outcomes
+        if o.extraction is not None
+    ]
     return counts, sum(o.error is not None for o in outcomes), seconds
 
 
@@ -156,8 +160,14 @@ print(json.dumps({"build_s": seconds, "peak_rss_mb": kb / 1024}))
 
 
 def _paper_record(paper: Paper) -> dict[str, Any]:
-    record = {"id": paper.arxiv_id or paper.paper_id, "title": paper.title, "abstract": paper.abstract,
-              "authors": paper.authors, "categories": paper.categories, "published": paper.published}
+    record = {
+        "id": paper.arxiv_id or paper.paper_id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": paper.authors,
+        "categories": paper.categories,
+        "published": paper.published,
+    }
     return {k: v for k, v in record.items() if v}
 
 
@@ -170,10 +180,15 @@ def time_build(papers: Sequence[Paper], processes: int = 1) -> tuple[float, floa
     """
     with tempfile.TemporaryDirectory(prefix="kgbuild-bench-") as tmp:
         source = Path(tmp) / "papers.jsonl"
-        source.write_text("".join(json.dumps(_paper_record(p), ensure_ascii=False) + "\n" for p in papers),
-                          encoding="utf-8")
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(Path(tmp) / "out"), str(processes)],
-                              capture_output=True, text=True, check=False)
+        source.write_text(
+            "".join(json.dumps(_paper_record(p), ensure_ascii=False) + "\n" for p in papers), encoding="utf-8"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(source), str(Path(tmp) / "out"), str(processes)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if done.returncode != 0:
         raise BenchError(f"the build failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
     try:
@@ -183,8 +198,9 @@ def time_build(papers: Sequence[Paper], processes: int = 1) -> tuple[float, floa
         raise BenchError(f"the build child printed no measurement: {done.stdout[-500:]!r}") from e
 
 
-def run_bench(corpus: str | Path | None = None, limit: int | None = None, processes: int | None = None,
-              *, with_build: bool = True) -> BenchReport:
+def run_bench(
+    corpus: str | Path | None = None, limit: int | None = None, processes: int | None = None, *, with_build: bool = True
+) -> BenchReport:
     """Measure floor, pipeline (1 and ``processes`` workers; default: the CPU count) and build."""
     papers = load_corpus(corpus, limit)
     processes = processes or os.cpu_count() or 1
@@ -202,8 +218,9 @@ def run_bench(corpus: str | Path | None = None, limit: int | None = None, proces
     after, _ = time_floor(papers)
     passes = [Timing("tokenizer floor, before", 1, before.seconds), Timing("tokenizer floor, after", 1, after.seconds)]
     floor = Timing("tokenizer floor, average", 1, (before.seconds + after.seconds) / 2)
-    report = BenchReport(str(corpus or "bundled corpus"), len(papers), words, floor, timings, failures, counts_match,
-                         floor_passes=passes)
+    report = BenchReport(
+        str(corpus or "bundled corpus"), len(papers), words, floor, timings, failures, counts_match, floor_passes=passes
+    )
     if with_build:
         report.build_s, report.peak_rss_mb = time_build(papers, processes)
         report.extra["build_processes"] = processes
@@ -212,19 +229,29 @@ def run_bench(corpus: str | Path | None = None, limit: int | None = None, proces
 
 def format_report(report: BenchReport) -> str:
     """A table for people, then the JSON object as the last line for scripts."""
-    rows = [f"corpus: {report.corpus}", f"docs: {report.docs}, words (blank tokenizer): {report.words:,}", "",
-            f"{'stage':<28}{'procs':>6}{'seconds':>10}{'words/s':>12}{'abstracts/s':>13}"]
+    rows = [
+        f"corpus: {report.corpus}",
+        f"docs: {report.docs}, words (blank tokenizer): {report.words:,}",
+        "",
+        f"{'stage':<28}{'procs':>6}{'seconds':>10}{'words/s':>12}{'abstracts/s':>13}",
+    ]
     for t in [*report.floor_passes, report.floor, *report.pipeline]:
-        rows.append(f"{t.label:<28}{t.processes:>6}{t.seconds:>10.2f}{report.rate(t, report.words):>12,.0f}"
-                    f"{report.rate(t, report.docs):>13,.1f}")
+        rows.append(
+            f"{t.label:<28}{t.processes:>6}{t.seconds:>10.2f}{report.rate(t, report.words):>12,.0f}"
+            f"{report.rate(t, report.docs):>13,.1f}"
+        )
     if report.build_s is not None:
-        rows.append(f"{'build (end to end)':<28}{report.extra.get('build_processes', 1):>6}{report.build_s:>10.2f}{'':>12}"
-                    f"{report.docs / report.build_s if report.build_s else 0:>13,.1f}"
-                    f"   peak RSS {report.peak_rss_mb:,.0f} MB")
+        rows.append(
+            f"{'build (end to end)':<28}{report.extra.get('build_processes', 1):>6}{report.build_s:>10.2f}{'':>12}"
+            f"{report.docs / report.build_s if report.build_s else 0:>13,.1f}"
+            f"   peak RSS {report.peak_rss_mb:,.0f} MB"
+        )
     data = report.to_json()
     rows.append("")
-    rows.append(f"ratio pipeline/floor: {data['ratio']:.4f} (best: {report.best.processes} process"
-                f"{'es' if report.best.processes > 1 else ''})")
+    rows.append(
+        f"ratio pipeline/floor: {data['ratio']:.4f} (best: {report.best.processes} process"
+        f"{'es' if report.best.processes > 1 else ''})"
+    )
     if report.failures:
         rows.append(f"papers the pipeline failed on: {report.failures}")
     if not report.counts_match:

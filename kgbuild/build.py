@@ -100,9 +100,14 @@ def _looked_up(papers: Sequence[Paper], cache: ExtractionCache | None) -> Iterat
         yield block, [cache.get(p) for p in block]
 
 
-def extract_stream(papers: Sequence[Paper], engine: Engine, problems: list[Problem],
-                   cache: ExtractionCache | None = None, progress: Progress | None = None,
-                   counts: _Counts | None = None) -> Iterator[Record]:
+def extract_stream(
+    papers: Sequence[Paper],
+    engine: Engine,
+    problems: list[Problem],
+    cache: ExtractionCache | None = None,
+    progress: Progress | None = None,
+    counts: _Counts | None = None,
+) -> Iterator[Record]:
     """Records in input order: cache hits as they are, misses from ``engine`` (then cached)."""
     counts = counts or _Counts()
     done = 0
@@ -131,8 +136,9 @@ def extract_stream(papers: Sequence[Paper], engine: Engine, problems: list[Probl
             cache.commit()
 
 
-def extract_papers(papers: Sequence[Paper], problems: list[Problem], progress: Progress | None = None,
-                   processes: int = 1) -> Iterator[PaperExtraction]:
+def extract_papers(
+    papers: Sequence[Paper], problems: list[Problem], progress: Progress | None = None, processes: int = 1
+) -> Iterator[PaperExtraction]:
     """Stream extractions (no cache), turning a failing paper into a ``Problem`` instead of an exception."""
     with make_engine("local", processes) as engine:
         for record in extract_stream(papers, engine, problems, progress=progress):
@@ -157,10 +163,19 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
         seconds[stage] = round(time.perf_counter() - start, 3)
 
 
-def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri: str = DEFAULT_BASE_IRI,
-          max_html_nodes: int = 400, progress: Progress | None = None, processes: int | None = None,
-          engine: str = "local", scheduler: str | None = None, cache_dir: str | Path | None = None,
-          use_cache: bool = True) -> BuildReport:
+def build(
+    inputs: Sequence[str | Path] | None,
+    out_dir: str | Path,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    max_html_nodes: int = 400,
+    progress: Progress | None = None,
+    processes: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+) -> BuildReport:
     """Build the knowledge graph of ``inputs`` (the bundled corpus when None) into ``out_dir``.
 
     ``processes``: extraction workers (default one per CPU; 1 runs in this process; for Dask, the
@@ -182,11 +197,17 @@ def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri:
     counts = _Counts()
     builder = GraphBuilder()
     cache_path = Path(cache_dir) if cache_dir is not None else out / CACHE_DIRNAME
-    cache = ExtractionCache(cache_path, warn=lambda m: problems.append(Problem(str(cache_path), None, m, "warning"))) \
-        if use_cache else None
+    cache = (
+        ExtractionCache(cache_path, warn=lambda m: problems.append(Problem(str(cache_path), None, m, "warning")))
+        if use_cache
+        else None
+    )
     try:
-        with _timed(seconds, "extract"), make_engine(engine, processes, scheduler) as runner, \
-                atomic_write(extractions_path) as handle:
+        with (
+            _timed(seconds, "extract"),
+            make_engine(engine, processes, scheduler) as runner,
+            atomic_write(extractions_path) as handle,
+        ):
             for record in extract_stream(loaded.papers, runner, problems, cache, progress, counts):
                 handle.write(record.line)
                 builder.add(record.extraction)
@@ -194,23 +215,36 @@ def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri:
         if cache is not None:
             cache.close()
     if cache is not None and cache.unreadable:
-        problems.append(Problem(str(cache.path), None, f"{cache.unreadable} cache entries were unreadable "
-                                "and were extracted again", "warning"))
+        problems.append(
+            Problem(
+                str(cache.path),
+                None,
+                f"{cache.unreadable} cache entries were unreadable and were extracted again",
+                "warning",
+            )
+        )
     papers = len(loaded.papers)
     loaded.papers.clear()  # extracted: from here on the graph is all the build needs
     with _timed(seconds, "assemble"):
         graph = builder.build()
         del builder
         summary = summarise(graph)
-    outputs = {"extractions": str(extractions_path), "turtle": str(out / "graph.ttl"), "store": str(out / "store"),
-               "html": str(out / "graph.html")}
+    outputs = {
+        "extractions": str(extractions_path),
+        "turtle": str(out / "graph.ttl"),
+        "store": str(out / "store"),
+        "html": str(out / "graph.html"),
+    }
     # The store's quads wait in a file until the graph is freed: Oxigraph's bulk loader takes about
     # 1.5 GB of its own, and the graph and the loader together would not fit in 3 GB at 75k papers.
     fd, name = tempfile.mkstemp(prefix=".store.", suffix=".nq", dir=out)
     nquads_path = Path(name)
     try:
-        with _timed(seconds, "rdf"), os.fdopen(fd, "w", encoding="utf-8") as nquads, \
-                atomic_write(outputs["turtle"], "w") as turtle:
+        with (
+            _timed(seconds, "rdf"),
+            os.fdopen(fd, "w", encoding="utf-8") as nquads,
+            atomic_write(outputs["turtle"], "w") as turtle,
+        ):
             write_turtle_and_nquads(graph, turtle, nquads, base_iri)  # one walk writes both
         with _timed(seconds, "html"):
             write_html(graph, outputs["html"], max_nodes=max_html_nodes)
@@ -221,8 +255,9 @@ def build(inputs: Sequence[str | Path] | None, out_dir: str | Path, *, base_iri:
             load_store_file(nquads_path, outputs["store"])
     finally:
         nquads_path.unlink(missing_ok=True)
-    report = BuildReport(papers, loaded.duplicates, loaded.files, problems, summary, outputs,
-                         counts.extracted, counts.cached, seconds)
+    report = BuildReport(
+        papers, loaded.duplicates, loaded.files, problems, summary, outputs, counts.extracted, counts.cached, seconds
+    )
     outputs["problems"] = str(out / "problems.jsonl")
     write_text_atomic(outputs["problems"], "".join(json.dumps(p.to_dict()) + "\n" for p in problems))
     outputs["summary"] = str(out / "summary.json")

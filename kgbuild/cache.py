@@ -60,8 +60,12 @@ def paper_key(paper: Paper, fingerprint: str) -> str:
 class ExtractionCache:
     """Get and put extraction records by paper content; ``warn`` hears about anything unreadable."""
 
-    def __init__(self, directory: str | os.PathLike[str], warn: Callable[[str], None] = lambda message: None,
-                 fingerprint: str | None = None) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        warn: Callable[[str], None] = lambda message: None,
+        fingerprint: str | None = None,
+    ) -> None:
         self.path = Path(directory) / CACHE_FILE
         self.fingerprint = fingerprint or pipeline_fingerprint()
         self.warn = warn
@@ -92,7 +96,9 @@ class ExtractionCache:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, record BLOB NOT NULL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, record BLOB NOT NULL)"
+            )
             db.execute("DELETE FROM entries WHERE fingerprint != ?", (self.fingerprint,))
             db.commit()
             db.execute("SELECT count(*) FROM entries").fetchone()

@@ -32,23 +32,57 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json, store/.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json, store/.",
+)
 @click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
 @click.option("--max-html-nodes", default=400, show_default=True, help="Cap on nodes drawn in graph.html.")
-@click.option("--processes", type=click.IntRange(min=1), default=None,
-              help="Extraction worker processes (default: one per CPU; 1 extracts in this process). "
-                   "With --engine dask and no --scheduler: the local cluster's workers.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Where extraction runs: a local worker pool, or a Dask cluster.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler to use with --engine dask, e.g. tcp://host:8786 (default: start a local cluster).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where extraction records are cached between builds (default: OUT/cache).")
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction worker processes (default: one per CPU; 1 extracts in this process). "
+    "With --engine dask and no --scheduler: the local cluster's workers.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: a local worker pool, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler to use with --engine dask, e.g. tcp://host:8786 (default: start a local cluster).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where extraction records are cached between builds (default: OUT/cache).",
+)
 @click.option("--no-cache", is_flag=True, help="Extract every paper again; neither read nor write the cache.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def build(inputs: tuple[Path, ...], out_dir: Path, base_iri: str, max_html_nodes: int, processes: int | None,
-          engine: str, scheduler: str | None, cache_dir: Path | None, no_cache: bool, quiet: bool) -> None:
+def build(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    base_iri: str,
+    max_html_nodes: int,
+    processes: int | None,
+    engine: str,
+    scheduler: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    quiet: bool,
+) -> None:
     """Build the graph of INPUTS (files or directories; the bundled corpus when none).
 
     Papers already extracted by an earlier build (same text, same pipeline) come from the cache.
@@ -61,20 +95,37 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base_iri: str, max_html_nodes
     if scheduler is not None and engine != "dask":
         raise click.BadParameter("only applies with --engine dask", param_hint="--scheduler")
     try:
-        report = run_build(list(inputs) or None, out_dir, base_iri=base_iri, max_html_nodes=max_html_nodes,
-                           progress=None if quiet else _progress_printer("extract"), processes=processes,
-                           engine=engine, scheduler=scheduler, cache_dir=cache_dir, use_cache=not no_cache)
+        report = run_build(
+            list(inputs) or None,
+            out_dir,
+            base_iri=base_iri,
+            max_html_nodes=max_html_nodes,
+            progress=None if quiet else _progress_printer("extract"),
+            processes=processes,
+            engine=engine,
+            scheduler=scheduler,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+        )
     except EngineError as e:
         raise click.ClickException(str(e)) from e
     summary = report.summary
-    click.echo(f"papers: {report.papers} (from {len(report.files)} files, {report.duplicates} duplicates merged; "
-               f"{report.extracted} extracted, {report.cached} from the cache)")
-    click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.entities_by_kind.items())) + f" (total {summary.entities})")
+    click.echo(
+        f"papers: {report.papers} (from {len(report.files)} files, {report.duplicates} duplicates merged; "
+        f"{report.extracted} extracted, {report.cached} from the cache)"
+    )
+    click.echo(
+        "entities: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(summary.entities_by_kind.items()))
+        + f" (total {summary.entities})"
+    )
     click.echo("relations: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.relations_by_kind.items())))
     click.echo(f"results: {summary.results}")
     errors = [p for p in report.problems if p.severity == "error"]
-    click.echo(f"problems: {len(errors)} errors, {len(report.problems) - len(errors)} warnings"
-               + (f" (see {report.outputs['problems']})" if report.problems else ""))
+    click.echo(
+        f"problems: {len(errors)} errors, {len(report.problems) - len(errors)} warnings"
+        + (f" (see {report.outputs['problems']})" if report.problems else "")
+    )
     for problem in errors[:10]:
         click.echo(f"  {problem}", err=True)
     if not quiet:
@@ -85,8 +136,13 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base_iri: str, max_html_nodes
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="JSONL file to write (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="JSONL file to write (default: standard output).",
+)
 def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
     """Extract entities and relations, one JSON line per paper in the evaluation gold format.
 
@@ -113,8 +169,12 @@ def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
 
 @main.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--corpus", multiple=True, type=click.Path(path_type=Path),
-              help="Where the gold papers' texts are (default: the bundled corpus). Repeatable.")
+@click.option(
+    "--corpus",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Where the gold papers' texts are (default: the bundled corpus). Repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--predictions", type=click.Path(path_type=Path), default=None, help="Also write the predictions here.")
 @click.option("--ablation", is_flag=True, help="Compare rules only, NER only and the combination (F1 table).")
@@ -142,8 +202,16 @@ def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: P
     if predictions is not None:
         write_text_atomic(predictions, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in result.predictions))
     if as_json:
-        click.echo(json.dumps({"gold_papers": result.gold_papers, "missing_texts": result.missing_texts,
-                               "scores": {k: v.to_dict() for k, v in sorted(result.scores.items())}}, indent=1))
+        click.echo(
+            json.dumps(
+                {
+                    "gold_papers": result.gold_papers,
+                    "missing_texts": result.missing_texts,
+                    "scores": {k: v.to_dict() for k, v in sorted(result.scores.items())},
+                },
+                indent=1,
+            )
+        )
         return
     click.echo(f"gold papers: {result.gold_papers}, without text in the corpus: {len(result.missing_texts)}")
     for title in result.missing_texts:
@@ -152,11 +220,23 @@ def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: P
 
 
 @main.command()
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Build directory: reads extractions.jsonl there and writes graph.<suffix> beside it.")
-@click.option("-f", "--format", "formats", multiple=True,
-              type=click.Choice(["turtle", "nt", "json-ld", "trig", "nquads"]),
-              help="Format to write; repeatable. Default: turtle, nt, json-ld and trig.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Build directory: reads extractions.jsonl there and writes graph.<suffix> beside it.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["turtle", "nt", "json-ld", "trig", "nquads"]),
+    help="Format to write; repeatable. Default: turtle, nt, json-ld and trig.",
+)
 @click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
 def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
     """Write the built graph as Turtle, N-Triples, JSON-LD and TriG (one named graph per paper).
@@ -178,12 +258,32 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Build directory whose store/ is queried.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Fix a query variable, e.g. target=GPT-3 (names resolve through aliases). Repeatable.")
-@click.option("-f", "--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "csv", "json"]),
-              help="Result format; JSON and CSV follow the SPARQL 1.1 results formats.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Build directory whose store/ is queried.",
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Fix a query variable, e.g. target=GPT-3 (names resolve through aliases). Repeatable.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "json"]),
+    help="Result format; JSON and CSV follow the SPARQL 1.1 results formats.",
+)
 @click.option("--limit", default=10_000, show_default=True, help="Keep at most this many rows.")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
 def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, limit: int, list_only: bool) -> None:
@@ -222,10 +322,21 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
 
 @main.command()
 @click.argument("question")
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Build directory whose store/ is queried.")
-@click.option("--json", "as_json", is_flag=True,
-              help='Print {"question", "query", "answers": [{"paper_id", "title", "entity", "evidence"}, ...]}.')
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Build directory whose store/ is queried.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"question", "query", "answers": [{"paper_id", "title", "entity", "evidence"}, ...]}.',
+)
 def ask(question: str, out_dir: Path, as_json: bool) -> None:
     """Answer a lineage QUESTION from the graph, with the paper and evidence sentence of each answer.
 
@@ -249,8 +360,15 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Build directory whose store/ is served.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Build directory whose store/ is served.",
+)
 @click.option("--port", default=7878, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-results", default=10_000, show_default=True, help="Rows (or triples) returned at most.")
@@ -265,27 +383,64 @@ def serve(out_dir: Path, port: int, timeout: float, max_results: int, workers: i
     from kgbuild.serve import ServeError, serve_forever
 
     try:
-        serve_forever(out_dir, port=port, timeout=timeout, max_results=max_results, workers=workers,
-                      announce=lambda url: click.echo(f"SPARQL endpoint: {url}  (Ctrl-C stops)", err=True))
+        serve_forever(
+            out_dir,
+            port=port,
+            timeout=timeout,
+            max_results=max_results,
+            workers=workers,
+            announce=lambda url: click.echo(f"SPARQL endpoint: {url}  (Ctrl-C stops)", err=True),
+        )
     except ServeError as e:
         raise click.ClickException(str(e)) from e
 
 
 @main.command()
 @click.argument("source", default="out", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="HTML file to write (default: view.html in the build directory).")
-@click.option("--focus", default=None, metavar="NAME",
-              help="Show only NAME (any alias, a paper title or arXiv id) and what lies within --hops of it.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="HTML file to write (default: view.html in the build directory).",
+)
+@click.option(
+    "--focus",
+    default=None,
+    metavar="NAME",
+    help="Show only NAME (any alias, a paper title or arXiv id) and what lies within --hops of it.",
+)
 @click.option("--hops", default=2, show_default=True, type=click.IntRange(min=0), help="Radius of the --focus view.")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Show only nodes of this kind: paper, model, dataset, benchmark, metric, task, method, result. Repeatable.")
-@click.option("--relation", "relations", multiple=True, metavar="RELATION",
-              help="Keep only edges of this relation (e.g. based_on, compares_with). Repeatable.")
-@click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(min=1),
-              help="Cap on nodes drawn; the page says what was left out.")
-def viz(source: Path, output: Path | None, focus: str | None, hops: int, kinds: tuple[str, ...],
-        relations: tuple[str, ...], max_nodes: int) -> None:
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="Show only nodes of this kind: paper, model, dataset, benchmark, metric, task, method, result. Repeatable.",
+)
+@click.option(
+    "--relation",
+    "relations",
+    multiple=True,
+    metavar="RELATION",
+    help="Keep only edges of this relation (e.g. based_on, compares_with). Repeatable.",
+)
+@click.option(
+    "--max-nodes",
+    default=400,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Cap on nodes drawn; the page says what was left out.",
+)
+def viz(
+    source: Path,
+    output: Path | None,
+    focus: str | None,
+    hops: int,
+    kinds: tuple[str, ...],
+    relations: tuple[str, ...],
+    max_nodes: int,
+) -> None:
     """Write an offline interactive HTML view of the graph built in SOURCE (a build directory).
 
     Example: kgbuild viz out --focus "GPT-3" --hops 2 -o gpt3.html
@@ -300,16 +455,26 @@ def viz(source: Path, output: Path | None, focus: str | None, hops: int, kinds: 
         raise click.ClickException(str(e)) from e
     for note in summary.notes:
         click.echo(note)
-    click.echo(f"wrote {summary.path}: {summary.nodes_shown} of {summary.nodes_total} nodes, {summary.edges_shown} edges")
+    click.echo(
+        f"wrote {summary.path}: {summary.nodes_shown} of {summary.nodes_total} nodes, {summary.edges_shown} edges"
+    )
 
 
 @main.command()
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
-              help="File or directory of papers (default: ../shared/corpus/arxiv-listings-2025/listings.jsonl.gz "
-                   "beside the repository when present, else the bundled corpus).")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="File or directory of papers (default: ../shared/corpus/arxiv-listings-2025/listings.jsonl.gz "
+    "beside the repository when present, else the bundled corpus).",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N papers.")
-@click.option("--processes", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the parallel run (default: the CPU count).")
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for the parallel run (default: the CPU count).",
+)
 @click.option("--no-build", is_flag=True, help="Skip the end-to-end build (its fields in the JSON are null).")
 def bench(corpus: Path | None, limit: int | None, processes: int | None, no_build: bool) -> None:
     """Measure extraction speed against the blank tokenizer, and the end-to-end build's time and memory.

@@ -60,9 +60,19 @@ def evaluate(gold_path: str | Path, corpus: Sequence[str | Path] | None = None, 
     return Evaluation(scores, len(gold), missing, predictions)
 
 
-ABLATION_ROWS = ("entities_core_lenient", "entities_all_lenient", "entity:MODEL", "entity:DATASET",
-                 "entity:BENCHMARK", "entity:METRIC", "entity:METHOD", "entity:TASK", "rel:proposes",
-                 "rel:compares_with", "rel:evaluated_on_obj")
+ABLATION_ROWS = (
+    "entities_core_lenient",
+    "entities_all_lenient",
+    "entity:MODEL",
+    "entity:DATASET",
+    "entity:BENCHMARK",
+    "entity:METRIC",
+    "entity:METHOD",
+    "entity:TASK",
+    "rel:proposes",
+    "rel:compares_with",
+    "rel:evaluated_on_obj",
+)
 
 
 def ablation(gold_path: str | Path, corpus: Sequence[str | Path] | None = None) -> dict[str, dict[str, Count]]:

@@ -18,8 +18,15 @@ CORE_KINDS = frozenset({"MODEL", "DATASET", "BENCHMARK", "METRIC"})
 ALL_KINDS = CORE_KINDS | {"TASK", "METHOD"}
 LENIENT_KIND = {"DATASET": "DATA", "BENCHMARK": "DATA"}
 RELATION_SCORES = (
-    "proposes", "compares_with", "evaluated_on", "evaluated_on_obj", "trained_on", "based_on",
-    "results", "results_value", "results_absolute",
+    "proposes",
+    "compares_with",
+    "evaluated_on",
+    "evaluated_on_obj",
+    "trained_on",
+    "based_on",
+    "results",
+    "results_value",
+    "results_absolute",
 )
 
 
@@ -47,7 +54,14 @@ class Count:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_dict(self) -> dict[str, float | int]:
-        return {"p": self.precision, "r": self.recall, "f1": self.f1, "tp": self.tp, "pred": self.pred, "gold": self.gold}
+        return {
+            "p": self.precision,
+            "r": self.recall,
+            "f1": self.f1,
+            "tp": self.tp,
+            "pred": self.pred,
+            "gold": self.gold,
+        }
 
 
 def alias_keys(record: dict[str, Any]) -> dict[str, str]:
@@ -100,7 +114,9 @@ def relation_items(record: dict[str, Any], relation: str, resolve: Callable[[Any
     if relation == "results_value":
         return {_norm(r.get("value")) for r in results}
     if relation == "results_absolute":
-        return {(resolve(r.get("model")), _norm(r.get("value"))) for r in results if r.get("kind", "absolute") == "absolute"}
+        return {
+            (resolve(r.get("model")), _norm(r.get("value"))) for r in results if r.get("kind", "absolute") == "absolute"
+        }
     raise KeyError(relation)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from fixtures.query.lineage import build_lineage_store, COMPARING_PAPERS, lineage_extractions
+from fixtures.query.lineage import COMPARING_PAPERS, build_lineage_store, lineage_extractions
 
 from kgbuild.cli import main
 from kgbuild.query.ask import AskError, ask, format_answer, parse_question, supported_forms
@@ -80,16 +80,23 @@ def test_compares_against_resolves_aliases_and_skips_mere_mentions(store: ox.Sto
 def test_lineage_follows_chains_of_several_hops(store: ox.Store) -> None:
     result = ask(store, "what is DeltaNet based on?")
     got = [(a.entity, a.details["hops"], a.details["via"], a.paper_id) for a in result.answers]
-    assert got == [("GammaNet", 1, "DeltaNet", "delta"), ("BetaNet", 2, "GammaNet", "gamma"),
-                   ("AlphaNet", 3, "BetaNet", "beta")]
+    assert got == [
+        ("GammaNet", 1, "DeltaNet", "delta"),
+        ("BetaNet", 2, "GammaNet", "gamma"),
+        ("AlphaNet", 3, "BetaNet", "beta"),
+    ]
     assert result.answers[2].evidence == "We propose BetaNet, which builds on AlphaNet."
 
 
 def test_descendants_include_variants_and_deep_chains(store: ox.Store) -> None:
     result = ask(store, "what is derived from AlphaNet?")
     got = {(a.entity, a.details["hops"], a.details["relation"]) for a in result.answers}
-    assert got == {("BetaNet", 1, "based on"), ("BetaNet-13B", 2, "variant of"), ("GammaNet", 2, "based on"),
-                   ("DeltaNet", 3, "based on")}
+    assert got == {
+        ("BetaNet", 1, "based on"),
+        ("BetaNet-13B", 2, "variant of"),
+        ("GammaNet", 2, "based on"),
+        ("DeltaNet", 3, "based on"),
+    }
 
 
 def test_lineage_cycles_terminate(store: ox.Store) -> None:
@@ -108,7 +115,8 @@ def test_proposers_and_training(store: ox.Store) -> None:
     assert [(a.paper_id, a.entity) for a in proposed.answers] == [("beta", "BetaNet")]
     trained = ask(store, "which models were trained on webtext?")
     assert [(a.paper_id, a.entity, a.evidence) for a in trained.answers] == [
-        ("alpha", "AlphaNet", "AlphaNet is trained on WebText.")]
+        ("alpha", "AlphaNet", "AlphaNet is trained on WebText.")
+    ]
 
 
 def test_known_entity_without_facts_is_an_empty_answer(store: ox.Store) -> None:

@@ -20,8 +20,11 @@ def test_bench_prints_a_table_and_a_json_last_line():
     result = CliRunner().invoke(main, ["bench", "--corpus", corpus, "--limit", "20", "--no-build"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    floor_rates = {line[:28].strip(): float(line[28:].split()[2].replace(",", "")) for line in lines
-                   if line.startswith("tokenizer floor")}
+    floor_rates = {
+        line[:28].strip(): float(line[28:].split()[2].replace(",", ""))
+        for line in lines
+        if line.startswith("tokenizer floor")
+    }
     assert set(floor_rates) == {"tokenizer floor, before", "tokenizer floor, after", "tokenizer floor, average"}
     data = json.loads(lines[-1])
     # the floor the ratio uses is the two passes averaged (by time), so its rate lies between theirs

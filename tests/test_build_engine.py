@@ -53,7 +53,9 @@ def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, corpus_files:
     assert _outputs(tmp_path / "one") == _outputs(tmp_path / "two")
 
 
-def test_rebuild_after_a_new_listing_extracts_only_the_new_papers(tmp_path: Path, corpus_files: tuple[Path, Path]) -> None:
+def test_rebuild_after_a_new_listing_extracts_only_the_new_papers(
+    tmp_path: Path, corpus_files: tuple[Path, Path]
+) -> None:
     first, second = corpus_files
     out = tmp_path / "incremental"
     assert build([first], out, processes=2).extracted == 40
@@ -91,15 +93,28 @@ def test_a_torn_cache_is_a_warning_and_the_build_is_unchanged(tmp_path: Path, co
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path: Path, corpus_files: tuple[Path, Path]) -> None:
-    result = CliRunner().invoke(main, ["build", str(corpus_files[1]), "-o", str(tmp_path), "--no-cache",
-                                       "--processes", "1", "--quiet"])
+    result = CliRunner().invoke(
+        main, ["build", str(corpus_files[1]), "-o", str(tmp_path), "--no-cache", "--processes", "1", "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     assert "6 extracted, 0 from the cache" in result.output
     assert not (tmp_path / "cache").exists()
     cached_dir = tmp_path / "elsewhere"
     for expected in ("6 extracted, 0 from the cache", "0 extracted, 6 from the cache"):
-        result = CliRunner().invoke(main, ["build", str(corpus_files[1]), "-o", str(tmp_path), "--cache-dir",
-                                           str(cached_dir), "--processes", "1", "--quiet"])
+        result = CliRunner().invoke(
+            main,
+            [
+                "build",
+                str(corpus_files[1]),
+                "-o",
+                str(tmp_path),
+                "--cache-dir",
+                str(cached_dir),
+                "--processes",
+                "1",
+                "--quiet",
+            ],
+        )
         assert result.exit_code == 0 and expected in result.output, result.output
     assert (cached_dir / CACHE_FILE).is_file()
 
@@ -127,7 +142,8 @@ def test_a_dead_worker_is_a_clear_error_not_a_hang() -> None:
 
 
 def test_cli_rejects_a_scheduler_without_the_dask_engine(tmp_path: Path, corpus_files: tuple[Path, Path]) -> None:
-    result = CliRunner().invoke(main, ["build", str(corpus_files[1]), "-o", str(tmp_path),
-                                       "--scheduler", "tcp://127.0.0.1:8786"])
+    result = CliRunner().invoke(
+        main, ["build", str(corpus_files[1]), "-o", str(tmp_path), "--scheduler", "tcp://127.0.0.1:8786"]
+    )
     assert result.exit_code == 2 and "--engine dask" in result.output
     assert not (tmp_path / "graph.ttl").exists()

@@ -29,7 +29,12 @@ def test_any_pipeline_file_or_version_changes_the_fingerprint(tmp_path: Path) ->
     (nlp / "__pycache__" / "relations.cpython-311.pyc").write_bytes(b"bytecode")
     assert fingerprint_files("kgbuild 0.1.0", nlp, records) == before  # bytecode is not the pipeline
     assert fingerprint_files("kgbuild 0.2.0", nlp, records) != before
-    for changed in (nlp / "relations.py", nlp / "patterns" / "models.jsonl", nlp / "model" / "ner" / "weights", records):
+    for changed in (
+        nlp / "relations.py",
+        nlp / "patterns" / "models.jsonl",
+        nlp / "model" / "ner" / "weights",
+        records,
+    ):
         original = changed.read_bytes()
         changed.write_bytes(original + b"\n")
         assert fingerprint_files("kgbuild 0.1.0", nlp, records) != before, changed
@@ -46,8 +51,11 @@ def _extraction(paper: Paper) -> PaperExtraction:
 def test_entries_follow_the_text_and_the_pipeline_not_the_sources(tmp_path: Path) -> None:
     paper = Paper("p1", "FooNet", "We propose FooNet.", sources=[SourceRef("a.jsonl", 1)])
     with ExtractionCache(tmp_path, fingerprint="one") as cache:
-        cache.put(paper, '{"entities": [{"entity_id": "foonet", "name": "FooNet", "kind": "MODEL"}], '
-                         '"paper": {}, "relations": [], "results": []}')
+        cache.put(
+            paper,
+            '{"entities": [{"entity_id": "foonet", "name": "FooNet", "kind": "MODEL"}], '
+            '"paper": {}, "relations": [], "results": []}',
+        )
     moved = Paper("p1", "FooNet", "We propose FooNet.", sources=[SourceRef("b.jsonl", 9)])
     with ExtractionCache(tmp_path, fingerprint="one") as cache:
         hit = cache.get(moved)

@@ -24,7 +24,9 @@ def small_input(tmp_path: Path) -> Path:
     lines = [
         json.dumps({"title": "FooNet: Answering Questions Quickly", "abstract": ABSTRACT}),
         "{this line is broken",
-        json.dumps({"title": 'A "quoted" <img src=x onerror=alert(1)> title', "abstract": "We study BarNet-2 on MMLU."}),
+        json.dumps(
+            {"title": 'A "quoted" <img src=x onerror=alert(1)> title', "abstract": "We study BarNet-2 on MMLU."}
+        ),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -55,8 +57,17 @@ def test_extract_writes_gold_format_lines(tmp_path: Path, small_input: Path):
     records = [json.loads(line) for line in preds.read_text().splitlines()]
     assert len(records) == 2
     foo = next(r for r in records if r["title"].startswith("FooNet"))
-    assert set(foo) >= {"title", "entities", "proposes", "compares_with", "evaluated_on", "trained_on",
-                        "based_on", "results", "mentions"}
+    assert set(foo) >= {
+        "title",
+        "entities",
+        "proposes",
+        "compares_with",
+        "evaluated_on",
+        "trained_on",
+        "based_on",
+        "results",
+        "mentions",
+    }
     assert foo["proposes"] == ["FooNet"]
     assert "GPT-3" in foo["compares_with"]
     assert {"model": "FooNet", "value": "91.2%"}.items() <= foo["results"][0].items()
@@ -66,8 +77,18 @@ def test_extract_writes_gold_format_lines(tmp_path: Path, small_input: Path):
 def test_extract_reads_arxiv_gz_records(tmp_path: Path):
     path = tmp_path / "listing.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:
-        handle.write(json.dumps({"id": "2501.00001", "title": "BazLM: A Model", "summary": ABSTRACT,
-                                 "authors": ["A. Author"], "categories": ["cs.CL"]}) + "\n")
+        handle.write(
+            json.dumps(
+                {
+                    "id": "2501.00001",
+                    "title": "BazLM: A Model",
+                    "summary": ABSTRACT,
+                    "authors": ["A. Author"],
+                    "categories": ["cs.CL"],
+                }
+            )
+            + "\n"
+        )
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 0, result.output
     record = json.loads(result.output.splitlines()[0])
@@ -76,14 +97,25 @@ def test_extract_reads_arxiv_gz_records(tmp_path: Path):
 
 def test_evaluate_scores_gold_against_given_corpus(tmp_path: Path, small_input: Path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({
-        "title": "FooNet: Answering Questions Quickly",
-        "entities": [{"name": "FooNet", "kind": "MODEL", "aliases": []},
-                     {"name": "GPT-3", "kind": "MODEL", "aliases": []},
-                     {"name": "SQuAD", "kind": "BENCHMARK", "aliases": []}],
-        "proposes": ["FooNet"], "compares_with": ["GPT-3"], "evaluated_on": [["FooNet", "SQuAD"]],
-        "trained_on": [], "based_on": [], "results": [],
-    }) + "\n")
+    gold.write_text(
+        json.dumps(
+            {
+                "title": "FooNet: Answering Questions Quickly",
+                "entities": [
+                    {"name": "FooNet", "kind": "MODEL", "aliases": []},
+                    {"name": "GPT-3", "kind": "MODEL", "aliases": []},
+                    {"name": "SQuAD", "kind": "BENCHMARK", "aliases": []},
+                ],
+                "proposes": ["FooNet"],
+                "compares_with": ["GPT-3"],
+                "evaluated_on": [["FooNet", "SQuAD"]],
+                "trained_on": [],
+                "based_on": [],
+                "results": [],
+            }
+        )
+        + "\n"
+    )
     result = CliRunner().invoke(main, ["evaluate", str(gold), "--corpus", str(small_input), "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)["scores"]

@@ -19,8 +19,9 @@ distributed = pytest.importorskip("distributed")
 def test_dask_cluster_build_is_byte_identical_to_a_local_build(tmp_path: Path) -> None:
     papers = load_corpus(None, 12)
     source = tmp_path / "papers.jsonl"
-    source.write_text("".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n" for p in papers),
-                      encoding="utf-8")
+    source.write_text(
+        "".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n" for p in papers), encoding="utf-8"
+    )
     local = build([source], tmp_path / "local", processes=1, use_cache=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         # two workers, chunks of 4 papers: the records arrive from both, out of order
@@ -30,18 +31,21 @@ def test_dask_cluster_build_is_byte_identical_to_a_local_build(tmp_path: Path) -
             seen = {o.paper.paper_id for o in engine.extract(papers)}
             assert len(engine._client.scheduler_info()["workers"]) == 2
         assert seen == {p.paper_id for p in papers}
-        on_dask = build([source], tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address,
-                        use_cache=False)
+        on_dask = build(
+            [source], tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address, use_cache=False
+        )
     assert on_dask.extracted == local.extracted == 12
     for name in ("graph.ttl", "extractions.jsonl", "problems.jsonl"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
 
 
 def test_plain_kgbuild_never_imports_dask() -> None:
-    code = ("import sys, kgbuild.build, kgbuild.cli, kgbuild.engine\n"
-            "from kgbuild.engine import make_engine\n"
-            "make_engine('local', 1)\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    code = (
+        "import sys, kgbuild.build, kgbuild.cli, kgbuild.engine\n"
+        "from kgbuild.engine import make_engine\n"
+        "make_engine('local', 1)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -57,8 +61,10 @@ def test_a_dying_dask_worker_is_a_clear_error_not_a_hang() -> None:
         os._exit(3)  # what the OOM killer or a segfault in native code looks like to the cluster
 
     # no retries on other workers: the first death is the task's last
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+    ):
         with DaskEngine(cluster.scheduler_address, chunk_size=2, work=die) as engine:
             with pytest.raises(EngineError, match="Dask workers kept dying"):
                 list(engine.extract(load_corpus(None, 4)))

@@ -26,7 +26,9 @@ def test_a_list_opened_by_a_kind_noun_picks_a_names_second_kind(extractor: Extra
 
 
 def test_an_acronym_and_its_plural_are_one_entity(extractor: Extractor) -> None:
-    found = entities(extractor, "We transfer FrobNNs to six tasks. Our best FrobNN system wins.", title="FrobNNs: Audio Networks")
+    found = entities(
+        extractor, "We transfer FrobNNs to six tasks. Our best FrobNN system wins.", title="FrobNNs: Audio Networks"
+    )
     assert "FrobNN" not in found
     assert "FrobNN" in found["FrobNNs"].aliases
 
@@ -37,7 +39,9 @@ def test_a_plural_acronym_names_a_class_unless_the_title_names_it(extractor: Ext
 
 
 def test_named_parts_of_a_model_are_not_entities(extractor: Extractor) -> None:
-    found = entities(extractor, "We introduce a Hierarchical Feature Cascade (HFC) module and the QXR block into FlibNet.")
+    found = entities(
+        extractor, "We introduce a Hierarchical Feature Cascade (HFC) module and the QXR block into FlibNet."
+    )
     assert "HFC" not in found and "QXR" not in found
 
 
@@ -53,7 +57,9 @@ def test_an_acronym_of_a_measure_is_a_metric(extractor: Extractor) -> None:
 
 
 def test_a_survey_title_names_no_entity(extractor: Extractor) -> None:
-    assert "Quantized Gradient Sharing" not in entities(extractor, "We review methods.", title="Quantized Gradient Sharing: A Survey")
+    assert "Quantized Gradient Sharing" not in entities(
+        extractor, "We review methods.", title="Quantized Gradient Sharing: A Survey"
+    )
 
 
 def test_subscript_size_variants(extractor: Extractor) -> None:
@@ -63,7 +69,12 @@ def test_subscript_size_variants(extractor: Extractor) -> None:
 
 
 def test_the_proposed_system_names_a_model(extractor: Extractor) -> None:
-    assert entities(extractor, "Specifically, the proposed system Quorra achieves 40 points more than GPT-3.")["Quorra"].kind == "MODEL"
+    assert (
+        entities(extractor, "Specifically, the proposed system Quorra achieves 40 points more than GPT-3.")[
+            "Quorra"
+        ].kind
+        == "MODEL"
+    )
 
 
 def test_a_capitalised_head_noun_belongs_to_the_name(extractor: Extractor) -> None:
@@ -76,7 +87,9 @@ def test_a_translation_direction_is_part_of_a_test_sets_name(extractor: Extracto
 
 
 def test_acronyms_of_lowercase_phrases_are_not_names(extractor: Extractor) -> None:
-    found = entities(extractor, "This leads to an effective KG embedding (KGE) model, CompoundZ. The KGE model is strong.")
+    found = entities(
+        extractor, "This leads to an effective KG embedding (KGE) model, CompoundZ. The KGE model is strong."
+    )
     assert "KGE" not in found
     assert found["CompoundZ"].kind == "MODEL"  # the full stop after a final capital is split off
 
@@ -101,7 +114,9 @@ def test_the_ner_gets_no_say_on_an_acronym_defined_as_a_lowercase_phrase() -> No
     from kgbuild.nlp.pipeline import build_pipeline
 
     nlp = build_pipeline(use_ner=False)
-    doc = nlp("Medical vision-and-language pre-training (Med-VLP) is popular. We facilitate Med-VLP with ZetaKB and QuarkNet.")
+    doc = nlp(
+        "Medical vision-and-language pre-training (Med-VLP) is popular. We facilitate Med-VLP with ZetaKB and QuarkNet."
+    )
     later = [i for i, t in enumerate(doc) if t.text == "Med" and i > 8][0]
     assert not ner_span_is_name(Span(doc, later, later + 3, label="METHOD"))
     quark = [i for i, t in enumerate(doc) if t.text == "QuarkNet"][0]

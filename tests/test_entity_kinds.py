@@ -30,32 +30,53 @@ def test_the_subtitle_head_says_what_a_title_name_is(extractor: Extractor, title
 
 
 def test_the_abstract_outvotes_the_subtitle(extractor: Extractor) -> None:
-    found = kinds(extractor, "KorvoNet: Fast Decomposition for Compression",
-                  "We present the KorvoNet model. The KorvoNet model is small.")
+    found = kinds(
+        extractor,
+        "KorvoNet: Fast Decomposition for Compression",
+        "We present the KorvoNet model. The KorvoNet model is small.",
+    )
     assert found["KorvoNet"] == "MODEL"
 
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("ResearchBench", "BENCHMARK"), ("V2P-Bench", "BENCHMARK"), ("Chatbot Arena", "BENCHMARK"),
-     ("GuideDogQA", "BENCHMARK"), ("SceneEval-100", "BENCHMARK"), ("Bench", None), ("BertNet", None)],
+    [
+        ("ResearchBench", "BENCHMARK"),
+        ("V2P-Bench", "BENCHMARK"),
+        ("Chatbot Arena", "BENCHMARK"),
+        ("GuideDogQA", "BENCHMARK"),
+        ("SceneEval-100", "BENCHMARK"),
+        ("Bench", None),
+        ("BertNet", None),
+    ],
 )
 def test_names_that_say_what_they_are(name: str, kind: str | None) -> None:
     assert kind_from_name(name) == kind
 
 
-@pytest.mark.parametrize("title", ["Mind the Gap: Rethinking Retrieval", "Seeing What Matters: Pruning Tokens",
-                                   "Learning from Future: A Novel Self-Training Framework"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Mind the Gap: Rethinking Retrieval",
+        "Seeing What Matters: Pruning Tokens",
+        "Learning from Future: A Novel Self-Training Framework",
+    ],
+)
 def test_catchphrase_titles_are_not_names(extractor: Extractor, title: str) -> None:
     assert title.split(":")[0] not in kinds(extractor, title)
 
 
 def test_a_lowercase_word_is_fine_when_the_subtitle_names_a_model(extractor: Extractor) -> None:
-    assert kinds(extractor, "Frozen in Time: A Joint Video and Image Encoder for Retrieval").get("Frozen in Time") == "MODEL"
+    assert (
+        kinds(extractor, "Frozen in Time: A Joint Video and Image Encoder for Retrieval").get("Frozen in Time")
+        == "MODEL"
+    )
 
 
 def test_a_named_framework_is_a_method_but_a_generic_acronym_before_framework_is_no_name(extractor: Extractor) -> None:
-    found = kinds(extractor, "a title", "Explainable systems use XAI approaches. We propose our QLE framework for tuning.")
+    found = kinds(
+        extractor, "a title", "Explainable systems use XAI approaches. We propose our QLE framework for tuning."
+    )
     assert "XAI" not in found
     assert found.get("QLE") == "METHOD"
 
@@ -71,7 +92,9 @@ def test_a_named_framework_is_a_method_but_a_generic_acronym_before_framework_is
         ("Bounds characterize the precision-dimensionality tradeoff.", False),
     ],
 )
-def test_plain_metric_words_count_only_when_something_is_evaluated(extractor: Extractor, abstract: str, is_metric: bool) -> None:
+def test_plain_metric_words_count_only_when_something_is_evaluated(
+    extractor: Extractor, abstract: str, is_metric: bool
+) -> None:
     found = kinds(extractor, "a title", abstract)
     assert any(kind == "METRIC" for kind in found.values()) == is_metric, found
 

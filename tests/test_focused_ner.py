@@ -53,8 +53,11 @@ def test_focused_ner_entities_map_back_to_the_doc():
     """Whatever the bundled NER finds in a window is set on the Doc at the same text."""
     nlp = build_pipeline(mode="combined")
     texts = [
-        compose_text("a title", "We evaluate on the Tsinghua Gait Archive and compare against Deep Parrot Models. "
-                     "Results on Vellum Street Views show gains."),
+        compose_text(
+            "a title",
+            "We evaluate on the Tsinghua Gait Archive and compare against Deep Parrot Models. "
+            "Results on Vellum Street Views show gains.",
+        ),
         compose_text("a plain title", "nothing here has a capital letter at all."),
     ]
     ner = nlp.get_pipe("kgbuild_ner")
@@ -64,13 +67,12 @@ def test_focused_ner_entities_map_back_to_the_doc():
         inside = {i for start, end in ner._windows(doc) for i in range(start, end)}
         for ent in doc.ents:
             assert set(range(ent.start, ent.end)) <= inside
-            assert doc.text[ent.start_char:ent.end_char] == ent.text
+            assert doc.text[ent.start_char : ent.end_char] == ent.text
     assert docs[0].ents, "the bundled NER found nothing among capitalised names no rule knows"
 
 
 def ner_finds(segmented, text: str, found: list[tuple[str, str]]) -> dict[str, str]:
     """What the resolver keeps when the NER reports ``found`` (text, label) and no rule fired."""
-    from spacy.tokens import Span
 
     from kgbuild.nlp.mentions import add_ner_mentions
 
@@ -107,8 +109,13 @@ def test_the_ner_runs_on_numpys_blas_and_finds_what_it_found_on_blis():
     nlp = build_pipeline(mode="combined")
     model = nlp.get_pipe("kgbuild_ner").ner.model
     assert all(isinstance(node.ops, NumpyOps) and not node.ops.use_blis for node in model.walk())
-    texts = [compose_text("a title", "We evaluate on the Tsinghua Gait Archive and compare against Deep Parrot "
-                          "Models. Results on Vellum Street Views show gains.")]
+    texts = [
+        compose_text(
+            "a title",
+            "We evaluate on the Tsinghua Gait Archive and compare against Deep Parrot "
+            "Models. Results on Vellum Street Views show gains.",
+        )
+    ]
 
     def found() -> list[list[tuple[int, int, str]]]:
         return [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]

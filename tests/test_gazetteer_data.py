@@ -36,14 +36,60 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Generic phrases that must never be gazetteer patterns (compared in normal form, so "LLM" also
 # covers "llm" and "L.L.M.").
 GENERIC = [
-    "large language models", "large language model", "language model", "language models",
-    "transformer", "transformers", "LLM", "LLMs", "neural network", "neural networks", "dataset",
-    "datasets", "benchmark", "benchmarks", "model", "models", "GPTs", "CNN", "RNN", "LSTM", "GAN",
-    "VAE", "MLP", "GNN", "GNNs", "VLM", "VLMs", "MLLM", "MLLMs", "diffusion model",
-    "diffusion models", "vision transformers", "foundation models", "deep learning",
-    "machine learning", "AI", "NLP", "RAG", "CoT", "ICL", "SFT", "PEFT", "in-context learning",
-    "chain-of-thought", "fine-tuning", "pretraining", "corpus", "data", "metric", "score",
-    "method", "task", "encoder", "decoder",
+    "large language models",
+    "large language model",
+    "language model",
+    "language models",
+    "transformer",
+    "transformers",
+    "LLM",
+    "LLMs",
+    "neural network",
+    "neural networks",
+    "dataset",
+    "datasets",
+    "benchmark",
+    "benchmarks",
+    "model",
+    "models",
+    "GPTs",
+    "CNN",
+    "RNN",
+    "LSTM",
+    "GAN",
+    "VAE",
+    "MLP",
+    "GNN",
+    "GNNs",
+    "VLM",
+    "VLMs",
+    "MLLM",
+    "MLLMs",
+    "diffusion model",
+    "diffusion models",
+    "vision transformers",
+    "foundation models",
+    "deep learning",
+    "machine learning",
+    "AI",
+    "NLP",
+    "RAG",
+    "CoT",
+    "ICL",
+    "SFT",
+    "PEFT",
+    "in-context learning",
+    "chain-of-thought",
+    "fine-tuning",
+    "pretraining",
+    "corpus",
+    "data",
+    "metric",
+    "score",
+    "method",
+    "task",
+    "encoder",
+    "decoder",
 ]
 
 
@@ -98,7 +144,7 @@ def test_one_label_per_id(rows):
     for _, _, row in rows:
         labels[row["id"]].add(row["label"])
         alts[row["id"]].add(row.get("alt_label", ""))
-    assert {i: l for i, l in labels.items() if len(l) > 1} == {}
+    assert {i: ls for i, ls in labels.items() if len(ls) > 1} == {}
     assert {i: a for i, a in alts.items() if len(a) > 1} == {}, "alt_label must be on every row of an id or none"
 
 
@@ -137,8 +183,29 @@ def test_no_generic_terms(rows):
 
 def test_case_insensitive_rows_are_not_short_acronyms_or_english_words(rows):
     # A lower-case match of these would fire on ordinary words.
-    risky = {"clip", "opt", "yi", "palm", "sam", "gemini", "phi", "falcon", "bloom", "map", "bard",
-             "claude", "mistral", "orca", "alpaca", "dolly", "adam", "dice", "pile", "c4", "t5"}
+    risky = {
+        "clip",
+        "opt",
+        "yi",
+        "palm",
+        "sam",
+        "gemini",
+        "phi",
+        "falcon",
+        "bloom",
+        "map",
+        "bard",
+        "claude",
+        "mistral",
+        "orca",
+        "alpaca",
+        "dolly",
+        "adam",
+        "dice",
+        "pile",
+        "c4",
+        "t5",
+    }
     bad = [row["pattern"] for _, _, row in rows if row.get("lower") and row["pattern"].lower() in risky]
     assert bad == []
 
@@ -162,20 +229,36 @@ def test_patterns_tokenise_with_blank_english():
 def test_expected_entities_and_distinctions(rows):
     by_pattern = {row["pattern"]: row for _, _, row in rows}
     expect = {
-        "GPT-3": ("MODEL", "gpt-3"), "GPT3": ("MODEL", "gpt-3"), "Llama 2": ("MODEL", "llama-2"),
-        "LLaMA-2": ("MODEL", "llama-2"), "Llama-2": ("MODEL", "llama-2"), "BERT": ("MODEL", "bert"),
-        "ResNet-50": ("MODEL", "resnet-50"), "ImageNet-1k": ("BENCHMARK", "imagenet-1k"),
-        "ImageNet-21k": ("DATASET", "imagenet-21k"), "The Pile": ("DATASET", "the-pile"),
-        "MMLU": ("BENCHMARK", "mmlu"), "top-1 accuracy": ("METRIC", "top-1-accuracy"),
-        "BLEU": ("METRIC", "bleu"), "question answering": ("TASK", "question-answering"),
-        "LoRA": ("METHOD", "lora"), "CLIP": ("MODEL", "clip"), "Yi": ("MODEL", "yi"),
+        "GPT-3": ("MODEL", "gpt-3"),
+        "GPT3": ("MODEL", "gpt-3"),
+        "Llama 2": ("MODEL", "llama-2"),
+        "LLaMA-2": ("MODEL", "llama-2"),
+        "Llama-2": ("MODEL", "llama-2"),
+        "BERT": ("MODEL", "bert"),
+        "ResNet-50": ("MODEL", "resnet-50"),
+        "ImageNet-1k": ("BENCHMARK", "imagenet-1k"),
+        "ImageNet-21k": ("DATASET", "imagenet-21k"),
+        "The Pile": ("DATASET", "the-pile"),
+        "MMLU": ("BENCHMARK", "mmlu"),
+        "top-1 accuracy": ("METRIC", "top-1-accuracy"),
+        "BLEU": ("METRIC", "bleu"),
+        "question answering": ("TASK", "question-answering"),
+        "LoRA": ("METHOD", "lora"),
+        "CLIP": ("MODEL", "clip"),
+        "Yi": ("MODEL", "yi"),
     }
     for pattern, (label, entity_id) in expect.items():
         row = by_pattern.get(pattern)
         assert row is not None, pattern
         assert (row["label"], row["id"]) == (label, entity_id), pattern
-    distinct = [("GPT-3", "GPT-3.5"), ("GPT-3.5", "GPT-4"), ("BERT", "RoBERTa"), ("ImageNet-1k", "ImageNet-21k"),
-                ("ResNet-50", "ResNet-101"), ("Llama 2", "Llama 3")]
+    distinct = [
+        ("GPT-3", "GPT-3.5"),
+        ("GPT-3.5", "GPT-4"),
+        ("BERT", "RoBERTa"),
+        ("ImageNet-1k", "ImageNet-21k"),
+        ("ResNet-50", "ResNet-101"),
+        ("Llama 2", "Llama 3"),
+    ]
     for a, b in distinct:
         assert by_pattern[a]["id"] != by_pattern[b]["id"], (a, b)
     for pattern in ("CLIP", "OPT", "Yi", "PaLM", "SAM", "Gemini", "T5"):

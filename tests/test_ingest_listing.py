@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kgbuild.ingest import iter_papers
-from kgbuild.ingest.hf_text import detect_layout, is_chrome, strip_glued_chrome
 from kgbuild.ingest.common import read_lines
+from kgbuild.ingest.hf_text import detect_layout, is_chrome, strip_glued_chrome
 from kgbuild.records import Problem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -76,7 +76,9 @@ def test_paragraph_layout_with_daily_papers_chrome_and_double_blank_lines() -> N
 def test_alternating_layout_unglues_subscribe_from_the_first_title() -> None:
     papers, problems = read(FIXTURES / "listing_001_alternating.txt")
     assert problems == []
-    assert papers[0].title == "Transformer Language Models without Positional Encodings Still Learn Positional Information"
+    assert (
+        papers[0].title == "Transformer Language Models without Positional Encodings Still Learn Positional Information"
+    )
     assert papers[0].abstract.startswith("Causal transformer language models (LMs), such as GPT-3")
     assert [p.sources[0].line for p in papers] == [3, 5, 7, 9, 11]
     assert papers[2].title.startswith("StreetSurfaceVis: a dataset of crowdsourced")  # lowercase after the colon

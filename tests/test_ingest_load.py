@@ -72,7 +72,9 @@ def test_arxiv_id_from_any_copy_names_the_merged_paper() -> None:
     result = load_papers([FIXTURES / "listing_000_paragraphs.txt", FIXTURES / "papers.csv"])
     few_shot = by_title(result)["Language Models are Few-Shot Learners"]
     assert few_shot.paper_id == "arxiv-2005.14165" and few_shot.arxiv_id == "2005.14165"
-    assert few_shot.abstract.startswith("Recent work has demonstrated substantial gains on many NLP tasks and benchmarks")
+    assert few_shot.abstract.startswith(
+        "Recent work has demonstrated substantial gains on many NLP tasks and benchmarks"
+    )
 
 
 def test_directory_is_expanded_by_pattern_in_sorted_order() -> None:

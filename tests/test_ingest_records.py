@@ -111,7 +111,9 @@ def test_empty_and_blank_files_are_warnings(tmp_path: Path) -> None:
 def test_missing_file_is_an_error_and_the_load_goes_on(tmp_path: Path) -> None:
     missing = tmp_path / "nope.jsonl"
     papers, problems = read(missing)
-    assert papers == [] and [(p.path, p.severity, p.message) for p in problems] == [(str(missing), "error", "file not found")]
+    assert papers == [] and [(p.path, p.severity, p.message) for p in problems] == [
+        (str(missing), "error", "file not found")
+    ]
     result = load_papers([missing, FIXTURES / "records_list.json"])
     assert len(result.papers) == 2
     assert result.files == [str(FIXTURES / "records_list.json")]
@@ -119,7 +121,9 @@ def test_missing_file_is_an_error_and_the_load_goes_on(tmp_path: Path) -> None:
 
 
 def _gzipped_records(n: int) -> bytes:
-    lines = [json.dumps({"title": f"Paper number {i}", "abstract": "word " * 200, "id": f"2501.{i:05d}"}) for i in range(n)]
+    lines = [
+        json.dumps({"title": f"Paper number {i}", "abstract": "word " * 200, "id": f"2501.{i:05d}"}) for i in range(n)
+    ]
     return gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0)
 
 

@@ -80,10 +80,12 @@ def test_bad_pattern_file_reports_file_and_line(tmp_path):
 
 
 def test_unknown_names_found_by_shape_and_title(extractor):
-    result = extractor.extract_one(paper(
-        "TinyViT: Fast Pretraining Distillation for Small Vision Transformers",
-        "We propose TinyViT, a new family of tiny vision transformers. It is compared with MiniGPT-4 and ERNIE 3.0.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "TinyViT: Fast Pretraining Distillation for Small Vision Transformers",
+            "We propose TinyViT, a new family of tiny vision transformers. It is compared with MiniGPT-4 and ERNIE 3.0.",
+        )
+    )
     names = entities_of(result)
     assert names["TinyViT"] == "MODEL"
     assert "MiniGPT-4" in names
@@ -91,10 +93,12 @@ def test_unknown_names_found_by_shape_and_title(extractor):
 
 
 def test_generic_acronyms_and_hyphenated_title_words_are_not_names(extractor):
-    result = extractor.extract_one(paper(
-        "Data-Driven Pre-Training for Everyone",
-        "Large language models (LLMs) and NLP systems on GPUs dominate AI. Self-Supervised learning helps.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "Data-Driven Pre-Training for Everyone",
+            "Large language models (LLMs) and NLP systems on GPUs dominate AI. Self-Supervised learning helps.",
+        )
+    )
     assert entities_of(result) == {}
 
 
@@ -106,10 +110,12 @@ def test_size_variant_links_to_base_model(extractor):
 
 
 def test_acronym_definition_gives_alias_and_kind_from_head_noun(extractor):
-    result = extractor.extract_one(paper(
-        "A new benchmark",
-        "We introduce the Finance Massive Text Embedding Benchmark (FinMTEB), covering many tasks.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "A new benchmark",
+            "We introduce the Finance Massive Text Embedding Benchmark (FinMTEB), covering many tasks.",
+        )
+    )
     by_name = {e.name: e for e in result.entities}
     assert by_name["FinMTEB"].kind == "BENCHMARK"
     assert "Finance Massive Text Embedding Benchmark" in by_name["FinMTEB"].aliases
@@ -143,12 +149,14 @@ def test_sizes_counts_and_settings_are_not_scores(nlp, sentence):
 
 
 def test_relations_from_cues(extractor):
-    result = extractor.extract_one(paper(
-        "TinyViT: Fast Pretraining Distillation for Small Vision Transformers",
-        "We propose TinyViT, a new family of small vision transformers pretrained on ImageNet-21k. "
-        "TinyViT is fine-tuned from Swin-B. It achieves a top-1 accuracy of 84.8% on ImageNet-1k, "
-        "outperforming GPT-3 and RoBERTa. Models such as BERT have shown promise.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "TinyViT: Fast Pretraining Distillation for Small Vision Transformers",
+            "We propose TinyViT, a new family of small vision transformers pretrained on ImageNet-21k. "
+            "TinyViT is fine-tuned from Swin-B. It achieves a top-1 accuracy of 84.8% on ImageNet-1k, "
+            "outperforming GPT-3 and RoBERTa. Models such as BERT have shown promise.",
+        )
+    )
     gold = to_gold_record(result)
     assert gold["proposes"] == ["TinyViT"]
     assert set(gold["compares_with"]) == {"GPT-3", "RoBERTa"}
@@ -156,15 +164,22 @@ def test_relations_from_cues(extractor):
     assert ["TinyViT", "ImageNet-1k"] in gold["evaluated_on"]
     assert ["TinyViT", "ImageNet-21k"] in gold["trained_on"]
     assert ["TinyViT", "Swin-B"] in gold["based_on"]
-    assert {"model": "TinyViT", "benchmark": "ImageNet-1k", "metric": "top-1 accuracy", "value": "84.8%",
-            "kind": "absolute"} in gold["results"]
+    assert {
+        "model": "TinyViT",
+        "benchmark": "ImageNet-1k",
+        "metric": "top-1 accuracy",
+        "value": "84.8%",
+        "kind": "absolute",
+    } in gold["results"]
 
 
 def test_mere_mention_is_not_a_proposal_or_comparison(extractor):
-    result = extractor.extract_one(paper(
-        "Scaling laws revisited",
-        "Recent works such as GPT-3 and BERT have shown that scaling helps. We study why.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "Scaling laws revisited",
+            "Recent works such as GPT-3 and BERT have shown that scaling helps. We study why.",
+        )
+    )
     gold = to_gold_record(result)
     assert gold["proposes"] == []
     assert gold["compares_with"] == []
@@ -180,9 +195,9 @@ def test_evidence_span_equals_source_text(extractor):
     for ev in evidences:
         text = p.section_text(ev.section)
         assert ev.sentence in text
-        assert text[ev.sentence_start:].startswith(ev.sentence)
+        assert text[ev.sentence_start :].startswith(ev.sentence)
         assert ev.start >= ev.sentence_start
-        span = text[ev.start:ev.end]
+        span = text[ev.start : ev.end]
         assert span and span in ev.sentence
     sections = {ev.section for ev in evidences}
     assert sections == {"title", "abstract"}
@@ -229,10 +244,12 @@ def test_the_garbage_collector_is_paused_during_a_batch_and_restored_after(nlp):
 
 
 def test_hyphenated_and_unit_suffixed_names_stay_whole(extractor):
-    result = extractor.extract_one(paper(
-        "Cerebras-GPT: Open Compute-Optimal Language Models",
-        "We pretrain on HowTo100M and WebVid-2M, then compare with Mistral-Instruct-v2.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "Cerebras-GPT: Open Compute-Optimal Language Models",
+            "We pretrain on HowTo100M and WebVid-2M, then compare with Mistral-Instruct-v2.",
+        )
+    )
     names = set(entities_of(result))
     assert {"Cerebras-GPT", "HowTo100M", "WebVid-2M", "Mistral-Instruct-v2"} <= names
     assert "Compute-Optimal" not in names
@@ -245,21 +262,25 @@ def test_look_alikes_are_not_names(extractor, text):
 
 
 def test_kind_from_appositive_and_naming_cue(extractor):
-    result = extractor.extract_one(paper(
-        "Pruning at scale",
-        "We introduce a new pruning method, called SparseNet. We also release FooBench, a benchmark of hard tasks.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "Pruning at scale",
+            "We introduce a new pruning method, called SparseNet. We also release FooBench, a benchmark of hard tasks.",
+        )
+    )
     kinds = entities_of(result)
     assert kinds["SparseNet"] == "METHOD"
     assert kinds["FooBench"] == "BENCHMARK"
 
 
 def test_based_on_follows_coordination_and_parenthesised_names(extractor):
-    result = extractor.extract_one(paper(
-        "FrozenNet: A Joint Encoder",
-        "Our model FrozenNet is an extension of the recent ViT-2 and Swin-B architectures. "
-        "We also release a further pre-trained GPT-3 (GPT-3u).",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "FrozenNet: A Joint Encoder",
+            "Our model FrozenNet is an extension of the recent ViT-2 and Swin-B architectures. "
+            "We also release a further pre-trained GPT-3 (GPT-3u).",
+        )
+    )
     gold = to_gold_record(result)
     assert ["FrozenNet", "ViT-2"] in gold["based_on"]
     assert ["FrozenNet", "Swin-B"] in gold["based_on"]
@@ -267,10 +288,12 @@ def test_based_on_follows_coordination_and_parenthesised_names(extractor):
 
 
 def test_acronym_defined_with_function_words(extractor):
-    result = extractor.extract_one(paper(
-        "Learning to modulate",
-        "Therefore, we propose a novel method, Learning-to-Modulate (L2M), that avoids forgetting.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "Learning to modulate",
+            "Therefore, we propose a novel method, Learning-to-Modulate (L2M), that avoids forgetting.",
+        )
+    )
     by_name = {e.name: e for e in result.entities}
     assert "Learning-to-Modulate" in by_name["L2M"].aliases
     assert to_gold_record(result)["proposes"] == ["L2M"]
@@ -278,7 +301,11 @@ def test_acronym_defined_with_function_words(extractor):
 
 def test_deltas_through_hedges_and_coordination(nlp):
     doc = nlp("It surpasses the prior state-of-the-art by 1.3% and 3.6% in accuracy, and reduces cost by about 20%.")
-    assert {(s["value"], s["kind"]) for s in doc._.kg_scores} == {("1.3%", "delta"), ("3.6%", "delta"), ("20%", "delta")}
+    assert {(s["value"], s["kind"]) for s in doc._.kg_scores} == {
+        ("1.3%", "delta"),
+        ("3.6%", "delta"),
+        ("20%", "delta"),
+    }
 
 
 def test_known_name_glued_into_a_longer_name_is_not_a_mention(extractor):
@@ -290,25 +317,34 @@ def test_known_name_glued_into_a_longer_name_is_not_a_mention(extractor):
 
 
 def test_title_name_known_to_the_gazetteer_is_still_proposed(extractor):
-    result = extractor.extract_one(paper("Cerebras-GPT: Open Compute-Optimal Language Models",
-                                         "We introduce a family of models. They are trained on The Pile."))
+    result = extractor.extract_one(
+        paper(
+            "Cerebras-GPT: Open Compute-Optimal Language Models",
+            "We introduce a family of models. They are trained on The Pile.",
+        )
+    )
     assert to_gold_record(result)["proposes"] == ["Cerebras-GPT"]
 
 
 def test_comparisons_between_two_baselines_or_in_background_are_not_ours(extractor):
-    result = extractor.extract_one(paper(
-        "DecodingTrust: A Comprehensive Assessment",
-        "Models are beginning to outperform BERT in general. We find that GPT-4 is more trustworthy than GPT-3.5. "
-        "Our method outperforms RoBERTa.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "DecodingTrust: A Comprehensive Assessment",
+            "Models are beginning to outperform BERT in general. We find that GPT-4 is more trustworthy than GPT-3.5. "
+            "Our method outperforms RoBERTa.",
+        )
+    )
     assert to_gold_record(result)["compares_with"] == ["RoBERTa"]
 
 
 def test_names_listed_after_a_kind_noun_take_its_kind(extractor):
-    result = extractor.extract_one(paper(
-        "A study", "We pre-train on datasets from two benchmark suites, namely Meta-World and DMControl. "
-                   "It reaches 68.5% and 60.1% on CUHK-PEDES, ICFG-PEDES and RSTPReid.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "A study",
+            "We pre-train on datasets from two benchmark suites, namely Meta-World and DMControl. "
+            "It reaches 68.5% and 60.1% on CUHK-PEDES, ICFG-PEDES and RSTPReid.",
+        )
+    )
     kinds = entities_of(result)
     for name in ("Meta-World", "DMControl", "CUHK-PEDES", "ICFG-PEDES", "RSTPReid"):
         assert kinds.get(name) == "BENCHMARK", name
@@ -320,11 +356,13 @@ def test_metric_takes_its_hyphenated_modifier(extractor):
 
 
 def test_contrast_in_the_next_sentence_is_a_comparison(extractor):
-    result = extractor.extract_one(paper(
-        "Solving math",
-        "The latest GPT-3 model solves only 18.8% of these questions. In contrast, our program synthesis "
-        "approach solves 81%. RoBERTa reaches 50.1% elsewhere. Our method is simple.",
-    ))
+    result = extractor.extract_one(
+        paper(
+            "Solving math",
+            "The latest GPT-3 model solves only 18.8% of these questions. In contrast, our program synthesis "
+            "approach solves 81%. RoBERTa reaches 50.1% elsewhere. Our method is simple.",
+        )
+    )
     assert to_gold_record(result)["compares_with"] == ["GPT-3"]
 
 
@@ -335,8 +373,11 @@ def test_the_pipelines_tokenizer_splits_like_a_freshly_configured_one(nlp):
 
     fresh = spacy.blank("en")
     configure_tokenizer(fresh)
-    texts = ["We don't fine-tune Swin-B. It beats GPT-3 by 4.5% on WebVid-2M (cf. Fig. 2).",
-             "HowTo100M and 21M parameters vs. Llama-2-70B.", "U.S. data, e.g. ROUGE-L."]
+    texts = [
+        "We don't fine-tune Swin-B. It beats GPT-3 by 4.5% on WebVid-2M (cf. Fig. 2).",
+        "HowTo100M and 21M parameters vs. Llama-2-70B.",
+        "U.S. data, e.g. ROUGE-L.",
+    ]
     for text in texts:
         assert [t.text for t in nlp.make_doc(text)] == [t.text for t in fresh.make_doc(text)]
     assert "don't" in nlp.tokenizer.rules
@@ -344,7 +385,7 @@ def test_the_pipelines_tokenizer_splits_like_a_freshly_configured_one(nlp):
 
 
 def test_evidence_sentence_covers_a_name_that_runs_over_a_sentence_break(nlp):
-    """"Yahoo! Answers": the segmenter ends a sentence after "Yahoo!", but the mention's evidence
+    """ "Yahoo! Answers": the segmenter ends a sentence after "Yahoo!", but the mention's evidence
     must still contain the whole mention (both sentences), as everywhere else."""
     from kgbuild.nlp.tokens import SentenceBounds
 

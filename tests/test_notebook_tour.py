@@ -16,7 +16,7 @@ from typing import Any
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from test_browser import ARTIFACTS, assert_offline_and_clean, browser, drawn_nodes, open_page  # noqa: F401  (browser is a fixture)
+from test_browser import ARTIFACTS, assert_offline_and_clean, browser, drawn_nodes, open_page  # noqa: F401, F811  (browser is a fixture)
 
 from kgbuild.viz import ViewSpec, load_graph, write_view
 
@@ -30,8 +30,9 @@ def tour(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.NotebookNod
     """The executed notebook, the build directory it wrote, and how long it ran (seconds)."""
     workdir = tmp_path_factory.mktemp("tour")  # the notebook's cwd: its out/ lands here, not in the repo
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(workdir)}})
+    client = NotebookClient(
+        notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
     started = time.monotonic()
     client.execute()  # raises CellExecutionError, with the cell and traceback, if any cell fails
     return notebook, workdir / "out", time.monotonic() - started
@@ -65,7 +66,7 @@ def test_notebook_holds_no_outputs() -> None:
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 
-def test_founding_corpus_views_in_the_browser(browser: Any, tour: tuple[nbformat.NotebookNode, Path, float]) -> None:
+def test_founding_corpus_views_in_the_browser(browser: Any, tour: tuple[nbformat.NotebookNode, Path, float]) -> None:  # noqa: F811
     _notebook, out, notebook_seconds = tour
     focus = out / "gpt3-2hops.html"
     focus_summary = write_view(load_graph(out), focus, ViewSpec(focus="GPT-3", hops=2))
@@ -95,8 +96,12 @@ def test_founding_corpus_views_in_the_browser(browser: Any, tour: tuple[nbformat
                     loaded.page.wait_for_timeout(500)  # the zoom animation ends
                     loaded.screenshot(f"founding-{path.stem}-search.png")
         median = statistics.median(times)
-        figures[name] = {"nodes": expected, "physics": physics, "load_to_drawn_ms": round(median),
-                         "runs_ms": [round(t) for t in times]}
+        figures[name] = {
+            "nodes": expected,
+            "physics": physics,
+            "load_to_drawn_ms": round(median),
+            "runs_ms": [round(t) for t in times],
+        }
         assert median < 15_000, (name, median)  # generous for a slow CI machine; the figure is the artefact
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load-to-drawn.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from fixtures.query.lineage import build_lineage_store, COMPARING_PAPERS
+from fixtures.query.lineage import COMPARING_PAPERS, build_lineage_store
 
 from kgbuild.cli import main
 from kgbuild.query import QueryError, run_query
@@ -54,8 +54,11 @@ def test_invalid_queries_and_updates_are_query_errors(store: ox.Store, bad: str)
 
 
 def test_result_formats(store: ox.Store) -> None:
-    outcome = run_query(store, """SELECT ?label ?value WHERE { ?r kgo:valueText ?label ; kgo:value ?value }
-                                  ORDER BY ?value""")
+    outcome = run_query(
+        store,
+        """SELECT ?label ?value WHERE { ?r kgo:valueText ?label ; kgo:value ?value }
+                                  ORDER BY ?value""",
+    )
     data = json.loads(to_json(outcome))
     assert data["head"]["vars"] == ["label", "value"]
     first = data["results"]["bindings"][0]
@@ -76,9 +79,19 @@ def test_result_formats(store: ox.Store) -> None:
 
 def test_every_named_query_is_documented_and_runs(out_dir: Path) -> None:
     queries = list_queries()
-    assert {"compares-against", "comparisons", "lineage-ancestors", "lineage-descendants", "results-on-benchmark",
-            "most-compared", "papers-per-benchmark", "evaluations", "proposers", "trained-on",
-            "paper-facts"} <= {q.name for q in queries}
+    assert {
+        "compares-against",
+        "comparisons",
+        "lineage-ancestors",
+        "lineage-descendants",
+        "results-on-benchmark",
+        "most-compared",
+        "papers-per-benchmark",
+        "evaluations",
+        "proposers",
+        "trained-on",
+        "paper-facts",
+    } <= {q.name for q in queries}
     samples = {"entity": "AlphaNet", "paper": "alpha"}
     for query in queries:
         assert query.description, query.name
@@ -116,8 +129,9 @@ def test_query_from_file_and_text(out_dir: Path, tmp_path: Path) -> None:
     labels = [r["l"].value for r in query_build(out_dir, str(rq)).rows]
     assert labels == ["AlphaNet", "BetaNet", "CatNet", "DogNet"]
     # a parameter fixes a projected variable (Oxigraph substitutes only those)
-    inline = query_build(out_dir, "SELECT ?t ?id WHERE { ?p dcterms:title ?t ; dcterms:identifier ?id }",
-                         {"id": "gamma"})
+    inline = query_build(
+        out_dir, "SELECT ?t ?id WHERE { ?p dcterms:title ?t ; dcterms:identifier ?id }", {"id": "gamma"}
+    )
     assert [r["t"].value for r in inline.rows] == ["GammaNet"]
 
 
@@ -125,10 +139,14 @@ def test_cli_query(out_dir: Path) -> None:
     runner = CliRunner()
     listed = runner.invoke(main, ["query", "--list"])
     assert listed.exit_code == 0 and "compares-against -p target=…" in listed.output
-    as_json = runner.invoke(main, ["query", "-o", str(out_dir), "lineage-ancestors", "-p", "target=DeltaNet", "-f", "json"])
+    as_json = runner.invoke(
+        main, ["query", "-o", str(out_dir), "lineage-ancestors", "-p", "target=DeltaNet", "-f", "json"]
+    )
     assert as_json.exit_code == 0, as_json.output
     assert len(json.loads(as_json.output)["results"]["bindings"]) == 3
-    as_csv = runner.invoke(main, ["query", "-o", str(out_dir), "SELECT ?s WHERE { ?s a kgo:Paper }", "-f", "csv", "--limit", "2"])
+    as_csv = runner.invoke(
+        main, ["query", "-o", str(out_dir), "SELECT ?s WHERE { ?s a kgo:Paper }", "-f", "csv", "--limit", "2"]
+    )
     assert as_csv.exit_code == 0 and as_csv.stdout_bytes.count(b"\r\n") == 3
     bad = runner.invoke(main, ["query", "-o", str(out_dir), "SELECT nonsense"])
     assert bad.exit_code != 0 and "not a valid SPARQL query" in bad.output
@@ -138,8 +156,13 @@ def test_cli_query(out_dir: Path) -> None:
 
 def test_cli_build_then_query_on_a_tiny_input(tmp_path: Path) -> None:
     source = tmp_path / "papers.jsonl"
-    source.write_text(json.dumps({"title": "FooNet: Fast Answers", "abstract": "We propose FooNet. FooNet outperforms GPT-3 on SQuAD."}) + "\n",
-                      encoding="utf-8")
+    source.write_text(
+        json.dumps(
+            {"title": "FooNet: Fast Answers", "abstract": "We propose FooNet. FooNet outperforms GPT-3 on SQuAD."}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     runner = CliRunner()
     built = runner.invoke(main, ["build", str(source), "-o", str(out), "--quiet"])
@@ -148,7 +171,9 @@ def test_cli_build_then_query_on_a_tiny_input(tmp_path: Path) -> None:
     turtle = (out / "graph.ttl").read_bytes()
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["outputs"]["store"] == str(out / "store")
-    answered = runner.invoke(main, ["query", "-o", str(out), "SELECT ?t WHERE { ?p a kgo:Paper ; dcterms:title ?t }", "-f", "csv"])
+    answered = runner.invoke(
+        main, ["query", "-o", str(out), "SELECT ?t WHERE { ?p a kgo:Paper ; dcterms:title ?t }", "-f", "csv"]
+    )
     assert answered.exit_code == 0 and "FooNet: Fast Answers" in answered.output
     exported = runner.invoke(main, ["export", "-o", str(out), "-f", "trig", "-f", "turtle"])
     assert exported.exit_code == 0, exported.output

@@ -167,7 +167,9 @@ def _evidence():
 
 def test_unknown_relation_kind_is_an_error() -> None:
     paper = Paper("u", "T", "A")
-    extraction = PaperExtraction(paper, [Entity("x", "X", "MODEL")], [Relation("invents", PAPER_SUBJECT, "x", _evidence())])
+    extraction = PaperExtraction(
+        paper, [Entity("x", "X", "MODEL")], [Relation("invents", PAPER_SUBJECT, "x", _evidence())]
+    )
     with pytest.raises(ExportError, match="invents"):
         graph_to_rdf(assemble([extraction]))
 

@@ -73,9 +73,28 @@ def test_property_alignment(ontology: Graph) -> None:
     assert (KGO_NS.basedOn, RDFS.subPropertyOf, PROV.wasDerivedFrom) in ontology
     assert (KGO_NS.variantOf, RDFS.subPropertyOf, KGO_NS.basedOn) in ontology
     assert (KGO_NS.value, RDFS.range, XSD_DECIMAL) in ontology
-    for name in ("proposes", "comparesWith", "evaluatedOn", "trainedOn", "mentions", "hasResult",
-                 "resultModel", "resultBenchmark", "resultMetric", "hasEvidence"):
+    for name in (
+        "proposes",
+        "comparesWith",
+        "evaluatedOn",
+        "trainedOn",
+        "mentions",
+        "hasResult",
+        "resultModel",
+        "resultBenchmark",
+        "resultMetric",
+        "hasEvidence",
+    ):
         assert (KGO_NS[name], RDF.type, OWL.ObjectProperty) in ontology, name
-    for name in ("valueText", "resultKind", "sentence", "charStart", "charEnd", "section",
-                 "component", "rule", "confidence"):
+    for name in (
+        "valueText",
+        "resultKind",
+        "sentence",
+        "charStart",
+        "charEnd",
+        "section",
+        "component",
+        "rule",
+        "confidence",
+    ):
         assert (KGO_NS[name], RDF.type, OWL.DatatypeProperty) in ontology, name

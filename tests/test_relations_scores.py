@@ -22,7 +22,7 @@ def nlp():
 def found(nlp, text: str) -> set[tuple[str, str]]:
     doc = nlp("A study of things\n\n" + text)
     for s in doc._.kg_scores:
-        assert doc.text[s["start"]:s["end"]].replace("\\%", "%") == s["value"]
+        assert doc.text[s["start"] : s["end"]].replace("\\%", "%") == s["value"]
     return {(s["value"], s["kind"]) for s in doc._.kg_scores}
 
 
@@ -36,8 +36,11 @@ def found(nlp, text: str) -> set[tuple[str, str]]:
         # an integer right after "a score of"
         ("Our tutor system gets a final score of 87 on the reading exam.", {("87", "absolute")}),
         # a list of deltas after one change verb, with "up to" and a prepositional phrase between
-        ("It cuts the end-to-end latency of speech recognition by 12.5% on older phones and up to 30.2% on "
-         "recent laptops.", {("12.5%", "delta"), ("30.2%", "delta")}),
+        (
+            "It cuts the end-to-end latency of speech recognition by 12.5% on older phones and up to 30.2% on "
+            "recent laptops.",
+            {("12.5%", "delta"), ("30.2%", "delta")},
+        ),
         # "saves N% of" is a delta despite the "of"
         ("Our scheduler saves 35% of the training compute at equal accuracy.", {("35%", "delta")}),
         # speed-ups, glued or spaced, and a second one in the same list
@@ -54,15 +57,22 @@ def test_score_shapes(nlp, text, expected):
     "text, expected",
     [
         # an achieving verb between two values ends the delta list
-        ("It improves recall by 2.5% and achieves an F1 of 71.3% on the test split.",
-         {("2.5%", "delta"), ("71.3%", "absolute")}),
+        (
+            "It improves recall by 2.5% and achieves an F1 of 71.3% on the test split.",
+            {("2.5%", "delta"), ("71.3%", "absolute")},
+        ),
         # "while retaining" states a level, not a further change
         ("It cuts memory by 40%, while retaining 97.1% accuracy.", {("40%", "delta"), ("97.1%", "absolute")}),
         # "outperforming X of N" gives X's score, not a difference
-        ("It reaches an accuracy of 45.2%, outperforming the strongest earlier system of 41.7%.",
-         {("45.2%", "absolute"), ("41.7%", "absolute")}),
+        (
+            "It reaches an accuracy of 45.2%, outperforming the strongest earlier system of 41.7%.",
+            {("45.2%", "absolute"), ("41.7%", "absolute")},
+        ),
         # gains named after a parenthesis, for both values of the list
-        ("It shows 12.4% (audio) and 30.2%\n(video) cross-modal retrieval gains.", {("12.4%", "delta"), ("30.2%", "delta")}),
+        (
+            "It shows 12.4% (audio) and 30.2%\n(video) cross-modal retrieval gains.",
+            {("12.4%", "delta"), ("30.2%", "delta")},
+        ),
         # a noise level, a test statistic, a p-value and a range of multipliers are not results
         ("With 40% noise, accuracy drops; chi2 gives p = 0.03 and speedups range from 1.2 to 2.1 times.", set()),
         # a percentage that sets the method's sparsity is not a result

@@ -9,7 +9,11 @@ from kgbuild.nlp.extract import Extractor
 from kgbuild.records import Paper
 
 ABSTRACTS = [
-    ("p1", "A study of GPT-3", "We compare GPT-3 175B with GPT3 and with BERT and RoBERTa. Pretraining on ImageNet-21k helps."),
+    (
+        "p1",
+        "A study of GPT-3",
+        "We compare GPT-3 175B with GPT3 and with BERT and RoBERTa. Pretraining on ImageNet-21k helps.",
+    ),
     ("p2", "Another study", "We fine-tune Llama 2 and Llama-2-70B on ImageNet-1k, and compare with GPT-3."),
     ("p3", "A third study", "LLaMA-2 is strong. We also evaluate RoBERTa on ImageNet-1k."),
 ]
@@ -24,8 +28,12 @@ def graph():
 
 def node_named(graph, name: str) -> str:
     wanted = name.lower()
-    matches = [n for n, d in graph.nodes(data=True) if d.get("type") == "entity"
-               and (d.get("label", "").lower() == wanted or wanted in {a.lower() for a in d.get("aliases", [])})]
+    matches = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d.get("type") == "entity"
+        and (d.get("label", "").lower() == wanted or wanted in {a.lower() for a in d.get("aliases", [])})
+    ]
     assert len(matches) == 1, f"{name}: {matches}"
     return matches[0]
 

@@ -13,23 +13,50 @@ from kgbuild.scoring import index_by_title, score_records
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
 
 GOLD = [
-    {"title": "Paper One", "entities": [{"name": "GPT-3", "kind": "MODEL", "aliases": ["GPT3"]},
-                                        {"name": "SuperGLUE", "kind": "BENCHMARK", "aliases": []},
-                                        {"name": "The Pile", "kind": "DATASET", "aliases": []}],
-     "proposes": ["GPT-3"], "compares_with": [], "evaluated_on": [["GPT-3", "SuperGLUE"]],
-     "trained_on": [["GPT-3", "The Pile"]], "based_on": [],
-     "results": [{"model": "GPT-3", "value": "90.6%", "kind": "absolute"}]},
-    {"title": "Paper Two", "entities": [{"name": "BERT", "kind": "MODEL", "aliases": []}],
-     "proposes": [], "compares_with": ["BERT"], "evaluated_on": [], "trained_on": [], "based_on": [], "results": []},
+    {
+        "title": "Paper One",
+        "entities": [
+            {"name": "GPT-3", "kind": "MODEL", "aliases": ["GPT3"]},
+            {"name": "SuperGLUE", "kind": "BENCHMARK", "aliases": []},
+            {"name": "The Pile", "kind": "DATASET", "aliases": []},
+        ],
+        "proposes": ["GPT-3"],
+        "compares_with": [],
+        "evaluated_on": [["GPT-3", "SuperGLUE"]],
+        "trained_on": [["GPT-3", "The Pile"]],
+        "based_on": [],
+        "results": [{"model": "GPT-3", "value": "90.6%", "kind": "absolute"}],
+    },
+    {
+        "title": "Paper Two",
+        "entities": [{"name": "BERT", "kind": "MODEL", "aliases": []}],
+        "proposes": [],
+        "compares_with": ["BERT"],
+        "evaluated_on": [],
+        "trained_on": [],
+        "based_on": [],
+        "results": [],
+    },
     {"title": "Paper Three", "entities": [], "proposes": ["X"]},
 ]
 PRED = [
-    {"title": "paper one", "entities": [{"name": "GPT3", "kind": "MODEL", "aliases": []},
-                                        {"name": "SuperGLUE", "kind": "DATASET", "aliases": []},
-                                        {"name": "RoBERTa", "kind": "MODEL", "aliases": []}],
-     "proposes": ["gpt3"], "compares_with": ["RoBERTa"], "evaluated_on": [["GPT3", "SuperGLUE"]],
-     "trained_on": [], "based_on": [], "results": [{"model": "GPT3", "value": "90.6", "kind": "absolute"},
-                                                  {"model": "paper", "value": "+1.0", "kind": "delta"}]},
+    {
+        "title": "paper one",
+        "entities": [
+            {"name": "GPT3", "kind": "MODEL", "aliases": []},
+            {"name": "SuperGLUE", "kind": "DATASET", "aliases": []},
+            {"name": "RoBERTa", "kind": "MODEL", "aliases": []},
+        ],
+        "proposes": ["gpt3"],
+        "compares_with": ["RoBERTa"],
+        "evaluated_on": [["GPT3", "SuperGLUE"]],
+        "trained_on": [],
+        "based_on": [],
+        "results": [
+            {"model": "GPT3", "value": "90.6", "kind": "absolute"},
+            {"model": "paper", "value": "+1.0", "kind": "delta"},
+        ],
+    },
     {"title": "Paper Two", "entities": [{"name": "Bert", "kind": "MODEL", "aliases": []}], "compares_with": ["BERT"]},
 ]
 

@@ -66,9 +66,13 @@ def test_select_json(server: SparqlServer, method: str) -> None:
 
 
 def test_post_directly_and_named_graph_provenance(server: SparqlServer) -> None:
-    client = _client(server, """
+    client = _client(
+        server,
+        """
         PREFIX kgo: <https://w3id.org/kgbuild/ontology#>
-        SELECT ?paper WHERE { GRAPH ?paper { ?s kgo:comparesWith ?o } } ORDER BY ?paper""", method=POST)
+        SELECT ?paper WHERE { GRAPH ?paper { ?s kgo:comparesWith ?o } } ORDER BY ?paper""",
+        method=POST,
+    )
     client.setRequestMethod(POSTDIRECTLY)
     papers = [b["paper"]["value"] for b in client.queryAndConvert()["results"]["bindings"]]
     assert papers == [f"https://w3id.org/kgbuild/paper/{p}" for p in ("cat", "cmp-alias", "cmp-variant")]
@@ -98,8 +102,12 @@ def test_updates_are_refused(server: SparqlServer, out_dir: Path) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         client.query()
     assert info.value.code == 403 and b"read-only" in info.value.read()
-    direct = urllib.request.Request(server.url, data=b"DELETE WHERE { ?s ?p ?o }", method="POST",
-                                    headers={"Content-Type": "application/sparql-update"})
+    direct = urllib.request.Request(
+        server.url,
+        data=b"DELETE WHERE { ?s ?p ?o }",
+        method="POST",
+        headers={"Content-Type": "application/sparql-update"},
+    )
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(direct, timeout=CLIENT_TIMEOUT)
     assert info.value.code == 403

@@ -63,14 +63,34 @@ def _set(data: Graph, node: URIRef, prop: URIRef, value: Literal | None) -> None
 
 BREAKAGES: dict[str, tuple[Callable[[Graph], None], str]] = {
     "confidence above 1": (lambda g: _set(g, _first(g, KGO.Evidence), KGO.confidence, Literal(1.5)), "confidence"),
-    "span ends before it starts": (lambda g: _set(g, _first(g, KGO.Evidence), KGO.charEnd, Literal(-1)), "evidence span"),
+    "span ends before it starts": (
+        lambda g: _set(g, _first(g, KGO.Evidence), KGO.charEnd, Literal(-1)),
+        "evidence span",
+    ),
     "evidence from no paper": (lambda g: _set(g, _first(g, KGO.Evidence), KGO.inPaper, None), "exactly one paper"),
     "result without its written value": (lambda g: _set(g, _first(g, KGO.Result), KGO.valueText, None), "as written"),
-    "result kind outside the list": (lambda g: _set(g, _first(g, KGO.Result), KGO.resultKind, Literal("relative")), "resultKind"),
-    "score that is not a decimal": (lambda g: _set(g, _first(g, KGO.Result), KGO.value, Literal("high")), "xsd:decimal"),
-    "entity with two labels": (lambda g: g.add((URIRef(BASE + "entity/bert"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Bert"))), "display label"),
-    "fact without evidence": (lambda g: g.add((URIRef(BASE + "entity/bert"), KGO.basedOn, URIRef(BASE + "entity/gpt-3"))), "no statement with evidence"),
-    "paper without a title": (lambda g: _set(g, URIRef(BASE + "paper/p1"), URIRef("http://purl.org/dc/terms/title"), None), "exactly one title"),
+    "result kind outside the list": (
+        lambda g: _set(g, _first(g, KGO.Result), KGO.resultKind, Literal("relative")),
+        "resultKind",
+    ),
+    "score that is not a decimal": (
+        lambda g: _set(g, _first(g, KGO.Result), KGO.value, Literal("high")),
+        "xsd:decimal",
+    ),
+    "entity with two labels": (
+        lambda g: g.add(
+            (URIRef(BASE + "entity/bert"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Bert"))
+        ),
+        "display label",
+    ),
+    "fact without evidence": (
+        lambda g: g.add((URIRef(BASE + "entity/bert"), KGO.basedOn, URIRef(BASE + "entity/gpt-3"))),
+        "no statement with evidence",
+    ),
+    "paper without a title": (
+        lambda g: _set(g, URIRef(BASE + "paper/p1"), URIRef("http://purl.org/dc/terms/title"), None),
+        "exactly one title",
+    ),
 }
 
 

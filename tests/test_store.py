@@ -21,8 +21,11 @@ def test_store_holds_the_trig_dataset(tmp_path: Path) -> None:
     expected = ox.Dataset(ox.parse(serialize(graph, format="trig"), ox.RdfFormat.TRIG))
     assert ox.Dataset(store) == expected
     names = {g.value for g in store.named_graphs()}
-    assert names == {"https://w3id.org/kgbuild/paper/p1", "https://w3id.org/kgbuild/paper/p2",
-                     "https://w3id.org/kgbuild/paper/2403.99999v2"}
+    assert names == {
+        "https://w3id.org/kgbuild/paper/p1",
+        "https://w3id.org/kgbuild/paper/p2",
+        "https://w3id.org/kgbuild/paper/2403.99999v2",
+    }
 
 
 def test_rebuild_replaces_the_store_and_leaves_no_temporary_files(tmp_path: Path) -> None:

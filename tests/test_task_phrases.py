@@ -18,8 +18,10 @@ def tasks(extractor: Extractor, title: str, abstract: str) -> set[str]:
     [
         ("We build a model for ad-hoc retrieval.", {"ad-hoc retrieval"}),
         ("It helps in continual learning of agents.", {"continual learning"}),
-        ("We test tasks such as acoustic scene classification and music tagging.",
-         {"acoustic scene classification", "music tagging"}),
+        (
+            "We test tasks such as acoustic scene classification and music tagging.",
+            {"acoustic scene classification", "music tagging"},
+        ),
         ("Results on text-to-video retrieval are strong.", {"text-to-video retrieval"}),
         ("We use it for clustering.", {"clustering"}),
     ],
@@ -41,6 +43,15 @@ def test_task_phrases_in_purpose_and_list_frames(extractor: Extractor, abstract:
 )
 def test_not_task_phrases(extractor: Extractor, abstract: str) -> None:
     found = tasks(extractor, "a title", abstract)
-    assert not {"tackle image classification", "deep learning", "semi-supervised learning",
-                "COCO object detection", "efficient learning", "question answering",
-                "encompassing retrieval"} & found, found
+    assert (
+        not {
+            "tackle image classification",
+            "deep learning",
+            "semi-supervised learning",
+            "COCO object detection",
+            "efficient learning",
+            "question answering",
+            "encompassing retrieval",
+        }
+        & found
+    ), found

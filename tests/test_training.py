@@ -49,8 +49,10 @@ def test_silver_docs_carry_the_rules_entities(listing):
 
 def test_tdmsci_reader(tmp_path):
     conll = tmp_path / "t.conll"
-    conll.write_text("We\t0\tO\nuse\t3\tO\nPenn\t7\tB-DATASET\nTreebank\t12\tI-DATASET\nfor\t21\tO\n"
-                     "parsing\t25\tB-TASK\n\nBLEU\t0\tB-METRIC\nrises\t5\tO\n")
+    conll.write_text(
+        "We\t0\tO\nuse\t3\tO\nPenn\t7\tB-DATASET\nTreebank\t12\tI-DATASET\nfor\t21\tO\n"
+        "parsing\t25\tB-TASK\n\nBLEU\t0\tB-METRIC\nrises\t5\tO\n"
+    )
     docs = list(tdmsci_docs(conll, blank()))
     assert [[(e.text, e.label_) for e in d.ents] for d in docs] == [
         [("Penn Treebank", "DATASET"), ("parsing", "TASK")],

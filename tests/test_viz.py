@@ -74,9 +74,11 @@ def test_legend_lists_every_kind_with_its_shape_and_a_filter(page: str) -> None:
     legend = re.search(r'<fieldset class="kg-filter" id="kg-kinds">(.*?)</fieldset>', page, re.S)
     assert legend
     for label in CATEGORY_LABELS.values():
-        assert f"{label} <span class=\"kg-count\">(" in legend.group(1)
+        assert f'{label} <span class="kg-count">(' in legend.group(1)
     assert 'data-kind="paper" checked' in legend.group(1)
-    assert "Paper <span class=\"kg-count\">(3)" in legend.group(1) and "Model <span class=\"kg-count\">(6)" in legend.group(1)
+    assert 'Paper <span class="kg-count">(3)' in legend.group(1) and 'Model <span class="kg-count">(6)' in legend.group(
+        1
+    )
     assert legend.group(1).count("<svg") == len(CATEGORY_LABELS)  # a drawn swatch per kind, no image fetched
     relations = re.search(r'<fieldset class="kg-filter" id="kg-relations">(.*?)</fieldset>', page, re.S)
     assert relations and 'data-relation="based_on" checked' in relations.group(1)

@@ -40,7 +40,9 @@ def test_default_output_is_view_html_in_the_build(build_dir: Path) -> None:
 
 
 def test_cap_note_is_printed(build_dir: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["viz", str(build_dir / "extractions.jsonl"), "--max-nodes", "5", "-o", str(tmp_path / "x.html")])
+    result = CliRunner().invoke(
+        main, ["viz", str(build_dir / "extractions.jsonl"), "--max-nodes", "5", "-o", str(tmp_path / "x.html")]
+    )
     assert result.exit_code == 0, result.output
     assert "Showing 5 of 17 nodes: 12 lower-degree nodes were left out (limit 5)" in result.output
 

@@ -68,6 +68,7 @@ def test_big_components_use_the_numpy_layout(monkeypatch: pytest.MonkeyPatch) ->
 
 def _unfolding(g: nx.Graph, positions: dict, corner: tuple[int, int]) -> float:
     """Corner-to-corner distance of a grid over its mean edge length: large when it lies flat."""
+
     def distance(a: object, b: object) -> float:
         return ((positions[a][0] - positions[b][0]) ** 2 + (positions[a][1] - positions[b][1]) ** 2) ** 0.5
 

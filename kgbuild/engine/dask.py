@@ -21,8 +21,14 @@ CONNECT_TIMEOUT = "30s"
 
 
 class DaskEngine:
-    def __init__(self, scheduler: str | None = None, processes: int | None = None, *, chunk_size: int = CHUNK,
-                 work: Callable[[Sequence[Paper]], list[Shipped]] = extract_chunk) -> None:
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        processes: int | None = None,
+        *,
+        chunk_size: int = CHUNK,
+        work: Callable[[Sequence[Paper]], list[Shipped]] = extract_chunk,
+    ) -> None:
         self.scheduler = scheduler
         self.processes = processes
         self.chunk_size = chunk_size
@@ -41,8 +47,12 @@ class DaskEngine:
             if self.scheduler is None:
                 from kgbuild.engine.local import default_processes
 
-                self._cluster = LocalCluster(n_workers=self.processes or default_processes(), threads_per_worker=1,
-                                             processes=True, dashboard_address=None)
+                self._cluster = LocalCluster(
+                    n_workers=self.processes or default_processes(),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
@@ -77,8 +87,12 @@ class DaskEngine:
             return client.submit(self.work, [to_worker(p) for p in part], pure=False)
 
         try:
-            for part, shipped in ordered_results(submit, chunks(papers, self.chunk_size), self._workers() * WINDOW_PER_WORKER):
+            for part, shipped in ordered_results(
+                submit, chunks(papers, self.chunk_size), self._workers() * WINDOW_PER_WORKER
+            ):
                 yield from outcomes(part, shipped)
         except KilledWorker as e:
-            raise EngineError(f"Dask workers kept dying while extracting a chunk ({e}); is kgbuild installed "
-                              f"on every worker, and do they have enough memory?") from e
+            raise EngineError(
+                f"Dask workers kept dying while extracting a chunk ({e}); is kgbuild installed "
+                f"on every worker, and do they have enough memory?"
+            ) from e

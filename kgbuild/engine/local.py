@@ -12,9 +12,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from kgbuild.engine.ordered import CHUNK, chunks, ordered_results
 from kgbuild.engine.work import Outcome, Shipped, extract_chunk, load_extractor, outcomes, to_worker
@@ -50,8 +50,14 @@ def _init_worker(ready: Any | None) -> None:
 class LocalEngine:
     """``processes`` workers (default: one per CPU); 1 extracts in this process, with no pool."""
 
-    def __init__(self, processes: int | None = None, *, chunk_size: int = CHUNK, work: Work = extract_chunk,
-                 wait_ready: bool = False) -> None:
+    def __init__(
+        self,
+        processes: int | None = None,
+        *,
+        chunk_size: int = CHUNK,
+        work: Work = extract_chunk,
+        wait_ready: bool = False,
+    ) -> None:
         self.processes = max(1, processes or default_processes())
         self.chunk_size = chunk_size
         self.work = work  # what each chunk runs; a parameter so a test can make a worker die
@@ -108,4 +114,5 @@ class LocalEngine:
             raise EngineError(
                 f"a worker process died while extracting (killed, out of memory, or crashed in native code); "
                 f"{self.processes} workers, chunks of {self.chunk_size} papers. Try --processes 1 to see the error "
-                f"in this process") from e
+                f"in this process"
+            ) from e

@@ -26,7 +26,9 @@ def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield chunk
 
 
-def ordered_results(submit: Callable[[Sequence[T]], Future], parts: Iterable[Sequence[T]], window: int) -> Iterator[tuple[Sequence[T], Any]]:
+def ordered_results(
+    submit: Callable[[Sequence[T]], Future], parts: Iterable[Sequence[T]], window: int
+) -> Iterator[tuple[Sequence[T], Any]]:
     """``(part, result)`` for each part, in input order, with at most ``window`` parts in flight."""
     pending: deque[tuple[Sequence[T], Future]] = deque()
     for part in parts:

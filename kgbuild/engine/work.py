@@ -77,5 +77,7 @@ def extract_chunk(papers: Sequence[Paper]) -> list[Shipped]:
 
 def outcomes(papers: Sequence[Paper], shipped: Sequence[Shipped]) -> list[Outcome]:
     """Each paper with what its worker sent back for it."""
-    return [Outcome(p, error=s) if isinstance(s, str) else Outcome(p, PaperExtraction(p, *s))
-            for p, s in zip(papers, shipped, strict=True)]
+    return [
+        Outcome(p, error=s) if isinstance(s, str) else Outcome(p, PaperExtraction(p, *s))
+        for p, s in zip(papers, shipped, strict=True)
+    ]

@@ -70,7 +70,7 @@ def render_vocab(ontology: Path = DEFAULT_ONTOLOGY) -> str:
     seen: set[str] = set()
     for title, rdf_type in _SECTIONS:
         terms = sorted(
-            str(s)[len(KGO_IRI):]
+            str(s)[len(KGO_IRI) :]
             for s in set(graph.subjects(RDF.type, rdf_type))
             if isinstance(s, URIRef) and str(s).startswith(KGO_IRI)
         )

@@ -99,6 +99,11 @@ def _canonical(value: Any) -> Any:
         return {key: (item if key == "@list" else _canonical(item)) for key, item in value.items()}
     if isinstance(value, list):
         items = [_canonical(item) for item in value]
-        return sorted(items, key=lambda item: (str(item.get("@id", "")) if isinstance(item, dict) else "",
-                                               json.dumps(item, sort_keys=True, ensure_ascii=False)))
+        return sorted(
+            items,
+            key=lambda item: (
+                str(item.get("@id", "")) if isinstance(item, dict) else "",
+                json.dumps(item, sort_keys=True, ensure_ascii=False),
+            ),
+        )
     return value

@@ -64,6 +64,7 @@ def kgo(name: str) -> str:
 
 # --- literals, with the lexical forms rdf.py's rdflib terms have ---------------------------
 
+
 def _text(value: Any) -> Lit | None:
     return Lit(value) if isinstance(value, str) and value != "" else None
 
@@ -97,6 +98,7 @@ def _date(value: Any) -> Lit | None:
 
 
 # --- the quads of a graph, node by node -----------------------------------------------------
+
 
 class _Writer:
     def __init__(self, graph: nx.MultiDiGraph, base: str) -> None:
@@ -141,7 +143,7 @@ class _Writer:
             self.result(own, side, s, data)
         # out-edges, grouped by target and relation: one statement node per (s, p, o)
         statements: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
-        for _, v, key, edge in sorted(self.graph.out_edges(node, keys=True, data=True), key=lambda e: (e[1], e[2])):
+        for _, v, _key, edge in sorted(self.graph.out_edges(node, keys=True, data=True), key=lambda e: (e[1], e[2])):
             o = self.node_iri(v)
             g = self.paper_graph(edge.get("paper_id"))
             relation = edge.get("relation")
@@ -310,8 +312,8 @@ class _Turtle:
             return "a"
         bare = iri[1:-1]
         for prefix, namespace in self.prefixes:
-            if bare.startswith(namespace) and self.LOCAL.match(bare[len(namespace):]):
-                return f"{prefix}:{bare[len(namespace):]}"
+            if bare.startswith(namespace) and self.LOCAL.match(bare[len(namespace) :]):
+                return f"{prefix}:{bare[len(namespace) :]}"
         return iri
 
     def term(self, term: Term) -> str:
@@ -347,7 +349,9 @@ def _turtle_groups(groups: Iterator[list[Quad]], handle: IO[str]) -> int:
             if p == last_p:
                 lines.append(f" ,\n        {turtle.term(o)}")
             else:
-                lines.append(f" ;\n    {turtle.name(p)} {turtle.term(o)}" if last_p else f" {turtle.name(p)} {turtle.term(o)}")
+                lines.append(
+                    f" ;\n    {turtle.name(p)} {turtle.term(o)}" if last_p else f" {turtle.name(p)} {turtle.term(o)}"
+                )
                 last_p = p
         lines.append(" .\n")
         handle.write("".join(lines))
@@ -370,6 +374,7 @@ def stream_writer(fmt: str):  # noqa: ANN201 - one of the write_* functions abov
 
 def write_turtle_and_nquads(graph: nx.MultiDiGraph, turtle: IO[str], nquads: IO[str], base_iri: str) -> tuple[int, int]:
     """Both of the build's serialisations in one walk over the graph; (triples, quads) written."""
+
     def tee() -> Iterator[list[Quad]]:
         for group in quad_groups(graph, base_iri):
             lines = {f"{s} {p} {nt_term(o)} {g} .\n" if g else f"{s} {p} {nt_term(o)} .\n" for s, p, o, g in group}

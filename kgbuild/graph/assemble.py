@@ -62,8 +62,17 @@ def provenance_values(evidence: Evidence | None, paper_id: str) -> Provenance:
     """Where a fact was read, in PROVENANCE_KEYS order; all None when the record gave no evidence."""
     if evidence is None:
         return (paper_id,) + (None,) * (len(PROVENANCE_KEYS) - 1)
-    return (evidence.paper_id or paper_id, evidence.section, evidence.sentence, evidence.sentence_start,
-            evidence.start, evidence.end, evidence.component, evidence.rule, float(evidence.confidence))
+    return (
+        evidence.paper_id or paper_id,
+        evidence.section,
+        evidence.sentence,
+        evidence.sentence_start,
+        evidence.start,
+        evidence.end,
+        evidence.component,
+        evidence.rule,
+        float(evidence.confidence),
+    )
 
 
 @dataclass
@@ -156,8 +165,15 @@ class GraphBuilder:
     def _add_result(self, result: Result, pid: str) -> None:
         ev = result.evidence
         node = result_node(
-            pid, result.model, result.benchmark, result.metric, result.value, result.kind,
-            ev.section, ev.start, ev.end,
+            pid,
+            result.model,
+            result.benchmark,
+            result.metric,
+            result.value,
+            result.kind,
+            ev.section,
+            ev.start,
+            ev.end,
         )
         if node in self._results:
             return
@@ -181,7 +197,9 @@ class GraphBuilder:
 
     def build(self) -> nx.MultiDiGraph:
         plan = self._plan()
-        graph = nx.MultiDiGraph(generator="kgbuild", dropped_self_loops=0, duplicate_papers=sorted(set(self.duplicate_papers)))
+        graph = nx.MultiDiGraph(
+            generator="kgbuild", dropped_self_loops=0, duplicate_papers=sorted(set(self.duplicate_papers))
+        )
         # Everything is inserted in sorted order so the graph (and every export of it) is the
         # same whatever order the papers were streamed in.
         for pid in sorted(self._papers):

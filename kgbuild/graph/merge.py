@@ -75,9 +75,7 @@ class _UnionFind:
         return True
 
 
-def _candidates(
-    names: Mapping[str, Set[str]], aliases: Mapping[str, Set[str]]
-) -> list[MergeLink]:
+def _candidates(names: Mapping[str, Set[str]], aliases: Mapping[str, Set[str]]) -> list[MergeLink]:
     by_name_key: dict[str, set[str]] = {}
     for entity_id, surface_names in names.items():
         for name in surface_names:
@@ -100,7 +98,7 @@ def _candidates(
                 if other != entity_id:
                     links.add(MergeLink(entity_id, other, SHARED_ALIAS, alias))
     # Sorted so the plan does not depend on the order papers (or set members) arrived in.
-    return sorted(links, key=lambda l: (_RULE_ORDER[l.rule], l.holder, l.target, l.alias))
+    return sorted(links, key=lambda link: (_RULE_ORDER[link.rule], link.holder, link.target, link.alias))
 
 
 def plan_merges(
@@ -124,9 +122,7 @@ def plan_merges(
         left = digit_signature(labels.get(link.holder, link.holder))
         right = digit_signature(labels.get(link.target, link.target))
         if left != right:
-            refused.setdefault(link.holder, []).append(
-                {"id": link.target, "rule": "digit-guard", "alias": link.alias}
-            )
+            refused.setdefault(link.holder, []).append({"id": link.target, "rule": "digit-guard", "alias": link.alias})
             continue
         if forest.union(link.holder, link.target):
             accepted.append(link)

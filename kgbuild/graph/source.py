@@ -21,7 +21,9 @@ def iter_extractions(path: str | os.PathLike[str]) -> Iterator[PaperExtraction]:
     try:
         handle = source.open(encoding="utf-8")
     except OSError as e:
-        raise ExtractionsFileError(f"cannot read {source}: {e.strerror or e}; run 'kgbuild build -o {source.parent}' first") from e
+        raise ExtractionsFileError(
+            f"cannot read {source}: {e.strerror or e}; run 'kgbuild build -o {source.parent}' first"
+        ) from e
     with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():

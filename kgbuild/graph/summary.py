@@ -40,7 +40,9 @@ def summarise(graph: nx.MultiDiGraph) -> GraphSummary:
         if data.get("type") == "entity":
             entity_kinds[data.get("kind", "?")] += 1
             merged += len(data.get("merged_from", []))
-    relations: Counter[str] = Counter(data.get("relation", key) for _, _, key, data in graph.edges(keys=True, data=True))
+    relations: Counter[str] = Counter(
+        data.get("relation", key) for _, _, key, data in graph.edges(keys=True, data=True)
+    )
     return GraphSummary(
         papers=node_types["paper"],
         entities=node_types["entity"],

@@ -76,9 +76,7 @@ class Deduper:
 
     def _report_homonym(self, group: _Group, paper: Paper) -> None:
         where = paper.sources[0]  # readers give every copy exactly one source
-        message = (
-            f"same title as arXiv {group.arxiv_id} but arXiv id {paper.arxiv_id}; kept as separate papers"
-        )
+        message = f"same title as arXiv {group.arxiv_id} but arXiv id {paper.arxiv_id}; kept as separate papers"
         self._report(Problem(where.path, where.line, message, "warning"))
 
     def title_keys(self) -> set[str]:

@@ -17,9 +17,7 @@ _NEW_ID = r"\d{4}\.\d{4,5}"
 # Old-style ids: hep-th/9901001, math.GT/0309136, cs/0101001.
 _OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 _BARE_ID = re.compile(rf"^(?:arxiv:)?({_NEW_ID}|{_OLD_ID})(?:v\d+)?$", re.IGNORECASE)
-_URL_ID = re.compile(
-    rf"arxiv\.org/(?:abs|pdf|html)/({_NEW_ID}|{_OLD_ID})(?:v\d+)?(?![\d])", re.IGNORECASE
-)
+_URL_ID = re.compile(rf"arxiv\.org/(?:abs|pdf|html)/({_NEW_ID}|{_OLD_ID})(?:v\d+)?(?![\d])", re.IGNORECASE)
 
 
 def parse_arxiv_id(value: object) -> str | None:

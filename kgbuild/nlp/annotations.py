@@ -36,8 +36,14 @@ def alias_of(span: Span) -> str | None:
     return span._.kg_alias
 
 
-def write_notes(span: Span, *, rule: object = _UNSET, confidence: object = _UNSET, alias: object = _UNSET,
-                variant_of: object = _UNSET) -> None:
+def write_notes(
+    span: Span,
+    *,
+    rule: object = _UNSET,
+    confidence: object = _UNSET,
+    alias: object = _UNSET,
+    variant_of: object = _UNSET,
+) -> None:
     """Set the notes given, None included; the others are left as they are (a span with the same
     offsets, label and ids shares them, so a blanket write would overwrite that span's notes)."""
     ext = span._

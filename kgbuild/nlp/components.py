@@ -60,7 +60,9 @@ def make_name_shapes(nlp: Language, name: str, patterns_dir: str | None, spans_k
     requires=["doc.spans", "doc._.kg_scores"],
     default_config={"patterns_dir": None, "candidates_key": CANDIDATES_KEY, "ner_policy": "fill"},
 )
-def make_mentions(nlp: Language, name: str, patterns_dir: str | None, candidates_key: str, ner_policy: str) -> MentionResolver:
+def make_mentions(
+    nlp: Language, name: str, patterns_dir: str | None, candidates_key: str, ner_policy: str
+) -> MentionResolver:
     register_extensions()
     return MentionResolver(name, candidates_key, load_pattern_table(patterns_dir), ner_policy)
 
@@ -87,8 +89,9 @@ def make_relations(nlp: Language, name: str) -> RelationFinder:
     requires=["doc.spans", "token.is_sent_start"],
     default_config={"model_dir": None, "candidates_key": CANDIDATES_KEY, "context": 3, "batch_size": 64},
 )
-def make_focused_ner(nlp: Language, name: str, model_dir: str | None, candidates_key: str, context: int,
-                     batch_size: int) -> FocusedNER:
+def make_focused_ner(
+    nlp: Language, name: str, model_dir: str | None, candidates_key: str, context: int, batch_size: int
+) -> FocusedNER:
     """The trained NER (the bundled one unless ``model_dir``), run only around possible names."""
     from kgbuild.nlp.pipeline import bundled_ner_dir  # the pipeline module imports this one
 

@@ -32,8 +32,10 @@ def component_for(rule: str, default: str) -> str:
 
 def paper_text(paper: Paper) -> str:
     if not isinstance(paper.title, str) or not isinstance(paper.abstract, str):
-        raise TypeError(f"paper {paper.paper_id!r}: title and abstract must be text, "
-                        f"got {type(paper.title).__name__} and {type(paper.abstract).__name__}")
+        raise TypeError(
+            f"paper {paper.paper_id!r}: title and abstract must be text, "
+            f"got {type(paper.title).__name__} and {type(paper.abstract).__name__}"
+        )
     return compose_text(paper.title, paper.abstract)
 
 
@@ -74,13 +76,17 @@ class Extractor:
         a paper that breaks the pipeline raises for the whole batch."""
         with cyclic_gc_paused():
             texts = [PaperText(p) for p in papers]
-            return [doc_to_extraction(doc, text)
-                    for doc, text in self.nlp.pipe(((t.text, t) for t in texts), as_tuples=True, batch_size=self.batch_size)]
+            return [
+                doc_to_extraction(doc, text)
+                for doc, text in self.nlp.pipe(((t.text, t) for t in texts), as_tuples=True, batch_size=self.batch_size)
+            ]
 
     def extract_one(self, paper: Paper) -> PaperExtraction:
         return self.extract_batch([paper])[0]
 
-    def extract_reporting(self, papers: Iterable[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
+    def extract_reporting(
+        self, papers: Iterable[Paper], report: Callable[[Paper, Exception], None]
+    ) -> Iterator[PaperExtraction]:
         """Like ``extract``, but a paper that breaks the pipeline is reported and skipped.
 
         Papers go through in batches for speed; when a batch fails, its papers are re-run one by
@@ -89,7 +95,9 @@ class Extractor:
         for batch in minibatch(papers, size=self.batch_size):
             yield from self._extract_isolating(batch, report)
 
-    def _extract_isolating(self, batch: list[Paper], report: Callable[[Paper, Exception], None]) -> Iterator[PaperExtraction]:
+    def _extract_isolating(
+        self, batch: list[Paper], report: Callable[[Paper, Exception], None]
+    ) -> Iterator[PaperExtraction]:
         try:
             done = self.extract_batch(batch)
         except Exception:  # noqa: BLE001 - isolate the failing paper below
@@ -121,8 +129,16 @@ class PaperText:
         return found
 
 
-def _evidence(text: PaperText, start: int, end: int, sentence_start: int, sentence_end: int,
-              component: str, rule: str, confidence: float) -> Evidence:
+def _evidence(
+    text: PaperText,
+    start: int,
+    end: int,
+    sentence_start: int,
+    sentence_end: int,
+    component: str,
+    rule: str,
+    confidence: float,
+) -> Evidence:
     paper = text.paper
     section, local_start = section_of(paper.title, start)
     _, local_sentence_start = section_of(paper.title, sentence_start)
@@ -144,8 +160,16 @@ def _entity(text: PaperText, data: dict[str, Any], sentences: SentenceBounds) ->
     for mention in data["mentions"]:
         sentence_start, sentence_end = sentences.chars_around(mention["token_start"], mention["token_end"])
         evidence.append(
-            _evidence(text, mention["start"], mention["end"], sentence_start, sentence_end,
-                      component_for(mention["rule"], "kgbuild_name_shapes"), mention["rule"], mention["confidence"])
+            _evidence(
+                text,
+                mention["start"],
+                mention["end"],
+                sentence_start,
+                sentence_end,
+                component_for(mention["rule"], "kgbuild_name_shapes"),
+                mention["rule"],
+                mention["confidence"],
+            )
         )
     return Entity(
         entity_id=data["id"],
@@ -168,8 +192,16 @@ def doc_to_extraction(doc: Doc, text: PaperText) -> PaperExtraction:
             kind=fact["kind"],
             subject=fact["subject"],
             object=fact["object"],
-            evidence=_evidence(text, fact["start"], fact["end"], fact["sentence_start"], fact["sentence_end"],
-                               "kgbuild_relations", fact["rule"], fact["confidence"]),
+            evidence=_evidence(
+                text,
+                fact["start"],
+                fact["end"],
+                fact["sentence_start"],
+                fact["sentence_end"],
+                "kgbuild_relations",
+                fact["rule"],
+                fact["confidence"],
+            ),
         )
         for fact in doc._.kg_relations
     ]
@@ -185,8 +217,16 @@ def doc_to_extraction(doc: Doc, text: PaperText) -> PaperExtraction:
             value=found["value"],
             number=found["number"],
             kind=found["kind"],
-            evidence=_evidence(text, found["start"], found["end"], found["sentence_start"], found["sentence_end"],
-                               "kgbuild_scores", found["rule"], found["confidence"]),
+            evidence=_evidence(
+                text,
+                found["start"],
+                found["end"],
+                found["sentence_start"],
+                found["sentence_end"],
+                "kgbuild_scores",
+                found["rule"],
+                found["confidence"],
+            ),
         )
         for found in doc._.kg_results
     ]

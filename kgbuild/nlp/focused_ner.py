@@ -62,9 +62,13 @@ def name_windows(doc: Doc, covered: set[int], context: int) -> list[Window]:
         found = _trigger_class(texts[i])
         if found == NAME_SHAPED:
             triggers.append(i)
-        elif found == CAPITALISED and i >= abstract_start and any(
-            0 <= j < n and j not in covered and not starts[j] and _capitalised(texts[j])
-            for j in (i - 1, i + 1, i - 2, i + 2)
+        elif (
+            found == CAPITALISED
+            and i >= abstract_start
+            and any(
+                0 <= j < n and j not in covered and not starts[j] and _capitalised(texts[j])
+                for j in (i - 1, i + 1, i - 2, i + 2)
+            )
         ):
             triggers.append(i)  # one word of a capitalised phrase ("Chatbot Arena")
     if not triggers:

@@ -108,10 +108,12 @@ SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[BMKT]|base|large|small|tiny|mini|medi
 
 
 def inside_hyphenated_name(doc: Doc, start: int, end: int) -> bool:
-    """"CQ-DINO", "PTB-XL", "COCO-POS": a known name glued by a hyphen into a longer name is not
+    """ "CQ-DINO", "PTB-XL", "COCO-POS": a known name glued by a hyphen into a longer name is not
     a mention of itself. A size suffix ("Llama-2-70B", "BERT-Large") is left to the variant rule,
     and a lowercase suffix ("BERT-based") only describes."""
-    glued_before = start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_
+    glued_before = (
+        start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_
+    )
     if glued_before and doc[start - 2].text[:1].isalnum():
         return True
     if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:

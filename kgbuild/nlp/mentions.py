@@ -26,7 +26,18 @@ from kgbuild.nlp.shapes import (
     names_a_component,
     shape_of_text,
 )
-from kgbuild.nlp.tokens import lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of, text_of_span, title_end, words
+from kgbuild.nlp.tokens import (
+    lowers,
+    puncts,
+    sentence_bounds,
+    sentence_starts,
+    spaces,
+    span_text,
+    text_of,
+    text_of_span,
+    title_end,
+    words,
+)
 from kgbuild.records import entity_key, normalise_name
 
 ENTITIES_KEY = "kg_entities"
@@ -71,19 +82,30 @@ def prefer_alternative_kinds(mentions: list[Span], table: PatternTable) -> list[
             if (list_head_kind(span) or kind_from_context(span)) == row.alt_label:
                 relabelled = Span(span.doc, span.start, span.end, label=row.alt_label, span_id=span.id_)
                 notes = notes_of(span)
-                write_notes(relabelled, rule=notes.rule, confidence=notes.confidence, alias=notes.alias,
-                            variant_of=notes.variant_of)
+                write_notes(
+                    relabelled,
+                    rule=notes.rule,
+                    confidence=notes.confidence,
+                    alias=notes.alias,
+                    variant_of=notes.variant_of,
+                )
                 span = relabelled
         out.append(span)
     return out
 
 
 def _fold_plural_acronyms(by_id: dict[str, list[Span]]) -> None:
-    """"PANNs" and "our best PANN system": an acronym and its plural are one entity."""
+    """ "PANNs" and "our best PANN system": an acronym and its plural are one entity."""
     by_text = {text_of_span(spans[0]): entity_id for entity_id, spans in by_id.items()}
     for text, entity_id in by_text.items():
         plural = by_text.get(text + "s")
-        if plural and plural != entity_id and sum(c.isupper() for c in text) >= 2 and plural in by_id and entity_id in by_id:
+        if (
+            plural
+            and plural != entity_id
+            and sum(c.isupper() for c in text) >= 2
+            and plural in by_id
+            and entity_id in by_id
+        ):
             by_id[plural].extend(by_id.pop(entity_id))
 
 
@@ -118,17 +140,18 @@ def _continues_a_name(doc: Doc, i: int) -> bool:
 
 
 def _cut_from_a_longer_name(span: Span) -> bool:
-    """"Instant Gaussian" out of "Instant Gaussian Stream (IGS)": a capitalised neighbour, or a
+    """ "Instant Gaussian" out of "Instant Gaussian Stream (IGS)": a capitalised neighbour, or a
     glued hyphen, means the NER stopped inside the name."""
     doc = span.doc
     texts, gaps = words(doc), spaces(doc)
     glued = (span.end < len(texts) and texts[span.end] == "-" and not gaps[span.end - 1]) or (
-        span.start > 0 and texts[span.start - 1] == "-" and not gaps[span.start - 1])
+        span.start > 0 and texts[span.start - 1] == "-" and not gaps[span.start - 1]
+    )
     return glued or _continues_a_name(doc, span.end) or _continues_a_name(doc, span.start - 1)
 
 
 def _abbreviates_a_plain_phrase(span: Span) -> bool:
-    """"high-level synthesis (HLS)": the rules already turned down an acronym whose long form is
+    """ "high-level synthesis (HLS)": the rules already turned down an acronym whose long form is
     a lowercase phrase (a generic term), and the NER gets no second opinion on it, here or at any
     other mention of the acronym in the paper."""
     doc = span.doc
@@ -150,7 +173,9 @@ def ner_span_is_name(span: Span) -> bool:
     if span.label_ not in NER_KINDS or span.start == 0 or sentence_starts(doc)[span.start] or len(span) > 6:
         return False
     texts, punct = words(doc), puncts(doc)
-    if any((punct[i] and texts[i] not in "-.+") or "/" in texts[i] for i in range(span.start, span.end)) or is_generic(text):
+    if any((punct[i] and texts[i] not in "-.+") or "/" in texts[i] for i in range(span.start, span.end)) or is_generic(
+        text
+    ):
         return False
     if text.startswith("CC-"):
         return False  # Creative Commons licences look like acronyms
@@ -202,11 +227,13 @@ EFFICIENCY_METRIC_IDS = frozenset(
     "energy-consumption compression-ratio flops".split()
 )
 OWN_WORK_WORDS = frozenset("we our us".split())
-EVALUATION_WORDS = frozenset("measured metric metrics terms evaluated evaluate evaluation reaching reaches achieves achieving".split())
+EVALUATION_WORDS = frozenset(
+    "measured metric metrics terms evaluated evaluate evaluation reaching reaches achieves achieving".split()
+)
 
 
 def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
-    """"last-incremental accuracy", "Rank-1 accuracy", "mean-average-precision": a hyphenated
+    """ "last-incremental accuracy", "Rank-1 accuracy", "mean-average-precision": a hyphenated
     modifier glued to a metric is part of its name."""
     out = []
     # Span extension values are keyed by offsets and label, so never build a span that already exists.
@@ -230,7 +257,7 @@ def extend_metric_modifiers(spans: list[Span]) -> list[Span]:
 
 
 def extend_language_pairs(spans: list[Span]) -> list[Span]:
-    """"WMT18 zh-en", "WMT'17 English-Chinese": a translation direction after a test set names
+    """ "WMT18 zh-en", "WMT'17 English-Chinese": a translation direction after a test set names
     one of its parts, a variant of the whole set."""
     out = []
     ranges = {(s.start, s.end) for s in spans}
@@ -241,9 +268,17 @@ def extend_language_pairs(spans: list[Span]) -> list[Span]:
             out.append(span)
             continue
         texts, lowered, gaps = words(doc), lowers(doc), spaces(doc)
-        if (lowered[end] in LANGUAGES and texts[end + 1] == "-" and lowered[end + 2] in LANGUAGES
-                and not gaps[end] and not gaps[end + 1] and (span.start, end + 3) not in ranges):
-            wider = Span(doc, span.start, end + 3, label=span.label_, span_id=entity_key(span_text(doc, span.start, end + 3)))
+        if (
+            lowered[end] in LANGUAGES
+            and texts[end + 1] == "-"
+            and lowered[end + 2] in LANGUAGES
+            and not gaps[end]
+            and not gaps[end + 1]
+            and (span.start, end + 3) not in ranges
+        ):
+            wider = Span(
+                doc, span.start, end + 3, label=span.label_, span_id=entity_key(span_text(doc, span.start, end + 3))
+            )
             notes = notes_of(span)
             write_notes(wider, rule=notes.rule, confidence=notes.confidence, variant_of=span.id_)
             span = wider
@@ -271,8 +306,11 @@ def keep_reported_metrics(mentions: list[Span], doc: Doc) -> list[Span]:
             sentence_words = lowers(doc)[sentence_start:sentence_end]
             # The paper's own claims ("we … at minimal loss of accuracy") are evaluations too;
             # background remarks ("methods often lead to degraded accuracy") are not.
-            evaluated = (any(i in inside for i in score_tokens) or any(i in inside for i in data_tokens)
-                         or any(w in EVALUATION_WORDS or w in OWN_WORK_WORDS for w in sentence_words))
+            evaluated = (
+                any(i in inside for i in score_tokens)
+                or any(i in inside for i in data_tokens)
+                or any(w in EVALUATION_WORDS or w in OWN_WORK_WORDS for w in sentence_words)
+            )
             if not evaluated:
                 continue
         kept.append(span)
@@ -298,7 +336,11 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
         name = Counter(surface_forms).most_common(1)[0][0]
         canonical = table.display_name(entity_id)
         aliases = sorted(
-            ({t for t in surface_forms} | {note.alias for note in notes if note.alias} | ({canonical} if canonical else set()))
+            (
+                {t for t in surface_forms}
+                | {note.alias for note in notes if note.alias}
+                | ({canonical} if canonical else set())
+            )
             - {name}
         )
         variant_of = next((note.variant_of for note in notes if note.variant_of), None)
@@ -343,7 +385,9 @@ class MentionResolver:
         for span in candidates:
             if rule_of(span) is None:
                 write_notes(span, rule=GAZETTEER_COMPONENT)
-        mentions = add_ner_mentions(resolve_overlaps(extend_language_pairs(extend_metric_modifiers(candidates))), doc, self.ner_policy == "all")
+        mentions = add_ner_mentions(
+            resolve_overlaps(extend_language_pairs(extend_metric_modifiers(candidates))), doc, self.ner_policy == "all"
+        )
         mentions = prefer_alternative_kinds(keep_reported_metrics(mentions, doc), self.table)
         doc.spans[ENTITIES_KEY] = mentions
         doc._.kg_entities = group_entities(mentions, self.table)

@@ -46,8 +46,13 @@ MODES = ("combined", "rules", "ner")
 DEFAULT_MODE = "combined"
 
 
-def build_pipeline(patterns_dir: str | None = None, *, use_ner: bool = True, ner_dir: str | Path | None = None,
-                   mode: str = DEFAULT_MODE) -> Language:
+def build_pipeline(
+    patterns_dir: str | None = None,
+    *,
+    use_ner: bool = True,
+    ner_dir: str | Path | None = None,
+    mode: str = DEFAULT_MODE,
+) -> Language:
     """A fresh pipeline. ``patterns_dir`` overrides the bundled gazetteer patterns; the trained
     NER (shipped in the package) runs between the rule components and the resolver.
 

@@ -15,10 +15,6 @@ from typing import Any, NamedTuple
 
 from spacy.tokens import Doc
 
-from kgbuild.nlp.shapes import title_name_end
-from kgbuild.nlp.tokens import like_nums, sentence_bounds, sentence_starts, spaces, span_text, title_end
-from kgbuild.nlp.tokens import lowers as doc_lowers
-from kgbuild.nlp.tokens import words as doc_words
 from kgbuild.nlp.lexicon import (
     BASED_ON_CUES,
     COMPARE_CUES,
@@ -28,6 +24,10 @@ from kgbuild.nlp.lexicon import (
     TRAINING_PREPOSITIONS,
     TRAINING_VERBS,
 )
+from kgbuild.nlp.shapes import title_name_end
+from kgbuild.nlp.tokens import like_nums, sentence_bounds, sentence_starts, spaces, span_text, title_end
+from kgbuild.nlp.tokens import lowers as doc_lowers
+from kgbuild.nlp.tokens import words as doc_words
 from kgbuild.records import PAPER_SUBJECT
 
 # Words after which a name is used, not introduced ("we propose to fine-tune BERT on ...").
@@ -218,9 +218,17 @@ class RelationFinder:
 
         title_colon = title_name_end(doc)
         for mention in mentions:
-            if mention.rule == "title-name" or (mention.start == 0 and self._names_the_title(doc, mention, title_colon)):
+            if mention.rule == "title-name" or (
+                mention.start == 0 and self._names_the_title(doc, mention, title_colon)
+            ):
                 add(mention, "title-name", 0.9)
-            elif mention.rule == "named-by-cue" and doc_lowers(doc)[mention.start - 1] in ("named", "called", "dubbed", "termed", "coined"):
+            elif mention.rule == "named-by-cue" and doc_lowers(doc)[mention.start - 1] in (
+                "named",
+                "called",
+                "dubbed",
+                "termed",
+                "coined",
+            ):
                 add(mention, "named-by-cue", 0.9)
         by_start = {m.start: m for m in mentions}
         for start, end in sentence_bounds(doc).spans():
@@ -232,7 +240,11 @@ class RelationFinder:
                 for mention in self._introduced_after(doc, cue, by_start):
                     if self._names_a_task(doc, mention):
                         continue  # "designed for the T2I-ReID task": the task is not proposed
-                    if not mention.known or mention.entity_id in title_ids or self._introduced_as_new(doc, cue, mention):
+                    if (
+                        not mention.known
+                        or mention.entity_id in title_ids
+                        or self._introduced_as_new(doc, cue, mention)
+                    ):
                         add(mention, "propose-verb", 0.8)
             for mention in self._appositive_new(doc, sentence, mentions):
                 add(mention, "appositive-new", 0.7)
@@ -304,7 +316,7 @@ class RelationFinder:
 
     @staticmethod
     def _we_train(sentence: Sentence) -> bool:
-        """"We (pre-)train / fine-tune …" within the first words of the sentence."""
+        """ "We (pre-)train / fine-tune …" within the first words of the sentence."""
         words = doc_lowers(sentence.doc)[sentence.start : min(sentence.start + 8, sentence.end)]
         return "we" in words and any(w in TRAINING_VERBS for w in words[words.index("we") + 1 :])
 
@@ -313,9 +325,14 @@ class RelationFinder:
         """New names given in parentheses in a proposing sentence: "… from scratch (BERTu)"."""
         texts = doc_words(sentence.doc)
         return [
-            m for m in mentions
-            if sentence.start < m.start and m.end < sentence.end and not m.known and m.rule != "repeat"
-            and texts[m.start - 1] == "(" and texts[m.end] == ")"
+            m
+            for m in mentions
+            if sentence.start < m.start
+            and m.end < sentence.end
+            and not m.known
+            and m.rule != "repeat"
+            and texts[m.start - 1] == "("
+            and texts[m.end] == ")"
         ]
 
     @staticmethod
@@ -341,7 +358,9 @@ class RelationFinder:
         return PAPER_SUBJECT
 
     # -- compares_with / based_on --------------------------------------------------------------
-    def _compares(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], relations: list[dict[str, Any]]) -> None:
+    def _compares(
+        self, doc: Doc, mentions: list[Mention], proposed: list[Mention], relations: list[dict[str, Any]]
+    ) -> None:
         own = {m.entity_id for m in proposed}
         lowered = doc_lowers(doc)
         sentences = sentence_bounds(doc)
@@ -350,8 +369,14 @@ class RelationFinder:
             if mention.kind not in ("MODEL", "METHOD") or mention.entity_id in own or self._in_title(doc, mention):
                 continue
             sentence_start, sentence_end = sentences.sentence_of(mention.start)
-            cue = next((i for i in range(mention.start - 1, max(mention.start - 10, sentence_start) - 1, -1)
-                        if lowered[i] in COMPARE_CUES), None)
+            cue = next(
+                (
+                    i
+                    for i in range(mention.start - 1, max(mention.start - 10, sentence_start) - 1, -1)
+                    if lowered[i] in COMPARE_CUES
+                ),
+                None,
+            )
             if cue is None:
                 continue
             cue_word = lowered[cue]
@@ -368,7 +393,7 @@ class RelationFinder:
         self._contrasted(doc, mentions, own, relations)
 
     def _contrasted(self, doc: Doc, mentions: list[Mention], own: set[str], relations: list[dict[str, Any]]) -> None:
-        """"GPT-3 solves only 18.8% of these questions. In contrast, our …": a baseline's score,
+        """ "GPT-3 solves only 18.8% of these questions. In contrast, our …": a baseline's score,
         then a sentence that opens by contrasting it, is a comparison across two sentences."""
         texts, numeric = doc_words(doc), like_nums(doc)
         sentences = sentence_bounds(doc)
@@ -378,12 +403,17 @@ class RelationFinder:
             sentence_start, sentence_end = sentences.sentence_of(mention.start)
             # Any percentage or decimal counts here: "solves only 18.8% of these" is a result
             # even though the score finder leaves "N% of …" out as a likely proportion.
-            scored = any((numeric[i] and "." in texts[i]) or texts[i] in ("%", "\\%") for i in range(sentence_start, sentence_end))
+            scored = any(
+                (numeric[i] and "." in texts[i]) or texts[i] in ("%", "\\%")
+                for i in range(sentence_start, sentence_end)
+            )
             if not scored or sentence_end >= len(doc):
                 continue
             opening = span_text(doc, sentence_end, min(sentence_end + 2, len(doc))).lower()
             if opening.startswith(("in contrast", "by contrast", "conversely")):
-                relations.append(self._fact(doc, "compares_with", PAPER_SUBJECT, mention, "contrast-next-sentence", 0.6))
+                relations.append(
+                    self._fact(doc, "compares_with", PAPER_SUBJECT, mention, "contrast-next-sentence", 0.6)
+                )
 
     @staticmethod
     def _made_by_own_work(sentence_words: list[str], in_sentence: list[Mention], own: set[str]) -> bool:
@@ -393,9 +423,13 @@ class RelationFinder:
     def _between_others(cue: int, in_sentence: list[Mention], own: set[str]) -> bool:
         """The closest name before the cue is a model this paper did not propose."""
         subject = next((m for m in reversed(in_sentence) if m.end <= cue), None)
-        return subject is not None and cue - subject.end <= 6 and subject.kind == "MODEL" and subject.entity_id not in own
+        return (
+            subject is not None and cue - subject.end <= 6 and subject.kind == "MODEL" and subject.entity_id not in own
+        )
 
-    def _based_on(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
+    def _based_on(
+        self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str, relations: list[dict[str, Any]]
+    ) -> None:
         own = {m.entity_id for m in proposed}
         lowers = doc_lowers(doc)
         positions: dict[str, list[int]] = {}
@@ -409,7 +443,13 @@ class RelationFinder:
                     continue
                 sentence_end = sentence_bounds(doc).sentence_of(i)[1]
                 first = next(
-                    (m for m in mentions if i + n <= m.start < min(i + n + 8, sentence_end) and m.kind == "MODEL" and m.entity_id not in own),
+                    (
+                        m
+                        for m in mentions
+                        if i + n <= m.start < min(i + n + 8, sentence_end)
+                        and m.kind == "MODEL"
+                        and m.entity_id not in own
+                    ),
                     None,
                 )
                 if first is None:
@@ -417,7 +457,9 @@ class RelationFinder:
                 for target in self._coordinated(doc, mentions, first):
                     subject = self._named_after(doc, target, mentions, own) or main
                     if subject != PAPER_SUBJECT:
-                        relations.append(self._fact(doc, "based_on", subject, target, "based-on-cue:" + " ".join(cue), 0.7))
+                        relations.append(
+                            self._fact(doc, "based_on", subject, target, "based-on-cue:" + " ".join(cue), 0.7)
+                        )
 
     @staticmethod
     def _coordinated(doc: Doc, mentions: list[Mention], first: Mention) -> list[Mention]:
@@ -436,7 +478,7 @@ class RelationFinder:
 
     @staticmethod
     def _named_after(doc: Doc, target: Mention, mentions: list[Mention], own: set[str]) -> str | None:
-        """"further pre-trained mBERT (mBERTu)": the derived model named in parentheses – one of the
+        """ "further pre-trained mBERT (mBERTu)": the derived model named in parentheses – one of the
         paper's, or a new name (not a known one, not the same name with a suffix like "-large")."""
         texts = doc_words(doc)
         if target.end + 2 < len(doc) and texts[target.end] == "(":
@@ -445,12 +487,18 @@ class RelationFinder:
                 return None
             if inner.entity_id in own:
                 return inner.entity_id
-            if (inner.kind == target.kind and not inner.known and inner.rule != "repeat"
-                    and not span_text(doc, inner.start, inner.end).startswith(span_text(doc, target.start, target.end))):
+            if (
+                inner.kind == target.kind
+                and not inner.known
+                and inner.rule != "repeat"
+                and not span_text(doc, inner.start, inner.end).startswith(span_text(doc, target.start, target.end))
+            ):
                 return inner.entity_id
         return None
 
-    def _evaluated_and_trained(self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
+    def _evaluated_and_trained(
+        self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]
+    ) -> None:
         trained_chain_end = -1
         for mention in mentions:
             if mention.kind == "DATASET" and mention.start > trained_chain_end:
@@ -468,7 +516,7 @@ class RelationFinder:
 
     @staticmethod
     def _trained_on(doc: Doc, mentions: list[Mention], dataset: Mention, main: str) -> tuple[str, str] | None:
-        """"We pre-train PLIP on D", "X is fine-tuned on the D dataset", "trained with D": a training
+        """ "We pre-train PLIP on D", "X is fine-tuned on the D dataset", "trained with D": a training
         verb, then "on/with/using/from" before the dataset in the same clause. The model trained is
         the one named between verb and preposition, else the one right before the verb, else the
         paper's own model. "training data such as D" or "a pretraining dataset D" use the verb as a
@@ -487,8 +535,14 @@ class RelationFinder:
                 between = [m for m in mentions if i < m.start and m.end <= preposition and m.kind == "MODEL"]
                 if between:
                     return between[-1].entity_id, "trained-on-verb"
-                before = next((m for m in reversed(mentions) if m.end <= i and i - m.end <= 2
-                               and m.start >= sentence_start and m.kind == "MODEL"), None)
+                before = next(
+                    (
+                        m
+                        for m in reversed(mentions)
+                        if m.end <= i and i - m.end <= 2 and m.start >= sentence_start and m.kind == "MODEL"
+                    ),
+                    None,
+                )
                 if before is not None:
                     return before.entity_id, "trained-on-verb"
                 return (main, "trained-on-verb") if main != PAPER_SUBJECT else None
@@ -497,7 +551,9 @@ class RelationFinder:
                     return None  # "trained on A, B and D" lists; other breaks end the clause
         return None
 
-    def _models_on_proposed_benchmark(self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]) -> None:
+    def _models_on_proposed_benchmark(
+        self, doc: Doc, mentions: list[Mention], main: str, relations: list[dict[str, Any]]
+    ) -> None:
         """A paper that proposes a benchmark evaluates the models it names on it."""
         benchmark = next((m for m in mentions if m.entity_id == main and m.kind in ("BENCHMARK", "DATASET")), None)
         if benchmark is None:
@@ -511,8 +567,9 @@ class RelationFinder:
                 relations.append(fact)
 
     # -- results -------------------------------------------------------------------------------
-    def _results(self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str,
-                 relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _results(
+        self, doc: Doc, mentions: list[Mention], proposed: list[Mention], main: str, relations: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         """Each score with the model it belongs to (see ``_score_owner``) and the nearest metric and
         benchmark in its sentence. A score on a benchmark named after "on"/"in" also says that the
         model was evaluated on it."""
@@ -530,7 +587,9 @@ class RelationFinder:
             sentence_start, sentence_end = sentences.sentence_of(position)
             in_sentence = by_sentence.get(sentence_start)
             if in_sentence is None:
-                in_sentence = by_sentence[sentence_start] = [m for m in mentions if sentence_start <= m.start < sentence_end]
+                in_sentence = by_sentence[sentence_start] = [
+                    m for m in mentions if sentence_start <= m.start < sentence_end
+                ]
             if self._part_of_a_name(doc, score, in_sentence):
                 continue
             fallback = main if main_owns and main_first < position else PAPER_SUBJECT
@@ -559,16 +618,28 @@ class RelationFinder:
 
     @staticmethod
     def _part_of_a_name(doc: Doc, score: dict[str, Any], in_sentence: list[Mention]) -> bool:
-        """"Yuan 1.0", "Claude Opus 4.6": a version number inside or right after a model's name."""
+        """ "Yuan 1.0", "Claude Opus 4.6": a version number inside or right after a model's name."""
         start = score["token_start"]
         if any(m.start <= start < m.end for m in in_sentence):
             return True
-        if "%" in score["value"] or start < 2 or not doc_words(doc)[start - 1][:1].isupper() or sentence_starts(doc)[start - 1]:
+        if (
+            "%" in score["value"]
+            or start < 2
+            or not doc_words(doc)[start - 1][:1].isupper()
+            or sentence_starts(doc)[start - 1]
+        ):
             return False
         return any(m.end == start - 1 and m.kind == "MODEL" for m in in_sentence)
 
-    def _score_owner(self, doc: Doc, score: dict[str, Any], sentence_start: int, in_sentence: list[Mention],
-                     own: set[str], fallback: str) -> tuple[str | None, str]:
+    def _score_owner(
+        self,
+        doc: Doc,
+        score: dict[str, Any],
+        sentence_start: int,
+        in_sentence: list[Mention],
+        own: set[str],
+        fallback: str,
+    ) -> tuple[str | None, str]:
         """Whose number is it? ``(None, …)`` when it belongs to something the paper does not name.
 
         Reads the clause the score is in (from the last comma, semicolon or contrasting "while" /
@@ -587,8 +658,16 @@ class RelationFinder:
             compared = self._compared_value(doc, clause_start, position)
             if compared is not None:
                 named = [m for m in others if m.start > compared]
-                after = next((m for m in in_sentence if score["token_end"] <= m.start <= score["token_end"] + 1
-                              and m.kind == "MODEL" and m.entity_id not in own), None)
+                after = next(
+                    (
+                        m
+                        for m in in_sentence
+                        if score["token_end"] <= m.start <= score["token_end"] + 1
+                        and m.kind == "MODEL"
+                        and m.entity_id not in own
+                    ),
+                    None,
+                )
                 owner = named[-1] if named else after
                 return (owner.entity_id if owner else None), "score-of-compared"
         own_mention = next((m for m in reversed(clause) if m.entity_id in own and m.kind in ("MODEL", "METHOD")), None)

@@ -107,8 +107,13 @@ class ScoreFinder:
                     skip_to = end + 1
                 continue
             # "90-95%": a range is one value.
-            if (end + 1 < n and doc[end].text in ("-", "–") and not token.whitespace_ and not doc[end].whitespace_
-                    and doc[end + 1].text.isdigit()):
+            if (
+                end + 1 < n
+                and doc[end].text in ("-", "–")
+                and not token.whitespace_
+                and not doc[end].whitespace_
+                and doc[end + 1].text.isdigit()
+            ):
                 end += 2
             if end < n and doc[end].text in ("%", "\\%"):
                 percent = True
@@ -118,7 +123,13 @@ class ScoreFinder:
             if percent and start > 0 and doc[start - 1].lower_ == "top" and self._ranked(doc, start - 1):
                 start -= 1  # "a score around the top 10% of test takers": a rank, and the "of" is part of it
                 share = True
-            elif percent and end < n and doc[end].lower_ == "of" and start > 0 and doc[start - 1].lower_ in SHARE_CHANGE_VERBS:
+            elif (
+                percent
+                and end < n
+                and doc[end].lower_ == "of"
+                and start > 0
+                and doc[start - 1].lower_ in SHARE_CHANGE_VERBS
+            ):
                 share = True
             integer_score = not (percent or signed or "." in token.text) and self._after_score_of(doc, start)
             if not (percent or signed or "." in token.text or integer_score):
@@ -126,10 +137,20 @@ class ScoreFinder:
             if not self._reads_like_score(doc, start, end, number, percent, share, cues_by_sentence):
                 continue
             kind = "delta" if signed or self._is_delta(doc, i, end) else "absolute"
-            if kind == "absolute" and scores and scores[-1]["kind"] == "delta" and self._continues(doc, scores[-1]["token_end"], start):
+            if (
+                kind == "absolute"
+                and scores
+                and scores[-1]["kind"] == "delta"
+                and self._continues(doc, scores[-1]["token_end"], start)
+            ):
                 kind = "delta"  # "by 1.3% and 3.6%": the second value shares the first one's reading
-            if (kind == "delta" and scores and scores[-1]["kind"] == "absolute"
-                    and self._joined(doc, scores[-1]["token_end"], start) and self._gain_noun_after(doc, end)):
+            if (
+                kind == "delta"
+                and scores
+                and scores[-1]["kind"] == "absolute"
+                and self._joined(doc, scores[-1]["token_end"], start)
+                and self._gain_noun_after(doc, end)
+            ):
                 scores[-1]["kind"] = "delta"  # "16.8% (…) and 40.1% (…) retrieval gains": both are gains
             scores.append(self._score(doc, start, end, number, kind))
         return scores
@@ -164,8 +185,10 @@ class ScoreFinder:
             "kind": kind,
         }
 
-    def _multiplier(self, doc: Doc, i: int, scores: list[dict[str, Any]], end: int | None = None) -> dict[str, Any] | None:
-        """"3.25x" / "2×" / "3.1 x" as a speed-up (a delta), when the words around it speak of speed."""
+    def _multiplier(
+        self, doc: Doc, i: int, scores: list[dict[str, Any]], end: int | None = None
+    ) -> dict[str, Any] | None:
+        """ "3.25x" / "2×" / "3.1 x" as a speed-up (a delta), when the words around it speak of speed."""
         if end is None:
             match = MULTIPLIER.match(doc[i].text)
             end = i + 1
@@ -177,15 +200,19 @@ class ScoreFinder:
         after = {t.lower_ for t in doc[end : end + 2]}
         before = {t.lower_ for t in doc[max(i - 8, sentence_start) : i]}
         previous = scores[-1] if scores else None
-        chained = (previous is not None and previous["value"][-1:] in ("x", "×")
-                   and previous["token_end"] > sentence_start and self._continues(doc, previous["token_end"], i))
+        chained = (
+            previous is not None
+            and previous["value"][-1:] in ("x", "×")
+            and previous["token_end"] > sentence_start
+            and self._continues(doc, previous["token_end"], i)
+        )
         if not (after & SPEED_WORDS or before & SPEED_WORDS or chained):
             return None
         return self._score(doc, i, end, float(match["num"]), "delta")
 
     @staticmethod
     def _ranked(doc: Doc, top: int) -> bool:
-        """"ranks in the top 1%", "a score around the top 10%" – not "we keep the top 10% of tokens"."""
+        """ "ranks in the top 1%", "a score around the top 10%" – not "we keep the top 10% of tokens"."""
         return any(t.lower_ in RANK_WORDS for t in doc[max(top - 4, doc[top].sent.start) : top])
 
     @staticmethod
@@ -194,20 +221,37 @@ class ScoreFinder:
         return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in ("score", "scores")
 
     @staticmethod
-    def _reads_like_score(doc: Doc, start: int, end: int, number: float, percent: bool, share: bool,
-                          cues_by_sentence: dict[int, bool]) -> bool:
+    def _reads_like_score(
+        doc: Doc, start: int, end: int, number: float, percent: bool, share: bool, cues_by_sentence: dict[int, bool]
+    ) -> bool:
         following = doc[end] if end < len(doc) else None
         if following is not None and following.lower_ in NOT_A_SCORE_AFTER and not (share and following.lower_ == "of"):
             return False
         if following is not None and following.text in ("-", "×", "x", "\\times", "*") and end + 1 < len(doc):
             return False  # "4.2x larger", "4.77 \\times 10^{-68}"
-        if following is not None and (following.lower_ in SETTING_NOUNS or (
-                following.is_alpha and following.is_lower and end + 1 < len(doc) and doc[end + 1].lower_ in SETTING_NOUNS)):
+        if following is not None and (
+            following.lower_ in SETTING_NOUNS
+            or (
+                following.is_alpha
+                and following.is_lower
+                and end + 1 < len(doc)
+                and doc[end + 1].lower_ in SETTING_NOUNS
+            )
+        ):
             return False  # "40% noise", "60% unstructured sparsity"
-        if (following is not None and following.lower_ in ("to", "and", "-", "--") and end + 2 < len(doc)
-                and doc[end + 1].like_num and doc[end + 2].lower_ in NOT_A_SCORE_AFTER):
+        if (
+            following is not None
+            and following.lower_ in ("to", "and", "-", "--")
+            and end + 2 < len(doc)
+            and doc[end + 1].like_num
+            and doc[end + 2].lower_ in NOT_A_SCORE_AFTER
+        ):
             return False  # "from 1.2 to 2.1 times": the range is of something that is not a score
-        if start >= 2 and doc[start - 1].text in ("=", "<", ">", "≤", "<=") and doc[start - 2].lower_ in ("p", "$p", "χ^2", "$χ^2"):
+        if (
+            start >= 2
+            and doc[start - 1].text in ("=", "<", ">", "≤", "<=")
+            and doc[start - 2].lower_ in ("p", "$p", "χ^2", "$χ^2")
+        ):
             return False  # a test statistic or p-value
         if not percent and number >= 1000:
             return False
@@ -266,7 +310,7 @@ class ScoreFinder:
 
     @staticmethod
     def _gain_noun_after(doc: Doc, end: int) -> bool:
-        """"16.8% (text-to-image) cross-modal retrieval gains": a gain noun ends the value's noun
+        """ "16.8% (text-to-image) cross-modal retrieval gains": a gain noun ends the value's noun
         phrase, past one parenthesis and up to five words."""
         i = end
         while i < len(doc) and doc[i].is_space:

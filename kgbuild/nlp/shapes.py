@@ -18,8 +18,8 @@ from spacy.tokens import Doc, Span, Token
 from kgbuild.nlp.annotations import alias_of, write_notes
 from kgbuild.nlp.gazetteer import PatternTable
 from kgbuild.nlp.lexicon import (
-    GENERIC_NAMES,
     EVAL_CUES,
+    GENERIC_NAMES,
     HEAD_NOUN_KIND,
     NAMING_WORDS,
     PROPOSE_VERBS,
@@ -28,10 +28,23 @@ from kgbuild.nlp.lexicon import (
     TRAINED_ON_CUES,
 )
 from kgbuild.nlp.tasks import task_phrases
-from kgbuild.nlp.tokens import like_nums, lowers, puncts, sentence_bounds, sentence_starts, spaces, span_text, text_of_span, title_end, words
+from kgbuild.nlp.tokens import (
+    like_nums,
+    lowers,
+    puncts,
+    sentence_bounds,
+    sentence_starts,
+    spaces,
+    span_text,
+    text_of_span,
+    title_end,
+    words,
+)
 from kgbuild.records import entity_key
 
-MIXED_CASE = re.compile(r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$")
+MIXED_CASE = re.compile(
+    r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$"
+)
 VERSIONED = re.compile(r"^[A-Z][A-Za-z]*[-_]?v?\d+(?:\.\d+)*[A-Za-z]{0,2}(?:-[A-Za-z0-9]+)*$")
 ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*\+*$")
 VERSION_NUMBER = re.compile(r"^v?\d+(?:\.\d+)*$")
@@ -42,8 +55,19 @@ HARDWARE = re.compile(
 )
 DATA_HEAD_NOUNS = frozenset("dataset corpus benchmark suite leaderboard treebank".split())
 FAMILY_WORDS = frozenset("family style type like series class".split())  # not "based": "RGB-based"
-SURVEY_SUBTITLES = ("a review", "a survey", "an overview", "a tutorial", "a primer", "a systematic review", "a comprehensive survey", "a position")
-PHRASE_OPENERS = frozenset("Not Beyond Towards Toward Mind When Why How What Do Does Is Are Can Should Let Make".split())
+SURVEY_SUBTITLES = (
+    "a review",
+    "a survey",
+    "an overview",
+    "a tutorial",
+    "a primer",
+    "a systematic review",
+    "a comprehensive survey",
+    "a position",
+)
+PHRASE_OPENERS = frozenset(
+    "Not Beyond Towards Toward Mind When Why How What Do Does Is Are Can Should Let Make".split()
+)
 GENERIC_HEAD_NOUNS = frozenset("framework frameworks approach approaches techniques algorithms".split())
 SIZE_NAMES = frozenset("base large small tiny mini medium huge giant xl xxl xs".split())
 VERSION_TAIL = re.compile(r"^v?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
@@ -52,22 +76,30 @@ HYPHENATED_TITLE_WORDS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+$")
 # unless the paper's title names it ("PANNs: Large-Scale Pretrained Audio Neural Networks").
 PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]*[A-Z]s$")
 # "a Hierarchical Feature Cascade (HFC) module": parts of the paper's model are not entities.
-COMPONENT_NOUNS = frozenset("module modules block blocks layer layers head heads unit units branch component components".split())
+COMPONENT_NOUNS = frozenset(
+    "module modules block blocks layer layers head heads unit units branch component components".split()
+)
 # "humAns", "wOrds": one capital inside a lowercase word marks the letter an acronym took.
 ACRONYM_HIGHLIGHT = re.compile(r"^(?:[a-z]+|[A-Z][a-z])[A-Z][a-z]{2,}$")  # also "PrOvable"
 
 
 def _after_glued_hyphen(token: Token) -> bool:
-    """"training" in "Pre-training": part of a capitalised compound, not a lowercase word."""
+    """ "training" in "Pre-training": part of a capitalised compound, not a lowercase word."""
     doc = token.doc
-    return token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ and not doc[token.i - 2].whitespace_
+    return (
+        token.i >= 2
+        and doc[token.i - 1].text == "-"
+        and not doc[token.i - 1].whitespace_
+        and not doc[token.i - 2].whitespace_
+    )
 
 
 def glued_hyphen_word_after(doc: Doc, end: int) -> bool:
     """A lowercase word glued by a hyphen right after ``end``: "Pre|-training", "precision|-dimensionality"."""
     texts, gaps = words(doc), spaces(doc)
-    return (end + 1 < len(texts) and texts[end] == "-" and not gaps[end - 1]
-            and not gaps[end] and texts[end + 1].islower())
+    return (
+        end + 1 < len(texts) and texts[end] == "-" and not gaps[end - 1] and not gaps[end] and texts[end + 1].islower()
+    )
 
 
 # Memoised: the same words are tested again and again, in every abstract, by several rules.
@@ -178,12 +210,13 @@ LIST_OPENERS = ("such as", "including", "namely", "like", "e.g.")
 def _in_name_list(texts: list[str], lowered: list[str], i: int) -> bool:
     """Word ``i`` can belong to a list of names: a name part (capital, digit, or glued after a
     hyphen as in "MoCo-v2") or a list joint."""
-    return (lowered[i] in (",", "and", "or", "-") or texts[i][:1].isupper() or texts[i][:1].isdigit()
-            or texts[i - 1] == "-")
+    return (
+        lowered[i] in (",", "and", "or", "-") or texts[i][:1].isupper() or texts[i][:1].isdigit() or texts[i - 1] == "-"
+    )
 
 
 def list_head_kind(span: Span) -> str | None:
-    """"methods such as MoCo-v2, SwAV and DINO": the kind noun that opens the list a name is in.
+    """ "methods such as MoCo-v2, SwAV and DINO": the kind noun that opens the list a name is in.
     Walks back over the list's other names to its opener, so every item gets the same answer."""
     texts, lowered = words(span.doc), lowers(span.doc)
     sentence_start = sentence_bounds(span.doc).sentence_of(span.start)[0]
@@ -202,7 +235,7 @@ def list_head_kind(span: Span) -> str | None:
 
 
 def _list_tail_kind(span: Span) -> str | None:
-    """"On the VisDrone2021, DOTA1.0, and WiderPerson datasets": the plural noun closing a list of
+    """ "On the VisDrone2021, DOTA1.0, and WiderPerson datasets": the plural noun closing a list of
     names gives every name in it its kind."""
     texts, lowered = words(span.doc), lowers(span.doc)
     i, stop = span.end, min(len(texts), span.end + 16)
@@ -236,7 +269,7 @@ NAMING_WORDS_OR_COMMA = NAMING_WORDS | {","}
 
 
 def _appositive_kind(span: Span) -> str | None:
-    """"X, a new pruning method …" / "a simple method, called X": the noun that describes X."""
+    """ "X, a new pruning method …" / "a simple method, called X": the noun that describes X."""
     doc = span.doc
     texts, lowered, punct = words(doc), lowers(doc), puncts(doc)
     end = span.end
@@ -283,7 +316,9 @@ def long_form_kind(long_form: Span) -> str | None:
 
 
 DATA_NAME_ENDINGS = re.compile(r"(?:Bench|Benchmark|Arena|Eval|QA|Corpus|Dataset)(?:[-_ ]?v?\d+(?:\.\d+)*)?$")
-EVALUATION_GERUNDS = frozenset("evaluating assessing benchmarking measuring testing probing quantifying diagnosing".split())
+EVALUATION_GERUNDS = frozenset(
+    "evaluating assessing benchmarking measuring testing probing quantifying diagnosing".split()
+)
 
 
 def kind_from_name(text: str) -> str | None:
@@ -291,7 +326,7 @@ def kind_from_name(text: str) -> str | None:
     match = DATA_NAME_ENDINGS.search(text)
     if match is None or match.start() == 0:
         return None
-    return "DATASET" if text[match.start():].startswith(("Corpus", "Dataset")) else "BENCHMARK"
+    return "DATASET" if text[match.start() :].startswith(("Corpus", "Dataset")) else "BENCHMARK"
 
 
 SUBTITLE_STOPS = frozenset("for with via to from by on in of as that which using".split())  # punctuation stops too
@@ -328,7 +363,7 @@ def subtitle_head_kind(doc: Doc, colon: int) -> str | None:
 
 
 def names_a_component(span: Span) -> bool:
-    """"the HFC module", "a Lightweight Gated Center Head (LGCH) that …": a named part of a model."""
+    """ "the HFC module", "a Lightweight Gated Center Head (LGCH) that …": a named part of a model."""
     texts, lowered = words(span.doc), lowers(span.doc)
     end = span.end + 1 if span.end < len(texts) and texts[span.end] == ")" else span.end
     if end < len(texts) and lowered[end] in COMPONENT_NOUNS:
@@ -339,12 +374,12 @@ def names_a_component(span: Span) -> bool:
 
 
 def listed_with(start: int, doc: Doc, ends: set[int]) -> bool:
-    """"BERT, GPT and …": a name coordinated right after a known one."""
+    """ "BERT, GPT and …": a name coordinated right after a known one."""
     return start >= 2 and (start - 1) in ends and lowers(doc)[start - 1] in (",", "and", "or", "/")
 
 
 def coordinated_kind(span: Span, labelled: dict[int, str]) -> str | None:
-    """"on CUHK-PEDES, ICFG-PEDES and RSTPReid": a name listed with others shares their kind."""
+    """ "on CUHK-PEDES, ICFG-PEDES and RSTPReid": a name listed with others shares their kind."""
     lowered = lowers(span.doc)
     for end in range(max(span.start - 3, 0), span.start):
         between = set(lowered[end : span.start])
@@ -379,14 +414,22 @@ class NameShapes:
         found.extend(self._acronym_definitions(doc, plain))
         found.extend(c for c in self._shaped_names(doc) if text_of_span(c[0]) not in plain)
         titled = {text_of_span(span) for span, rule, *_ in found if rule == "title-name"}
-        found = [c for c in found if not (PLURAL_ACRONYM.match(text_of_span(c[0])) and text_of_span(c[0]) not in titled) and not names_a_component(c[0])]
+        found = [
+            c
+            for c in found
+            if not (PLURAL_ACRONYM.match(text_of_span(c[0])) and text_of_span(c[0]) not in titled)
+            and not names_a_component(c[0])
+        ]
         found.extend(self._named_by_cue(doc))
         found.extend(self._listed_names(doc))
-        found.extend((self._candidate(doc, start, end, label="TASK"), "task-phrase", 0.6, None) for start, end in task_phrases(doc))
+        found.extend(
+            (self._candidate(doc, start, end, label="TASK"), "task-phrase", 0.6, None)
+            for start, end in task_phrases(doc)
+        )
         return found
 
     def _listed_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
-        """"benchmarks, namely Meta-World and DMControl", "models such as BERT and GPT": capitalised
+        """ "benchmarks, namely Meta-World and DMControl", "models such as BERT and GPT": capitalised
         names listed after a kind noun take that kind; a list that holds a known model is a list
         of models."""
         out = []
@@ -477,7 +520,9 @@ class NameShapes:
             known = row is not None and row.label == "MODEL"
             if (known or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
                 variant_of = row.entity_id if known else entity_key(family)
-                out.append((Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of))
+                out.append(
+                    (Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of)
+                )
         n = len(texts)
         # the size after the name is the rare part, so look for it before the name; a size
         # starts with a digit or follows a hyphen, cheaper tests than the regex for every word
@@ -497,14 +542,16 @@ class NameShapes:
                 continue
             token, nxt = doc[i], doc[i + 1]
             end = None
-            if nxt.text == "-" and token.i + 2 < len(doc) and (
-                SIZE_TOKEN.match(doc[token.i + 2].text) or doc[token.i + 2].lower_ in SIZE_NAMES
+            if (
+                nxt.text == "-"
+                and token.i + 2 < len(doc)
+                and (SIZE_TOKEN.match(doc[token.i + 2].text) or doc[token.i + 2].lower_ in SIZE_NAMES)
             ):
                 end = token.i + 3
             elif SIZE_TOKEN.match(nxt.text) and nxt.idx == token.idx + len(token.text) + len(token.whitespace_):
                 end = token.i + 2
             if end is not None:
-                span = Span(doc, token.i, end, label="MODEL", span_id=entity_key(doc[token.i:end].text))
+                span = Span(doc, token.i, end, label="MODEL", span_id=entity_key(doc[token.i : end].text))
                 out.append((span, "size-variant", 0.9, row.entity_id))
         return out
 
@@ -517,13 +564,18 @@ class NameShapes:
         if not words or words[0].text in SENTENCE_WORDS or not words[0].text[:1].isupper():
             return []
         multiword = any(t.whitespace_ for t in span[:-1])
-        if (multiword and words[-1].lower_ in HEAD_NOUN_KIND) or any(t.text.endswith("'s") or t.text == "'s" for t in span):
+        if (multiword and words[-1].lower_ in HEAD_NOUN_KIND) or any(
+            t.text.endswith("'s") or t.text == "'s" for t in span
+        ):
             return []
         if len(words) > 1 and not any(shape_of(t) for t in words) and len(words) > 3:
             return []
-        if len(words) > 1 and not any(shape_of(t) for t in words) and (
-            any(t.is_lower for t in words) or words[0].text.endswith("ing") or words[0].text in PHRASE_OPENERS
-        ) and subtitle_head_kind(doc, colon) in (None, "METHOD"):
+        if (
+            len(words) > 1
+            and not any(shape_of(t) for t in words)
+            and (any(t.is_lower for t in words) or words[0].text.endswith("ing") or words[0].text in PHRASE_OPENERS)
+            and subtitle_head_kind(doc, colon) in (None, "METHOD")
+        ):
             # "Seeing What Matters: …", "Learning from Future: A … Framework" – a catchphrase; but
             # "Frozen in Time: A Joint Video and Image Encoder" names the encoder.
             return []
@@ -567,7 +619,9 @@ class NameShapes:
             if long_form is None:
                 continue
             mixed = bool(MIXED_CASE.match(acronym))
-            if not mixed and any(t.is_lower and len(t) > 3 and not _after_glued_hyphen(t) for t in long_form if not t.is_punct):
+            if not mixed and any(
+                t.is_lower and len(t) > 3 and not _after_glued_hyphen(t) for t in long_form if not t.is_punct
+            ):
                 plain.add(acronym)  # "knowledge graph embedding (KGE)": a generic term's abbreviation
                 continue
             candidate = self._candidate(doc, token.i, token.i + 1)
@@ -623,7 +677,9 @@ class NameShapes:
                 or self._named_by_head_noun(doc, text, i, end, starts[i])
                 or self._capitalised_in_model_list(doc, text, i, model_ends, starts[i])
             )
-            if shape is None or (shape == "caps" and not self._caps_is_name(doc, i, end) and not listed_with(i, doc, model_ends)):
+            if shape is None or (
+                shape == "caps" and not self._caps_is_name(doc, i, end) and not listed_with(i, doc, model_ends)
+            ):
                 continue
             # "ERNIE 3.0", "Llama 2": a version number right after the name belongs to it.
             if end < n and VERSION_NUMBER.match(texts[end]) and "." in texts[end]:
@@ -635,8 +691,10 @@ class NameShapes:
         return out
 
     @staticmethod
-    def _capitalised_in_model_list(doc: Doc, text: str, i: int, model_ends: set[int], sentence_start: bool) -> str | None:
-        """"the recent ViT and Timesformer architectures": a capitalised word listed right after a
+    def _capitalised_in_model_list(
+        doc: Doc, text: str, i: int, model_ends: set[int], sentence_start: bool
+    ) -> str | None:
+        """ "the recent ViT and Timesformer architectures": a capitalised word listed right after a
         known model is a model too."""
         if sentence_start or not text[:1].isupper() or not text.isalpha() or len(text) < 3:
             return None
@@ -646,7 +704,7 @@ class NameShapes:
 
     @staticmethod
     def _named_by_head_noun(doc: Doc, text: str, i: int, end: int, sentence_start: bool) -> str | None:
-        """"the challenging Nordland dataset": a capitalised word right before a data noun."""
+        """ "the challenging Nordland dataset": a capitalised word right before a data noun."""
         if end >= len(doc) or sentence_start or not text[:1].isupper() or not text.replace("-", "").isalpha():
             return None
         if text in SENTENCE_WORDS or is_generic(text) or lowers(doc)[end] not in DATA_HEAD_NOUNS:
@@ -670,8 +728,13 @@ class NameShapes:
         if end >= len(texts):
             return False
         following = lowered[end]
-        if (texts[end] == "-" and end + 1 < len(texts) and not gaps[end - 1] and not gaps[end]
-                and lowered[end + 1] in FAMILY_WORDS):
+        if (
+            texts[end] == "-"
+            and end + 1 < len(texts)
+            and not gaps[end - 1]
+            and not gaps[end]
+            and lowered[end + 1] in FAMILY_WORDS
+        ):
             return True  # "GPT-family models", "GPT-style decoders": the family is named by its model
         # "XAI approaches", "RL algorithms": nouns this generic follow generic acronyms too, so
         # they name only what the paper owns ("our LAE framework", "the proposed X approach").
@@ -697,14 +760,18 @@ class NameShapes:
             if not nxt.text[:1].isupper() or is_generic(nxt.text) or nxt.text in SENTENCE_WORDS:
                 continue
             end = compound_end(doc, nxt.i)
-            if HYPHENATED_TITLE_WORDS.match(doc[nxt.i:end].text) or glued_hyphen_word_after(doc, end):
+            if HYPHENATED_TITLE_WORDS.match(doc[nxt.i : end].text) or glued_hyphen_word_after(doc, end):
                 continue  # "we propose Pre-training with …": a word, not a name
             if end < len(doc) and VERSION_NUMBER.match(doc[end].text):
                 end += 1
             if end < len(doc) and (doc[end].text[:1].isupper() or doc[end].lower_ in HEAD_NOUN_KIND):
                 continue  # "called Foundation Models", "named Maximizing Multi-modal …": not one name
             naming = token.lower_ in NAMING_WORDS
-            closed = end >= len(doc) or doc[end].is_punct or doc[end].lower_ in ("for", "to", "which", "that", "with", "as", "and", "in", "by", "on")
+            closed = (
+                end >= len(doc)
+                or doc[end].is_punct
+                or doc[end].lower_ in ("for", "to", "which", "that", "with", "as", "and", "in", "by", "on")
+            )
             if naming or closed or label != "UNKNOWN":
                 out.append((self._candidate(doc, nxt.i, end, label=label), "named-by-cue", 0.75, None))
         return out

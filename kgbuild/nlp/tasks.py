@@ -20,7 +20,9 @@ from kgbuild.nlp.tokens import lowers, sentence_starts, spaces, title_end, words
 MORE_TASK_HEADS = frozenset("adaptation estimation clustering ranking completion localization tracking editing".split())
 HEADS = TASK_HEADS | MORE_TASK_HEADS
 # Too vague to be a task on their own: only with a modifier ("continual learning").
-VAGUE_HEADS = frozenset("learning reasoning understanding generation identification adaptation estimation editing answering".split())
+VAGUE_HEADS = frozenset(
+    "learning reasoning understanding generation identification adaptation estimation editing answering".split()
+)
 # Not "to": "to tackle audio pattern recognition" is a verb's object, and the verb would be read
 # as part of the task.
 FRAMES = frozenset("for in on of such as including e.g. , and or like".split())
@@ -78,7 +80,9 @@ def task_phrases(doc: Doc) -> list[tuple[int, int]]:
             continue
         if "".join(lowered[start:head]) in FIELDS:
             continue  # "semi-supervised learning" is a regime, "deep learning" a field
-        if start == head and not (before in ("for", "such", "including", ",", "and", "as") or after in ("task", "tasks")):
+        if start == head and not (
+            before in ("for", "such", "including", ",", "and", "as") or after in ("task", "tasks")
+        ):
             continue  # a bare task noun is a task only in a purpose or a list
         found.append((start, head + 1))
     return found

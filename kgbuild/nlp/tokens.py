@@ -152,7 +152,9 @@ class SentenceBounds:
         self._starts = [0] + [i for i in range(1, n) if recorded[i]] if n else []
         self._ends = self._starts[1:] + [n] if n else []
         offsets, texts = doc.to_array(IDX).tolist(), words(doc)
-        self._chars = [(offsets[start], offsets[end - 1] + len(texts[end - 1])) for start, end in zip(self._starts, self._ends)]
+        self._chars = [
+            (offsets[start], offsets[end - 1] + len(texts[end - 1])) for start, end in zip(self._starts, self._ends)
+        ]
 
     def spans(self) -> list[tuple[int, int]]:
         """Every sentence's ``(start, end)`` token range, in order."""

@@ -74,7 +74,9 @@ def silver_docs(rule_nlp: Language, texts: Iterable[tuple[str, str]], blank: Lan
             for span in spans:
                 if sentence.start <= span.start and span.end <= sentence.end:
                     start = span.start_char - sentence.start_char
-                    char_span = sent_doc.char_span(start, start + len(span.text), label=kinds.get(span.id_, span.label_))
+                    char_span = sent_doc.char_span(
+                        start, start + len(span.text), label=kinds.get(span.id_, span.label_)
+                    )
                     if char_span is not None:
                         ents.append(char_span)
             sent_doc.ents = filter_spans(ents)
@@ -140,7 +142,9 @@ NER_MODEL: dict[str, object] = {
 }
 
 
-def train_ner(docs: list[Doc], out_dir: Path, *, epochs: int = 8, seed: int = 0, held_out: float = 0.1) -> TrainingReport:
+def train_ner(
+    docs: list[Doc], out_dir: Path, *, epochs: int = 8, seed: int = 0, held_out: float = 0.1
+) -> TrainingReport:
     """Train a CNN NER on ``docs`` and save the pipeline (tokenizer + ner only) to ``out_dir``."""
     fix_random_seed(seed)
     nlp = spacy.blank("en")

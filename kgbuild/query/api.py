@@ -67,8 +67,12 @@ def bind_params(query: NamedQuery, params: Mapping[str, str], index: NameIndex |
     return bound
 
 
-def query_build(out_dir: str | os.PathLike[str], query: str, params: Mapping[str, str] | None = None,
-                limit: int | None = DEFAULT_LIMIT) -> QueryOutcome:
+def query_build(
+    out_dir: str | os.PathLike[str],
+    query: str,
+    params: Mapping[str, str] | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+) -> QueryOutcome:
     """Run a query against the store of a build directory."""
     store = open_store(store_path(out_dir))
     named = pick_query(query)

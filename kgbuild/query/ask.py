@@ -46,55 +46,97 @@ _BASED = r"(?:based on|derived from|built on|built upon|derived|descended from)"
 
 FORMS: tuple[Form, ...] = (
     Form(
-        "compares-against", "compares-against",
-        (rf"{_WHO} (?:\w+ )?(?:compares?|compared|benchmarks?|benchmarked) (?:itself |themselves |their \w+ )?(?:against|with|to) (?P<x>.+)",
-         rf"{_WHO} (?:outperforms?|beats?|surpass(?:es)?) (?P<x>.+)",
-         r"who uses (?P<x>.+?) as (?:a )?baseline"),
-        "who compares against GPT-3?", "Compare against {target}", "by", ("compared",),
+        "compares-against",
+        "compares-against",
+        (
+            rf"{_WHO} (?:\w+ )?(?:compares?|compared|benchmarks?|benchmarked) (?:itself |themselves |their \w+ )?(?:against|with|to) (?P<x>.+)",
+            rf"{_WHO} (?:outperforms?|beats?|surpass(?:es)?) (?P<x>.+)",
+            r"who uses (?P<x>.+?) as (?:a )?baseline",
+        ),
+        "who compares against GPT-3?",
+        "Compare against {target}",
+        "by",
+        ("compared",),
     ),
     Form(
-        "compared-by", "comparisons",
-        (r"what does (?P<x>.+?) compare (?:against|with|to)", r"what (?:is|was|are|were) (?P<x>.+?) compared (?:against|with|to)"),
-        "what does FooNet compare against?", "{target} is compared against", "compared_label", bind="source",
+        "compared-by",
+        "comparisons",
+        (
+            r"what does (?P<x>.+?) compare (?:against|with|to)",
+            r"what (?:is|was|are|were) (?P<x>.+?) compared (?:against|with|to)",
+        ),
+        "what does FooNet compare against?",
+        "{target} is compared against",
+        "compared_label",
+        bind="source",
     ),
     Form(
-        "derived-from", "lineage-descendants",
-        (rf"(?:what|which(?: \w+)?) {_BE} {_BASED} (?P<x>.+)",
-         r"(?:what|which(?: \w+)?) (?:builds? on|derives? from|extends?) (?P<x>.+)",
-         r"(?:descendants|derivatives|successors) of (?P<x>.+)"),
-        "what is derived from GPT-3?", "Derived from {target}", "entity_label", ("via", "relation", "hops"),
+        "derived-from",
+        "lineage-descendants",
+        (
+            rf"(?:what|which(?: \w+)?) {_BE} {_BASED} (?P<x>.+)",
+            r"(?:what|which(?: \w+)?) (?:builds? on|derives? from|extends?) (?P<x>.+)",
+            r"(?:descendants|derivatives|successors) of (?P<x>.+)",
+        ),
+        "what is derived from GPT-3?",
+        "Derived from {target}",
+        "entity_label",
+        ("via", "relation", "hops"),
         lineage="down",
     ),
     Form(
-        "based-on", "lineage-ancestors",
-        (rf"what {_BE} (?P<x>.+?) {_BASED}",
-         r"what does (?P<x>.+?) (?:build on|build upon|derive from|extend|come from)",
-         r"(?:lineage|ancestors|ancestry|origins?) of (?P<x>.+)", r"where does (?P<x>.+?) come from"),
-        "what is FooNet based on?", "{target} is based on", "entity_label", ("via", "relation", "hops"),
+        "based-on",
+        "lineage-ancestors",
+        (
+            rf"what {_BE} (?P<x>.+?) {_BASED}",
+            r"what does (?P<x>.+?) (?:build on|build upon|derive from|extend|come from)",
+            r"(?:lineage|ancestors|ancestry|origins?) of (?P<x>.+)",
+            r"where does (?P<x>.+?) come from",
+        ),
+        "what is FooNet based on?",
+        "{target} is based on",
+        "entity_label",
+        ("via", "relation", "hops"),
         lineage="up",
     ),
     Form(
-        "evaluated-on", "evaluations",
-        (rf"(?:which|what) (?:benchmarks?|datasets?|tasks?) {_BE} (?P<x>.+?) (?:evaluated|tested|benchmarked|assessed) on",
-         rf"(?:what|where) {_BE} (?P<x>.+?) (?:evaluated|tested|benchmarked)(?: on)?",
-         r"(?:on )?which benchmarks? (?:was|were|is|are) (?P<x>.+?) (?:evaluated|tested)",
-         r"how (?:well )?(?:does|did) (?P<x>.+?) (?:score|perform)", r"(?:scores|results) (?:of|for) (?P<x>.+)"),
-        "which benchmarks was FooNet evaluated on?", "{target} was evaluated on", "benchmark_label",
+        "evaluated-on",
+        "evaluations",
+        (
+            rf"(?:which|what) (?:benchmarks?|datasets?|tasks?) {_BE} (?P<x>.+?) (?:evaluated|tested|benchmarked|assessed) on",
+            rf"(?:what|where) {_BE} (?P<x>.+?) (?:evaluated|tested|benchmarked)(?: on)?",
+            r"(?:on )?which benchmarks? (?:was|were|is|are) (?P<x>.+?) (?:evaluated|tested)",
+            r"how (?:well )?(?:does|did) (?P<x>.+?) (?:score|perform)",
+            r"(?:scores|results) (?:of|for) (?P<x>.+)",
+        ),
+        "which benchmarks was FooNet evaluated on?",
+        "{target} was evaluated on",
+        "benchmark_label",
         ("score", "value", "metric", "kind"),
     ),
     Form(
-        "proposed-by", "proposers",
-        (r"(?:who|which papers?|what papers?) (?:first )?(?:proposed|proposes|introduced|introduces|presented|presents|created|invented|released) (?P<x>.+)",
-         rf"where {_BE} (?P<x>.+?) (?:proposed|introduced|presented)",
-         r"who (?:made|built|developed) (?P<x>.+)"),
-        "who proposed FooNet?", "{target} was proposed in", "proposed_label",
+        "proposed-by",
+        "proposers",
+        (
+            r"(?:who|which papers?|what papers?) (?:first )?(?:proposed|proposes|introduced|introduces|presented|presents|created|invented|released) (?P<x>.+)",
+            rf"where {_BE} (?P<x>.+?) (?:proposed|introduced|presented)",
+            r"who (?:made|built|developed) (?P<x>.+)",
+        ),
+        "who proposed FooNet?",
+        "{target} was proposed in",
+        "proposed_label",
     ),
     Form(
-        "trained-on", "trained-on",
-        (rf"(?:which|what)(?: \w+)? {_BE} (?:pre-?)?trained (?:on|with) (?P<x>.+)",
-         r"(?:who|what) (?:\w+ )?(?:trains?|trained|pretrains?|pre-trains?) on (?P<x>.+)",
-         r"(?:which|what) models? (?:use|uses|used) (?P<x>.+?) (?:for|as) (?:pre-?)?training(?: data)?"),
-        "which models were trained on ImageNet-1k?", "Trained on {target}", "model_label",
+        "trained-on",
+        "trained-on",
+        (
+            rf"(?:which|what)(?: \w+)? {_BE} (?:pre-?)?trained (?:on|with) (?P<x>.+)",
+            r"(?:who|what) (?:\w+ )?(?:trains?|trained|pretrains?|pre-trains?) on (?P<x>.+)",
+            r"(?:which|what) models? (?:use|uses|used) (?P<x>.+?) (?:for|as) (?:pre-?)?training(?: data)?",
+        ),
+        "which models were trained on ImageNet-1k?",
+        "Trained on {target}",
+        "model_label",
     ),
 )
 
@@ -108,8 +150,13 @@ class Answer:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"paper_id": self.paper_id, "title": self.title, "entity": self.entity, "evidence": self.evidence,
-                **self.details}
+        return {
+            "paper_id": self.paper_id,
+            "title": self.title,
+            "entity": self.entity,
+            "evidence": self.evidence,
+            **self.details,
+        }
 
 
 @dataclass
@@ -188,13 +235,15 @@ def _answers(form: Form, outcome: QueryOutcome, target: Match, several: bool) ->
             details.update(_extra(extra, row, target, hops))
         if several:
             details["target"] = target.label
-        answers.append(Answer(
-            paper_id=term_text(row["paper_id"]),
-            title=term_text(row["title"]),
-            entity=_text(row.get(form.entity_column)),
-            evidence=term_text(row["sentence"]),
-            details=details,
-        ))
+        answers.append(
+            Answer(
+                paper_id=term_text(row["paper_id"]),
+                title=term_text(row["title"]),
+                entity=_text(row.get(form.entity_column)),
+                evidence=term_text(row["sentence"]),
+                details=details,
+            )
+        )
     if form.lineage:
         answers.sort(key=lambda a: (a.details.get("hops", 0), a.entity or "", a.paper_id))
     return answers
@@ -275,4 +324,3 @@ def _describe_details(details: dict[str, Any]) -> str:
     if details.get("target"):
         parts.append(f"for {details['target']}")
     return f"  ({'; '.join(parts)})" if parts else ""
-

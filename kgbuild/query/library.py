@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-_PARAM = re.compile(r"^#\s*param\s+(?P<name>\w+)\s*\((?P<kind>\w+)(?P<req>,\s*required)?(?:,\s*optional)?\)\s*:\s*(?P<doc>.*)$")
+_PARAM = re.compile(
+    r"^#\s*param\s+(?P<name>\w+)\s*\((?P<kind>\w+)(?P<req>,\s*required)?(?:,\s*optional)?\)\s*:\s*(?P<doc>.*)$"
+)
 PARAM_KINDS = ("entity", "paper", "literal")
 
 

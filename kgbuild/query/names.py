@@ -39,7 +39,6 @@ class UnknownName(LookupError):
         self.suggestions = suggestions
 
 
-
 @dataclass(frozen=True)
 class Match:
     iri: str
@@ -91,8 +90,15 @@ class NameIndex:
             text = text[1:-1]
         for row in run_query(self._store, _PAPER_QUERY, bindings={"key": ox.Literal(text)}).rows:
             return Match(row["paper"].value, row["title"].value)  # type: ignore[union-attr]
-        rows = run_query(self._store, "SELECT ?title ?paper WHERE { ?paper a kgo:Paper ; dcterms:title ?title }",
-                         bindings={"paper": ox.NamedNode(text)}).rows if "://" in text or text.startswith("urn:") else []
+        rows = (
+            run_query(
+                self._store,
+                "SELECT ?title ?paper WHERE { ?paper a kgo:Paper ; dcterms:title ?title }",
+                bindings={"paper": ox.NamedNode(text)},
+            ).rows
+            if "://" in text or text.startswith("urn:")
+            else []
+        )
         if rows:
             return Match(text, rows[0]["title"].value)  # type: ignore[union-attr]
         raise UnknownName(f"no paper with id, arXiv id or IRI {value!r}", [])

@@ -37,8 +37,14 @@ def term_json(term: Term) -> dict[str, Any]:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate),
-                                        "object": term_json(term.object)}}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": term_json(term.subject),
+            "predicate": term_json(term.predicate),
+            "object": term_json(term.object),
+        },
+    }
 
 
 def term_text(term: Term | None) -> str:
@@ -107,8 +113,7 @@ def to_table(outcome: QueryOutcome) -> str:
     header = outcome.variables
     cells = [[_cell(term_text(row.get(name))) for name in header] for row in outcome.rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     more = " (cut at the limit; more exist)" if outcome.truncated else ""
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''}{more})")
@@ -151,7 +156,9 @@ def to_xml(outcome: QueryOutcome) -> str:
     parts += [f"<variable name={quoteattr(v)}/>" for v in outcome.variables]
     parts.append("</head>\n<results>\n")
     for row in outcome.rows:
-        bindings = "".join(f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items() if v is not None)
+        bindings = "".join(
+            f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items() if v is not None
+        )
         parts.append(f"<result>{bindings}</result>\n")
     parts.append("</results>\n</sparql>\n")
     return "".join(parts)

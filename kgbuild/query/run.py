@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 import pyoxigraph as ox
 
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Form = Literal["select", "ask", "graph"]
 
 DEFAULT_PREFIXES: dict[str, str] = {
@@ -65,8 +65,9 @@ def run_query(
     substitutions = {ox.Variable(name): value for name, value in (bindings or {}).items()}
     started = time.perf_counter()
     try:
-        result = store.query(sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True,
-                             substitutions=substitutions or None)
+        result = store.query(
+            sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True, substitutions=substitutions or None
+        )
         outcome = _collect(result, limit)
     except SyntaxError as e:
         # pyoxigraph parses only queries here, so an INSERT/DELETE also lands in this branch

@@ -110,8 +110,13 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) != 1 or not queries[0].strip():
             return self._send(Reply(400, TEXT, b"exactly one non-empty query parameter is required\n"))
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            return self._send(Reply(400, TEXT, b"default-graph-uri / named-graph-uri are not supported; "
-                                               b"use GRAPH ?paper { ... } in the query\n"))
+            return self._send(
+                Reply(
+                    400,
+                    TEXT,
+                    b"default-graph-uri / named-graph-uri are not supported; use GRAPH ?paper { ... } in the query\n",
+                )
+            )
         sparql = queries[0]
         if looks_like_update(sparql):
             return self._refuse_update()
@@ -151,8 +156,15 @@ of the paper's IRI:  SELECT * WHERE {{ GRAPH ?paper {{ ?s ?p ?o }} }} LIMIT 10
 """
 
 
-def make_server(out_dir: str | os.PathLike[str], *, port: int = 0, timeout: float = 10.0,
-                max_results: int = 10_000, workers: int = 2, quiet: bool = False) -> SparqlServer:
+def make_server(
+    out_dir: str | os.PathLike[str],
+    *,
+    port: int = 0,
+    timeout: float = 10.0,
+    max_results: int = 10_000,
+    workers: int = 2,
+    quiet: bool = False,
+) -> SparqlServer:
     """An endpoint for a build directory's store, bound to 127.0.0.1 (port 0: any free port)."""
     store = store_path(out_dir)
     try:
@@ -166,9 +178,15 @@ def make_server(out_dir: str | os.PathLike[str], *, port: int = 0, timeout: floa
         raise ServeError(f"cannot listen on {HOST}:{port}: {e.strerror or e}") from e
 
 
-def serve_forever(out_dir: str | os.PathLike[str], *, port: int = 7878, timeout: float = 10.0,
-                  max_results: int = 10_000, workers: int = 2,
-                  announce: Callable[[str], None] | None = None) -> None:
+def serve_forever(
+    out_dir: str | os.PathLike[str],
+    *,
+    port: int = 7878,
+    timeout: float = 10.0,
+    max_results: int = 10_000,
+    workers: int = 2,
+    announce: Callable[[str], None] | None = None,
+) -> None:
     """Run the endpoint until interrupted (Ctrl-C), then stop the workers."""
     if not store_path(out_dir).exists():
         raise ServeError(f"no store in {out_dir}; run 'kgbuild build -o {out_dir}' first")

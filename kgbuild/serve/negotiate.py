@@ -18,8 +18,18 @@ _MEDIA: dict[str, str] = {
     "application/rdf+xml": "rdfxml",
 }
 # short names accepted in ?format= / ?output= (what several clients send)
-_SHORT: dict[str, str] = {"json": "json", "csv": "csv", "xml": "xml", "turtle": "turtle", "ttl": "turtle",
-                          "nt": "nt", "ntriples": "nt", "json-ld": "json-ld", "jsonld": "json-ld", "rdfxml": "rdfxml"}
+_SHORT: dict[str, str] = {
+    "json": "json",
+    "csv": "csv",
+    "xml": "xml",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "ntriples": "nt",
+    "json-ld": "json-ld",
+    "jsonld": "json-ld",
+    "rdfxml": "rdfxml",
+}
 SOLUTION_FORMATS = ("json", "csv", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "json-ld", "rdfxml")
 

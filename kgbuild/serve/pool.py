@@ -47,7 +47,10 @@ class _Worker:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "kgbuild.serve.child", str(child.fileno()), store_dir, str(max_results)],
-                pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
         finally:
             child.close()
         self.conn = Connection(parent.detach())

@@ -25,8 +25,11 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
 }
 # An update sent where a query belongs: named so the client learns the endpoint is read-only.
-_UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*"
-                     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def answer(store: object, sparql: str, prefs: list[str], max_results: int) -> Re
     try:
         outcome = run_query(store, sparql, limit=max_results)  # type: ignore[arg-type]
     except QueryError as e:
-        return Reply(400, "text/plain; charset=utf-8", f"{e}\n".encode("utf-8"))
+        return Reply(400, "text/plain; charset=utf-8", f"{e}\n".encode())
     fmt = choose(prefs, outcome.form)
     return Reply(200, MEDIA_TYPES[fmt], render(outcome, fmt), outcome.truncated)
 
@@ -81,5 +84,4 @@ def worker_main(conn: Connection, store_dir: str, max_results: int) -> None:
         try:
             conn.send(answer(store, sparql, prefs, max_results))
         except Exception as e:  # an unexpected failure answers this request, not kills the worker
-            conn.send(Reply(500, "text/plain; charset=utf-8", f"internal error: {e!r}\n".encode("utf-8")))
-
+            conn.send(Reply(500, "text/plain; charset=utf-8", f"internal error: {e!r}\n".encode()))

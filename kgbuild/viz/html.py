@@ -67,11 +67,18 @@ def _best_evidence(graph: nx.MultiDiGraph, node: str) -> Mapping[str, Any] | Non
         return None
     return min(
         with_text,
-        key=lambda d: (d.get("relation") == "mentions", -(d.get("confidence") or 0.0), str(d.get("paper_id")), d.get("start") or 0),
+        key=lambda d: (
+            d.get("relation") == "mentions",
+            -(d.get("confidence") or 0.0),
+            str(d.get("paper_id")),
+            d.get("start") or 0,
+        ),
     )
 
 
-def _grouped_edges(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+def _grouped_edges(
+    graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for u, v, key in edges:
         data = graph.edges[u, v, key]
@@ -103,11 +110,16 @@ def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_title
         net.add_node(
             node,
             label=style.short_label(data.get("label") or node),
-            title=style.node_title(data, [paper_titles.get(p, p) for p in papers], _best_evidence(graph, node), paper_titles),
+            title=style.node_title(
+                data, [paper_titles.get(p, p) for p in papers], _best_evidence(graph, node), paper_titles
+            ),
             size=style.node_size(graph.degree(node)) * (0.7 if cat == "result" else 1.0),
             shape=style.CATEGORY_SHAPES[cat],
-            color={"background": colour, "border": "#222" if node in focus else colour,
-                   "highlight": {"background": colour, "border": "#000"}},
+            color={
+                "background": colour,
+                "border": "#222" if node in focus else colour,
+                "highlight": {"background": colour, "border": "#000"},
+            },
             borderWidth=4 if node in focus else 1,
             x=x,
             y=y,
@@ -142,7 +154,10 @@ def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_title
             "font": {"size": 10, "color": "#555", "strokeWidth": 3, "strokeColor": "#fff", "align": "top"},
         },
         "nodes": {"font": {"size": 12}},
-        "groups": {cat: {"color": colour, "shape": style.CATEGORY_SHAPES[cat]} for cat, colour in style.CATEGORY_COLOURS.items()},
+        "groups": {
+            cat: {"color": colour, "shape": style.CATEGORY_SHAPES[cat]}
+            for cat, colour in style.CATEGORY_COLOURS.items()
+        },
         # positions are given: vis' own initial layout pass would only cost time
         "layout": {"improvedLayout": False},
         # small views only: springs about as long as the layout's spacing, so the simulation
@@ -150,17 +165,30 @@ def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_title
         "physics": {
             "enabled": physics,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03, "avoidOverlap": 0.2},
+            "barnesHut": {
+                "gravitationalConstant": -6000,
+                "springLength": 140,
+                "springConstant": 0.03,
+                "avoidOverlap": 0.2,
+            },
             "stabilization": {"enabled": True, "iterations": 150},
         },
     }
     return net
 
 
-def _legend(graph: nx.MultiDiGraph, view: View, edge_data: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _legend(
+    graph: nx.MultiDiGraph, view: View, edge_data: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     counts = Counter(style.category(graph.nodes[n]) for n in view.nodes)
     kinds = [
-        {"key": cat, "label": style.CATEGORY_LABELS[cat], "colour": colour, "shape": style.CATEGORY_SHAPES[cat], "count": counts.get(cat, 0)}
+        {
+            "key": cat,
+            "label": style.CATEGORY_LABELS[cat],
+            "colour": colour,
+            "shape": style.CATEGORY_SHAPES[cat],
+            "count": counts.get(cat, 0),
+        }
         for cat, colour in style.CATEGORY_COLOURS.items()
     ]
     rel_counts = Counter(e["kgRelation"] for e in edge_data)
@@ -187,37 +215,49 @@ def render_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> tuple[str, dict[str, 
     """The page text for ``spec`` and the numbers that go into its ``VizSummary``."""
     view = select_view(graph, spec)
     physics = len(view.nodes) <= PHYSICS_MAX_NODES
-    paper_titles = {n.split(":", 1)[1]: str(d.get("title") or "") for n, d in graph.nodes(data=True) if d.get("type") == "paper"}
+    paper_titles = {
+        n.split(":", 1)[1]: str(d.get("title") or "") for n, d in graph.nodes(data=True) if d.get("type") == "paper"
+    }
     net = build_network(graph, view, physics, paper_titles)
     node_data, edge_data, _heading_, _height, _width, options = net.get_network_data()
     kinds, relations = _legend(graph, view, edge_data)
     referenced = sorted({p for item in node_data + edge_data for p in item["kgPapers"]})
     papers = {
-        pid: {"title": paper_titles.get(pid, pid), "url": graph.nodes[f"paper:{pid}"].get("url") if f"paper:{pid}" in graph else None}
+        pid: {
+            "title": paper_titles.get(pid, pid),
+            "url": graph.nodes[f"paper:{pid}"].get("url") if f"paper:{pid}" in graph else None,
+        }
         for pid in referenced
     }
     # Left-out nodes stay findable: the search says they exist and how to show them.
-    omitted = [[style.short_label(graph.nodes[n].get("label") or n), style.category(graph.nodes[n]), _search_names(graph, n)] for n in view.omitted]
+    omitted = [
+        [style.short_label(graph.nodes[n].get("label") or n), style.category(graph.nodes[n]), _search_names(graph, n)]
+        for n in view.omitted
+    ]
     total = graph.number_of_nodes()
     n_papers = len(paper_titles)
     stats = f"{n_papers} papers, {total} nodes, {graph.number_of_edges()} edges in the graph; this view draws {len(node_data)} nodes and {len(edge_data)} edges."
-    page = environment().from_string(PAGE).render(
-        heading=_heading(graph, view, spec),
-        stats=stats,
-        notes=view.notes,
-        cap_note=view.cap_note,
-        kinds=kinds,
-        relations=relations,
-        nodes=_json(node_data),
-        edges=_json(edge_data),
-        options=_json(json.loads(options)),
-        papers=_json(papers),
-        omitted=_json(omitted),
-        physics="true" if physics else "false",
-        vis_js=vis_js(),
-        vis_css=vis_css(),
-        explorer_js=explorer_js(),
-        explorer_css=explorer_css(),
+    page = (
+        environment()
+        .from_string(PAGE)
+        .render(
+            heading=_heading(graph, view, spec),
+            stats=stats,
+            notes=view.notes,
+            cap_note=view.cap_note,
+            kinds=kinds,
+            relations=relations,
+            nodes=_json(node_data),
+            edges=_json(edge_data),
+            options=_json(json.loads(options)),
+            papers=_json(papers),
+            omitted=_json(omitted),
+            physics="true" if physics else "false",
+            vis_js=vis_js(),
+            vis_css=vis_css(),
+            explorer_js=explorer_js(),
+            explorer_css=explorer_css(),
+        )
     )
     numbers = {
         "nodes_total": total,
@@ -248,5 +288,14 @@ def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], max_nodes: 
     return write_view(graph, path, ViewSpec(max_nodes=max_nodes))
 
 
-__all__ = ["PHYSICS_MAX_NODES", "VizError", "VizSummary", "build_network", "render_html", "render_view",
-           "select_nodes", "write_html", "write_view"]
+__all__ = [
+    "PHYSICS_MAX_NODES",
+    "VizError",
+    "VizSummary",
+    "build_network",
+    "render_html",
+    "render_view",
+    "select_nodes",
+    "write_html",
+    "write_view",
+]

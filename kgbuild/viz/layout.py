@@ -153,7 +153,9 @@ def _raise(skyline: list[list[float]], x: float, width: float, y: float) -> list
     return merged
 
 
-def layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], seed: int = LAYOUT_SEED) -> dict[Hashable, Position]:
+def layout(
+    nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], seed: int = LAYOUT_SEED
+) -> dict[Hashable, Position]:
     """Pixel positions for ``nodes``: components laid out separately, then packed largest first."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(nodes, key=str))  # insertion order drives the seeded layout

@@ -123,8 +123,12 @@ def _evidence_line(evidence: Mapping[str, Any] | None, paper_titles: Mapping[str
     return f"“{escape(str(evidence['sentence']))}” <i>({escape(short_label(source))})</i>"
 
 
-def node_title(data: Mapping[str, Any], papers: Sequence[str] = (), evidence: Mapping[str, Any] | None = None,
-               paper_titles: Mapping[str, str] | None = None) -> str:
+def node_title(
+    data: Mapping[str, Any],
+    papers: Sequence[str] = (),
+    evidence: Mapping[str, Any] | None = None,
+    paper_titles: Mapping[str, str] | None = None,
+) -> str:
     """Tooltip HTML for a node; every data value is escaped.
 
     ``papers`` are the titles of the papers the node appears in; ``evidence`` is one edge's
@@ -141,7 +145,9 @@ def node_title(data: Mapping[str, Any], papers: Sequence[str] = (), evidence: Ma
             escape(str(data.get("title", ""))),
             f"arXiv: {escape(str(arxiv))}" if arxiv else "",
             f"published: {escape(str(data['published']))}" if data.get("published") else "",
-            f"by: {escape(', '.join(str(a) for a in authors[:3]))}{' et al.' if len(authors) > 3 else ''}" if authors else "",
+            f"by: {escape(', '.join(str(a) for a in authors[:3]))}{' et al.' if len(authors) > 3 else ''}"
+            if authors
+            else "",
             "double-click to open on arXiv" if data.get("url") else "",
         )
     if cat == "result":
@@ -168,7 +174,9 @@ def node_title(data: Mapping[str, Any], papers: Sequence[str] = (), evidence: Ma
     )
 
 
-def edge_title(relation: str, occurrences: Sequence[Mapping[str, Any]], paper_titles: Mapping[str, str] | None = None) -> str:
+def edge_title(
+    relation: str, occurrences: Sequence[Mapping[str, Any]], paper_titles: Mapping[str, str] | None = None
+) -> str:
     """Tooltip HTML for all occurrences of one relation between two nodes: sentence and paper each."""
     titles = paper_titles or {}
     count = len(occurrences)

@@ -9,7 +9,7 @@ kgbuild's own script and stylesheet live in ``assets/`` and are inlined the same
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyvis
@@ -24,7 +24,7 @@ class AssetError(RuntimeError):
     """The vis-network files pyvis should ship are missing or cannot be inlined safely."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(path: Path, closing_tag: str) -> Markup:
     try:
         text = path.read_text(encoding="utf-8")
@@ -66,7 +66,9 @@ SHAPE_MACRO = """{% macro swatch(shape, colour) -%}
 </svg>
 {%- endmacro %}"""
 
-PAGE = SHAPE_MACRO + """<!DOCTYPE html>
+PAGE = (
+    SHAPE_MACRO
+    + """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -123,6 +125,7 @@ window.kgData = {
 </body>
 </html>
 """
+)
 
 
 @lru_cache(maxsize=1)

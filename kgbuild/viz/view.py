@@ -21,7 +21,14 @@ from kgbuild.records import RELATION_KINDS, normalise_name
 from kgbuild.viz import style
 
 DEFAULT_MAX_NODES = 400
-KNOWN_RELATIONS: tuple[str, ...] = (*RELATION_KINDS, VARIANT_OF, HAS_RESULT, RESULT_MODEL, RESULT_BENCHMARK, RESULT_METRIC)
+KNOWN_RELATIONS: tuple[str, ...] = (
+    *RELATION_KINDS,
+    VARIANT_OF,
+    HAS_RESULT,
+    RESULT_MODEL,
+    RESULT_BENCHMARK,
+    RESULT_METRIC,
+)
 
 
 class VizError(ValueError):
@@ -167,15 +174,17 @@ def select_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> View:
     notes = []
     if focus:
         labels = ", ".join(str(graph.nodes[n].get("label") or n) for n in focus)
-        notes.append(f"Focus: {labels} and what lies within {spec.hops} hop{'s' if spec.hops != 1 else ''} of it "
-                     f"({len(distance)} of {graph.number_of_nodes()} nodes).")
+        notes.append(
+            f"Focus: {labels} and what lies within {spec.hops} hop{'s' if spec.hops != 1 else ''} of it "
+            f"({len(distance)} of {graph.number_of_nodes()} nodes)."
+        )
     if kinds:
         notes.append("Only these kinds: " + ", ".join(style.CATEGORY_LABELS[k].lower() for k in kinds) + ".")
     if relations:
         notes.append("Only these relations: " + ", ".join(style.relation_label(r) for r in relations) + ".")
     cap_note = None
     if len(candidates) > len(shown):
-        cut = ranked[spec.max_nodes:]
+        cut = ranked[spec.max_nodes :]
         order = "farther or lower-degree" if focus else "lower-degree"
         cap_note = (
             f"Showing {len(shown)} of {len(candidates)} nodes: {len(cut)} {order} nodes were left out "

@@ -58,22 +58,91 @@ KINDS: dict[str, str] = {
 
 # Generic terms that must never be a gazetteer pattern (compared in normal form).
 BLOCKLIST: tuple[str, ...] = (
-    "large language model", "large language models", "language model", "language models", "LLM", "LLMs",
-    "LM", "LMs", "PLM", "PLMs", "VLM", "VLMs", "MLLM", "MLLMs", "transformer", "transformers",
-    "vision transformer", "vision transformers", "neural network", "neural networks", "deep learning",
-    "machine learning", "dataset", "datasets", "benchmark", "benchmarks", "model", "models", "corpus",
-    "metric", "task", "method", "GPTs", "CNN", "CNNs", "RNN", "RNNs", "LSTM", "LSTMs", "GRU",
-    "GAN", "GANs", "VAE", "VAEs", "MLP", "MLPs", "GNN", "GNNs", "diffusion model", "diffusion models",
-    "encoder", "decoder", "encoder-decoder", "foundation model", "foundation models", "chatbot",
-    "agent", "agents", "AI", "NLP", "data", "web data", "RAG", "CoT", "ICL", "SFT", "PEFT",
-    "chain-of-thought", "in-context learning", "fine-tuning", "pretraining", "score", "performance",
-    "error", "results", "evaluation", "learning", "training", "Wiki", "Web", "Internet",
+    "large language model",
+    "large language models",
+    "language model",
+    "language models",
+    "LLM",
+    "LLMs",
+    "LM",
+    "LMs",
+    "PLM",
+    "PLMs",
+    "VLM",
+    "VLMs",
+    "MLLM",
+    "MLLMs",
+    "transformer",
+    "transformers",
+    "vision transformer",
+    "vision transformers",
+    "neural network",
+    "neural networks",
+    "deep learning",
+    "machine learning",
+    "dataset",
+    "datasets",
+    "benchmark",
+    "benchmarks",
+    "model",
+    "models",
+    "corpus",
+    "metric",
+    "task",
+    "method",
+    "GPTs",
+    "CNN",
+    "CNNs",
+    "RNN",
+    "RNNs",
+    "LSTM",
+    "LSTMs",
+    "GRU",
+    "GAN",
+    "GANs",
+    "VAE",
+    "VAEs",
+    "MLP",
+    "MLPs",
+    "GNN",
+    "GNNs",
+    "diffusion model",
+    "diffusion models",
+    "encoder",
+    "decoder",
+    "encoder-decoder",
+    "foundation model",
+    "foundation models",
+    "chatbot",
+    "agent",
+    "agents",
+    "AI",
+    "NLP",
+    "data",
+    "web data",
+    "RAG",
+    "CoT",
+    "ICL",
+    "SFT",
+    "PEFT",
+    "chain-of-thought",
+    "in-context learning",
+    "fine-tuning",
+    "pretraining",
+    "score",
+    "performance",
+    "error",
+    "results",
+    "evaluation",
+    "learning",
+    "training",
+    "Wiki",
+    "Web",
+    "Internet",
 )
 
 NORM_RE = re.compile(r"[^0-9a-z]+")
-SIZE_WORDS = frozenset(
-    "base large small tiny mini medium xl xxl huge giant nano micro".split()
-)
+SIZE_WORDS = frozenset("base large small tiny mini medium xl xxl huge giant nano micro".split())
 
 
 def normalise(name: str) -> str:
@@ -241,6 +310,7 @@ def variants(text: str) -> list[str]:
 
 # ---------------------------------------------------------------- case rule
 
+
 def auto_case(label: str, text: str) -> str:
     letters = sum(c.isalpha() for c in text)
     digits = sum(c.isdigit() for c in text)
@@ -255,6 +325,7 @@ def auto_case(label: str, text: str) -> str:
 
 
 # ---------------------------------------------------------------- rows
+
 
 def entry_rows(entry: Entry) -> list[dict]:
     patterns: dict[str, bool] = {}  # pattern -> lower
@@ -313,7 +384,9 @@ def validate(entries: list[Entry], rows_by_entry: list[list[dict]]) -> list[str]
                 problems.append(f"{entry.source}: generic pattern {row['pattern']!r}")
             prev = owner.get(key)
             if prev and prev[0] != entry.entity_id:
-                problems.append(f"{entry.source}: {row['pattern']!r} ({entry.entity_id}) clashes with {prev[1]} ({prev[0]})")
+                problems.append(
+                    f"{entry.source}: {row['pattern']!r} ({entry.entity_id}) clashes with {prev[1]} ({prev[0]})"
+                )
             owner.setdefault(key, (entry.entity_id, row["pattern"]))
     return problems
 
@@ -340,8 +413,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rendered = render(load_entries())
     if args.check:
-        stale = [name for name, text in rendered.items()
-                 if not (args.out / name).is_file() or (args.out / name).read_text(encoding="utf-8") != text]
+        stale = [
+            name
+            for name, text in rendered.items()
+            if not (args.out / name).is_file() or (args.out / name).read_text(encoding="utf-8") != text
+        ]
         for name in stale:
             print(f"stale: {args.out / name}", file=sys.stderr)
         return 1 if stale else 0
