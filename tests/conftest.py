@@ -16,4 +16,4 @@ FIXTURE_PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
 def extractor() -> Extractor:
     """The rule pipeline over the small fixture gazetteer, without the NER: known answers, fast.
     A module that needs another pipeline defines its own ``extractor``."""
-    return Extractor(build_pipeline(FIXTURE_PATTERNS, use_ner=False))
+    return Extractor(build_pipeline(FIXTURE_PATTERNS, mode="rules"))

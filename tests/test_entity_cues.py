@@ -113,7 +113,7 @@ def test_the_ner_gets_no_say_on_an_acronym_defined_as_a_lowercase_phrase() -> No
     from kgbuild.nlp.mentions import ner_span_is_name
     from kgbuild.nlp.pipeline import build_pipeline
 
-    nlp = build_pipeline(use_ner=False)
+    nlp = build_pipeline(mode="rules")
     doc = nlp(
         "Medical vision-and-language pre-training (Med-VLP) is popular. We facilitate Med-VLP with ZetaKB and QuarkNet."
     )

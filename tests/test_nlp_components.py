@@ -22,7 +22,7 @@ PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_pipeline(PATTERNS, use_ner=False)
+    return build_pipeline(PATTERNS, mode="rules")
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_pipeline(PATTERNS, use_ner=False)
+    return build_pipeline(PATTERNS, mode="rules")
 
 
 def found(nlp, text: str) -> set[tuple[str, str]]:

@@ -38,7 +38,7 @@ def blank():
 
 
 def test_silver_docs_carry_the_rules_entities(listing):
-    rule_nlp = build_pipeline(PATTERNS, use_ner=False)
+    rule_nlp = build_pipeline(PATTERNS, mode="rules")
     docs = list(silver_docs(rule_nlp, arxiv_texts(listing, limit=10, seed=0), blank()))
     labelled = {(e.text, e.label_) for d in docs for e in d.ents}
     assert ("GPT-3", "MODEL") in labelled
@@ -61,7 +61,7 @@ def test_tdmsci_reader(tmp_path):
 
 
 def test_training_is_seeded_and_the_model_plugs_in(listing, tmp_path):
-    rule_nlp = build_pipeline(PATTERNS, use_ner=False)
+    rule_nlp = build_pipeline(PATTERNS, mode="rules")
     docs = list(silver_docs(rule_nlp, arxiv_texts(listing, limit=10, seed=0), blank())) * 4
     first = train_ner(docs, tmp_path / "a", epochs=2, seed=3)
     second = train_ner(docs, tmp_path / "b", epochs=2, seed=3)

@@ -9,13 +9,16 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kgbuild.nlp.entity_classifier import EntityClassifier
 from kgbuild.nlp.focused_ner import FocusedNER
 from kgbuild.nlp.gazetteer import CANDIDATES_KEY, Gazetteer, load_pattern_table
 from kgbuild.nlp.mentions import MentionResolver
+from kgbuild.nlp.relation_classifier import RelationClassifier
 from kgbuild.nlp.relations import RelationFinder
 from kgbuild.nlp.scores import ScoreFinder
 from kgbuild.nlp.sections import SentenceSegmenter
 from kgbuild.nlp.shapes import NameShapes
+from kgbuild.nlp.tagger import TAGGED_KEY, EntityTagger
 
 
 def register_extensions() -> None:
@@ -58,13 +61,27 @@ def make_name_shapes(nlp: Language, name: str, patterns_dir: str | None, spans_k
     "kgbuild_mentions",
     assigns=["doc.spans", "doc._.kg_entities"],
     requires=["doc.spans", "doc._.kg_scores"],
-    default_config={"patterns_dir": None, "candidates_key": CANDIDATES_KEY, "ner_policy": "fill"},
+    default_config={
+        "patterns_dir": None,
+        "candidates_key": CANDIDATES_KEY,
+        "ner_policy": "fill",
+        "tagger_policy": "off",
+        "tagged_key": TAGGED_KEY,
+    },
 )
 def make_mentions(
-    nlp: Language, name: str, patterns_dir: str | None, candidates_key: str, ner_policy: str
+    nlp: Language,
+    name: str,
+    patterns_dir: str | None,
+    candidates_key: str,
+    ner_policy: str,
+    tagger_policy: str,
+    tagged_key: str,
 ) -> MentionResolver:
     register_extensions()
-    return MentionResolver(name, candidates_key, load_pattern_table(patterns_dir), ner_policy)
+    return MentionResolver(
+        name, candidates_key, load_pattern_table(patterns_dir), ner_policy, tagger_policy, tagged_key
+    )
 
 
 @Language.factory("kgbuild_scores", assigns=["doc._.kg_scores"], requires=["token.is_sent_start"])
@@ -99,3 +116,49 @@ def make_focused_ner(
     for label in component.ner.labels:  # the NER labels pieces made with this pipeline's vocab
         nlp.vocab.strings.add(label)
     return component
+
+
+@Language.factory(
+    "kgbuild_tagger",
+    assigns=["doc.spans"],
+    default_config={"model_dir": None, "spans_key": TAGGED_KEY, "batch_size": 64},
+)
+def make_tagger(nlp: Language, name: str, model_dir: str | None, spans_key: str, batch_size: int) -> EntityTagger:
+    """The entity tagger trained on the annotated corpus (the bundled one unless ``model_dir``)."""
+    from kgbuild.nlp.pipeline import bundled_tagger_dir  # the pipeline module imports this one
+
+    register_extensions()
+    component = EntityTagger(name, model_dir or bundled_tagger_dir(), spans_key, batch_size)
+    for label in component.labels:
+        nlp.vocab.strings.add(label)
+    return component
+
+
+@Language.factory(
+    "kgbuild_entity_classifier",
+    assigns=["doc._.kg_entities"],
+    requires=["doc._.kg_entities"],
+    default_config={"model_dir": None},
+)
+def make_entity_classifier(nlp: Language, name: str, model_dir: str | None) -> EntityClassifier:
+    """Keeps or drops each resolved entity and decides its kind (the bundled model unless ``model_dir``)."""
+    from kgbuild.nlp.pipeline import bundled_classifier_dir  # the pipeline module imports this one
+
+    register_extensions()
+    return EntityClassifier(name, model_dir or bundled_classifier_dir())
+
+
+@Language.factory(
+    "kgbuild_relation_classifier",
+    assigns=["doc._.kg_relations", "token.lemma"],
+    requires=["doc._.kg_entities", "doc._.kg_relations"],
+    default_config={"model_dir": None, "cues_path": None},
+)
+def make_relation_classifier(
+    nlp: Language, name: str, model_dir: str | None, cues_path: str | None
+) -> RelationClassifier:
+    """Re-decides the paper-level relations (the bundled model unless ``model_dir``)."""
+    from kgbuild.nlp.pipeline import bundled_relations_dir  # the pipeline module imports this one
+
+    register_extensions()
+    return RelationClassifier(nlp, name, model_dir or bundled_relations_dir(), cues_path)

@@ -49,6 +49,7 @@ RULE_TRUST = {
     "title-name": 2,
     "named-by-cue": 2,
     "listed-after-kind": 2,
+    "tagger": 3,
 }
 
 
@@ -368,27 +369,84 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
     return entities
 
 
+def _overlaps_any(span: Span, taken: set[int]) -> bool:
+    return any(i in taken for i in range(span.start, span.end))
+
+
+def with_canonical_ids(tagged: list[Span], table: PatternTable) -> list[Span]:
+    """The tagger decides where a name is and its kind; the gazetteer still gives a name it knows
+    its canonical id (so "GPT4" and "GPT-4" are one entity, with the gazetteer's aliases)."""
+    out = []
+    for span in tagged:
+        row = table.lookup(text_of_span(span))
+        if row is not None and row.entity_id != span.id_:
+            renamed = Span(span.doc, span.start, span.end, label=span.label_, span_id=row.entity_id)
+            notes = notes_of(span)
+            write_notes(renamed, rule=notes.rule, confidence=notes.confidence)
+            span = renamed
+        out.append(span)
+    return out
+
+
+def merge_tagged(rule_candidates: list[Span], tagged: list[Span], policy: str) -> list[Span]:
+    """The rules' candidates and the tagger's entities as one candidate list.
+
+    "only": the tagger's alone; "first": the tagger's, plus rule candidates where it found nothing;
+    "fill": the rules', plus tagger entities where no rule fired; "off": the rules' alone.
+    """
+    if policy == "off":
+        return rule_candidates
+    if policy == "only":
+        return tagged
+    first, second = (tagged, rule_candidates) if policy == "first" else (rule_candidates, tagged)
+    taken = {i for span in first for i in range(span.start, span.end)}
+    return first + [span for span in second if not _overlaps_any(span, taken)]
+
+
 class MentionResolver:
     """``ner_policy``: "fill" – NER names only where no rule fired (the product); "all" – every NER
-    entity of any kind (the NER-only ablation)."""
+    entity of any kind (the NER-only ablation). ``tagger_policy`` says how the learned tagger's
+    entities and the rules' candidates combine (see ``merge_tagged``)."""
 
-    def __init__(self, name: str, candidates_key: str, table: PatternTable, ner_policy: str = "fill") -> None:
+    def __init__(
+        self,
+        name: str,
+        candidates_key: str,
+        table: PatternTable,
+        ner_policy: str = "fill",
+        tagger_policy: str = "off",
+        tagged_key: str = "kg_tagged",
+    ) -> None:
         if ner_policy not in ("fill", "all"):
             raise ValueError(f"unknown ner_policy {ner_policy!r}")
+        if tagger_policy not in ("off", "only", "first", "fill"):
+            raise ValueError(f"unknown tagger_policy {tagger_policy!r}")
         self.name = name
         self.candidates_key = candidates_key
         self.table = table
         self.ner_policy = ner_policy
+        self.tagger_policy = tagger_policy
+        self.tagged_key = tagged_key
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = list(doc.spans[self.candidates_key]) if self.candidates_key in doc.spans else []
         for span in candidates:
             if rule_of(span) is None:
                 write_notes(span, rule=GAZETTEER_COMPONENT)
-        mentions = add_ner_mentions(
-            resolve_overlaps(extend_language_pairs(extend_metric_modifiers(candidates))), doc, self.ner_policy == "all"
-        )
-        mentions = prefer_alternative_kinds(keep_reported_metrics(mentions, doc), self.table)
+        if self.tagger_policy != "off":
+            tagged = with_canonical_ids(
+                list(doc.spans[self.tagged_key]) if self.tagged_key in doc.spans else [], self.table
+            )
+            candidates = merge_tagged(candidates, tagged, self.tagger_policy)
+        if self.tagger_policy == "only":  # the learned ablation: no rule edits the tagger's entities
+            mentions = resolve_overlaps(candidates)
+        else:
+            mentions = add_ner_mentions(
+                resolve_overlaps(extend_language_pairs(extend_metric_modifiers(candidates))),
+                doc,
+                self.ner_policy == "all",
+            )
+            mentions = prefer_alternative_kinds(keep_reported_metrics(mentions, doc), self.table)
         doc.spans[ENTITIES_KEY] = mentions
         doc._.kg_entities = group_entities(mentions, self.table)
         return doc

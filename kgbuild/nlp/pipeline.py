@@ -37,12 +37,26 @@ def bundled_ner_dir() -> Path:
     return Path(str(resources.files("kgbuild.nlp") / "model" / "ner"))
 
 
-MODES = ("combined", "rules", "ner")
+def bundled_classifier_dir() -> Path:
+    """The entity classifier trained on the annotated corpus (``make train``)."""
+    return Path(str(resources.files("kgbuild.nlp") / "model" / "entity_classifier"))
 
 
-# The product runs rules + NER. On the dev set the NER adds one correct name and one wrong one
-# (entities_all 0.724 vs 0.722, core 0.837 vs 0.840: a wash); on 400 unseen arXiv abstracts it
-# adds 18 names the rules missed, about 13 of them right. See the README's ablation.
+def bundled_relations_dir() -> Path:
+    """The relation classifier trained on the annotated corpus (``make train``)."""
+    return Path(str(resources.files("kgbuild.nlp") / "model" / "relation_classifier"))
+
+
+def bundled_tagger_dir() -> Path:
+    """The entity tagger trained on the annotated corpus (``make train``)."""
+    return Path(str(resources.files("kgbuild.nlp") / "model" / "tagger"))
+
+
+MODES = ("combined", "rules", "learned", "ner")
+TAGGER_POLICIES = ("off", "only", "first", "fill")
+TAGGER_POLICY_OF_MODE = {"combined": "off", "rules": "off", "learned": "only", "ner": "off"}
+
+
 DEFAULT_MODE = "combined"
 
 
@@ -52,22 +66,40 @@ def build_pipeline(
     use_ner: bool = True,
     ner_dir: str | Path | None = None,
     mode: str = DEFAULT_MODE,
+    tagger_dir: str | Path | None = None,
+    tagger_policy: str | None = None,
+    classifier_dir: str | Path | None = None,
+    use_classifier: bool = True,
+    relations_dir: str | Path | None = None,
+    use_relation_classifier: bool = True,
 ) -> Language:
-    """A fresh pipeline. ``patterns_dir`` overrides the bundled gazetteer patterns; the trained
-    NER (shipped in the package) runs between the rule components and the resolver.
+    """A fresh pipeline. ``patterns_dir`` overrides the bundled gazetteer patterns.
 
-    ``mode`` is for ablations: "rules" drops the NER, "ner" drops the gazetteer and name shapes
-    and takes every NER entity; "combined" is the product.
+    ``mode`` is for ablations: "rules" runs the rule components only; "learned" the entity tagger
+    (trained on the annotated corpus) without the gazetteer and name-shape rules; "combined" (the
+    product) both, settled by ``tagger_policy`` (see ``MentionResolver``); "ner" is the older
+    silver-trained NER taking every word. The silver NER still fills gaps where no tagger is
+    shipped.
     """
     if mode not in MODES:
         raise ValueError(f"unknown pipeline mode {mode!r}; expected one of {MODES}")
-    use_ner = use_ner and mode != "rules"
+    policy = tagger_policy or TAGGER_POLICY_OF_MODE[mode]
+    if policy not in TAGGER_POLICIES:
+        raise ValueError(f"unknown tagger policy {policy!r}; expected one of {TAGGER_POLICIES}")
+    tagger_path = Path(tagger_dir) if tagger_dir else bundled_tagger_dir()
+    if policy != "off" and not (tagger_path / "config.cfg").exists():
+        if tagger_dir is not None or mode == "learned":
+            raise FileNotFoundError(f"no trained entity tagger at {tagger_path} (run `make train`)")
+        policy = "off"
+    use_ner = use_ner and mode in ("combined", "ner") and policy == "off"
     nlp = spacy.blank("en")
     configure_tokenizer(nlp)
     for name in RULE_PIPES:
-        if mode == "ner" and name in ("kgbuild_gazetteer", "kgbuild_name_shapes"):
+        if mode in ("ner", "learned") and name in ("kgbuild_gazetteer", "kgbuild_name_shapes"):
             continue
         nlp.add_pipe(name, config={"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {})
+    if policy != "off":
+        nlp.add_pipe("kgbuild_tagger", config={"model_dir": str(tagger_path)})
     if use_ner:
         source_dir = Path(ner_dir) if ner_dir else bundled_ner_dir()
         if not (source_dir / "config.cfg").exists():
@@ -77,11 +109,19 @@ def build_pipeline(
             nlp.add_pipe("ner", source=spacy.load(source_dir))  # every word: the NER-only ablation
         else:
             nlp.add_pipe("kgbuild_ner", config={"model_dir": str(source_dir)})
+    classifier_path = Path(classifier_dir) if classifier_dir else bundled_classifier_dir()
+    use_classifier = use_classifier and mode == "combined" and (classifier_path / "entity_classifier.json").exists()
     for name in RESOLVE_PIPES:
         config: dict[str, object] = {"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {}
         if name == "kgbuild_mentions":
             config["ner_policy"] = "all" if mode == "ner" else "fill"
+            config["tagger_policy"] = policy
         nlp.add_pipe(name, config=config)
+        if name == "kgbuild_mentions" and use_classifier:
+            nlp.add_pipe("kgbuild_entity_classifier", config={"model_dir": str(classifier_path)})
+    relations_path = Path(relations_dir) if relations_dir else bundled_relations_dir()
+    if use_relation_classifier and mode == "combined" and (relations_path / "relation_classifier.json").exists():
+        nlp.add_pipe("kgbuild_relation_classifier", config={"model_dir": str(relations_path)})
     empty_tokenizer_cache(nlp)
     return nlp
 

@@ -1,0 +1,183 @@
+"""Learned re-scoring of the resolver's entities: keep or drop each one, and decide its kind once per
+paper from all its mentions and their contexts.
+
+The candidates come from the rules (gazetteer, name shapes) and the tagger; what they say about a
+name (which rule fired, the gazetteer's kind, the voted kind) is a feature here, not an override,
+beside the name's shape and the words around its mentions. The model is a multi-class averaged
+perceptron over sparse string features (``NONE`` = not an entity), trained on the annotated corpus
+by ``kgbuild.training``. Modelled on spaCy's components: factory with config, ``__call__`` =
+``predict`` then ``set_annotations``, ``to_disk``/``from_disk``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
+
+from kgbuild.nlp.tokens import lowers, title_end
+
+NONE = "NONE"
+WEIGHTS_FILE = "entity_classifier.json"
+CONTEXT = 3
+
+_SHAPE_RUNS = re.compile(r"(.)\1+")
+
+
+def coarse_shape(text: str) -> str:
+    """ "GPT-4o" -> "X-dx", "ImageNet" -> "XxXx": case and digit classes, runs collapsed."""
+    shape = "".join("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c for c in text)
+    return _SHAPE_RUNS.sub(r"\1", shape)[:8]
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+def entity_features(doc: Doc, entity: dict[str, Any]) -> list[str]:
+    """Sparse string features of one grouped entity (see ``MentionResolver``)."""
+    name = entity["name"]
+    kind = entity["kind"]
+    words = name.split()
+    lowered = lowers(doc)
+    abstract_start = title_end(doc)
+    feats = {
+        "bias",
+        f"kind={kind}",
+        f"shape={coarse_shape(name)}",
+        f"words={_bucket(len(words), (1, 2, 3))}",
+        f"mentions={_bucket(len(entity['mentions']), (1, 2, 4))}",
+        f"name={name.lower()}",
+        f"head={words[-1].lower() if words else ''}",
+        f"suffix3={name[-3:].lower()}",
+        f"lower={name.islower()}",
+        f"upper={name.isupper()}",
+        f"digit={any(c.isdigit() for c in name)}",
+        f"hyphen={'-' in name}",
+        f"aliases={bool(entity['aliases'])}",
+    }
+    in_title = False
+    in_abstract = False
+    for mention in entity["mentions"]:
+        rule = mention["rule"]
+        feats.add(f"rule={rule}")
+        feats.add(f"rule={rule}|kind={kind}")
+        start, end = mention["token_start"], mention["token_end"]
+        if start < abstract_start:
+            in_title = True
+        else:
+            in_abstract = True
+        for offset in range(1, CONTEXT + 1):
+            if start - offset >= 0:
+                word = lowered[start - offset]
+                feats.add(f"w-{offset}={word}")
+                feats.add(f"bow={word}")
+            if end - 1 + offset < len(lowered):
+                word = lowered[end - 1 + offset]
+                feats.add(f"w+{offset}={word}")
+                feats.add(f"bow={word}")
+    feats.add(f"where={'title' if in_title else ''}{'abstract' if in_abstract else ''}")
+    feats.add(f"where|kind={in_title}{in_abstract}|{kind}")
+    return sorted(feats)
+
+
+class AveragedPerceptron:
+    """Multi-class linear model over string features; weights are averaged over all updates."""
+
+    def __init__(self, classes: Iterable[str], weights: dict[str, dict[str, float]] | None = None) -> None:
+        self.classes = list(classes)
+        self.weights: dict[str, dict[str, float]] = weights or {}
+        self._totals: dict[tuple[str, str], float] = {}
+        self._stamps: dict[tuple[str, str], int] = {}
+        self._updates = 0
+
+    def scores(self, features: Iterable[str]) -> dict[str, float]:
+        totals = dict.fromkeys(self.classes, 0.0)
+        for feature in features:
+            for label, weight in self.weights.get(feature, {}).items():
+                totals[label] += weight
+        return totals
+
+    def predict(self, features: Iterable[str]) -> str:
+        scores = self.scores(features)
+        return max(self.classes, key=lambda label: (scores[label], label == NONE))
+
+    def update(self, truth: str, guess: str, features: list[str]) -> None:
+        self._updates += 1
+        if truth == guess:
+            return
+        for feature in features:
+            row = self.weights.setdefault(feature, {})
+            for label, delta in ((truth, 1.0), (guess, -1.0)):
+                key = (feature, label)
+                weight = row.get(label, 0.0)
+                self._totals[key] = self._totals.get(key, 0.0) + (self._updates - self._stamps.get(key, 0)) * weight
+                self._stamps[key] = self._updates
+                row[label] = weight + delta
+
+    def averaged_copy(self) -> AveragedPerceptron:
+        """The averaged model as it would be if training stopped now (training goes on)."""
+        copy = AveragedPerceptron(self.classes)
+        copy.weights = {f: dict(row) for f, row in self.weights.items()}
+        copy._totals, copy._stamps, copy._updates = dict(self._totals), dict(self._stamps), self._updates
+        copy.average()
+        return copy
+
+    def average(self) -> None:
+        for feature, row in self.weights.items():
+            for label, weight in row.items():
+                key = (feature, label)
+                total = self._totals.get(key, 0.0) + (self._updates - self._stamps.get(key, 0)) * weight
+                row[label] = round(total / max(self._updates, 1), 4)
+        self.weights = {f: {k: w for k, w in row.items() if w} for f, row in self.weights.items()}
+        self.weights = {f: row for f, row in self.weights.items() if row}
+
+
+class EntityClassifier:
+    """Drops or re-kinds the entities in ``doc._.kg_entities`` with a trained model."""
+
+    def __init__(self, name: str, model_dir: str | Path | None = None) -> None:
+        self.name = name
+        self.model = AveragedPerceptron([NONE])
+        if model_dir is not None:
+            self.from_disk(model_dir)
+
+    def predict(self, docs: list[Doc]) -> list[list[str]]:
+        return [[self.model.predict(entity_features(doc, e)) for e in doc._.kg_entities or []] for doc in docs]
+
+    def set_annotations(self, docs: list[Doc], predictions: list[list[str]]) -> None:
+        for doc, kinds in zip(docs, predictions):
+            kept = []
+            for entity, kind in zip(doc._.kg_entities or [], kinds):
+                if kind != NONE:
+                    entity["kind"] = kind
+                    kept.append(entity)
+            doc._.kg_entities = kept
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations([doc], self.predict([doc]))
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {"classes": self.model.classes, "weights": self.model.weights}
+        tmp = path / (WEIGHTS_FILE + ".tmp")
+        tmp.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path / WEIGHTS_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EntityClassifier:
+        file = Path(path) / WEIGHTS_FILE
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as e:
+            raise FileNotFoundError(f"no trained entity classifier at {file} (run `make train`): {e}") from e
+        self.model = AveragedPerceptron(data["classes"], data["weights"])
+        return self

@@ -1,0 +1,254 @@
+"""Learned paper-level relations: for every entity, whether the paper proposes it, compares with it,
+is evaluated on it, trains on it or builds on it.
+
+The rule relations (``kgbuild_relations``) become features here, beside the kinds, where the entity
+is mentioned, the cue classes near its mentions (lemma patterns in ``cues/relation_cues.jsonl``,
+matched with spaCy's Matcher) and the lemmas around them. One binary averaged perceptron per role,
+trained on the annotated corpus by ``kgbuild.training``; the facts of a role are then the rules' facts
+the model confirms plus, for entities the model adds, a fact whose subject is the paper's main
+proposed entity (or "paper").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from kgbuild.nlp.entity_classifier import AveragedPerceptron
+from kgbuild.nlp.lemmas import LookupLemmas
+from kgbuild.nlp.tokens import sentence_bounds, title_end
+from kgbuild.records import PAPER_SUBJECT
+
+ROLES = ("proposes", "compares_with", "evaluated_on", "trained_on", "based_on")
+# The kinds each role takes as object (the guideline's: compares_with lists models only, …).
+ROLE_KINDS = {
+    "proposes": frozenset({"MODEL", "METHOD", "DATASET", "BENCHMARK"}),
+    "compares_with": frozenset({"MODEL"}),
+    "evaluated_on": frozenset({"BENCHMARK", "DATASET"}),
+    "trained_on": frozenset({"DATASET", "BENCHMARK"}),
+    "based_on": frozenset({"MODEL", "METHOD", "DATASET", "BENCHMARK"}),
+}
+YES, NO = "YES", "NO"
+WEIGHTS_FILE = "relation_classifier.json"
+WINDOW = 4
+CUE_WINDOW = 6
+LEARNED_RULE = "learned"
+LEARNED_CONFIDENCE = 0.6
+
+
+def default_cues_path() -> Path:
+    return Path(str(resources.files("kgbuild.nlp") / "cues" / "relation_cues.jsonl"))
+
+
+def read_cue_patterns(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                    rows.append({"label": str(row["label"]), "pattern": list(row["pattern"])})
+                except (json.JSONDecodeError, KeyError, TypeError) as e:
+                    raise ValueError(f"{path}:{number}: not a cue pattern row ({e})") from e
+    return rows
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+class CueFinder:
+    """Cue spans (label, start, end) in a Doc, from lemma patterns."""
+
+    def __init__(self, nlp: Language, patterns: list[dict[str, Any]]) -> None:
+        self.lemmas = LookupLemmas(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab)
+        for number, row in enumerate(patterns):
+            self.matcher.add(f"{row['label']}#{number}", [row["pattern"]])
+        self.labels = {nlp.vocab.strings[f"{row['label']}#{n}"]: row["label"] for n, row in enumerate(patterns)}
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        self.lemmas.set_lemmas(doc)
+        return [(self.labels[match_id], start, end) for match_id, start, end in self.matcher(doc)]
+
+
+def relation_facts_by_object(relations: list[dict[str, Any]]) -> dict[str, set[str]]:
+    roles: dict[str, set[str]] = {}
+    for fact in relations:
+        roles.setdefault(fact["object"], set()).add(fact["kind"])
+    return roles
+
+
+def entity_role_features(
+    doc: Doc,
+    entity: dict[str, Any],
+    cues: list[tuple[str, int, int]],
+    rule_roles: set[str],
+    main: str,
+    lemmas: list[str],
+) -> list[str]:
+    """Sparse features of one entity for every role (``lemmas``: the Doc's, set by the cue finder)."""
+    kind = entity["kind"]
+    sentences = sentence_bounds(doc)
+    abstract_start = title_end(doc)
+    feats = {
+        "bias",
+        f"kind={kind}",
+        f"mentions={_bucket(len(entity['mentions']), (1, 2, 4))}",
+        f"main={entity['id'] == main}",
+        f"main_is_paper={main == PAPER_SUBJECT}",
+        f"known={any(m['rule'] == 'gazetteer' for m in entity['mentions'])}",
+    }
+    for role in rule_roles:
+        feats.add(f"rule={role}")
+        feats.add(f"rule={role}|kind={kind}")
+    for mention in entity["mentions"]:
+        start, end = mention["token_start"], mention["token_end"]
+        in_title = start < abstract_start
+        feats.add(f"in_title={in_title}")
+        feats.add(f"in_title|kind={in_title}|{kind}")
+        sentence_start, sentence_end = sentences.sentence_of(start)
+        for label, cue_start, cue_end in cues:
+            if sentence_start <= cue_start < sentence_end:
+                feats.add(f"sent_cue={label}")
+                feats.add(f"sent_cue={label}|kind={kind}")
+                if cue_end <= start and start - cue_end < CUE_WINDOW:
+                    feats.add(f"cue_before={label}")
+                    feats.add(f"cue_before={label}|d={_bucket(start - cue_end, (0, 2))}")
+                elif cue_start >= end and cue_start - end < CUE_WINDOW:
+                    feats.add(f"cue_after={label}")
+                    feats.add(f"cue_after={label}|d={_bucket(cue_start - end, (0, 2))}")
+        for i in range(max(sentence_start, start - WINDOW), start):
+            feats.add(f"lem_before={lemmas[i]}")
+        for i in range(end, min(sentence_end, end + WINDOW)):
+            feats.add(f"lem_after={lemmas[i]}")
+        if start > sentence_start:
+            feats.add(f"prev={lemmas[start - 1]}")
+        if end < sentence_end:
+            feats.add(f"next={lemmas[end]}")
+        if start > 1 and lemmas[start - 1] == "(":
+            feats.add("in_parens")
+    return sorted(feats)
+
+
+def main_subject(entities: list[dict[str, Any]], proposed: set[str]) -> str:
+    """The first proposed MODEL, else METHOD, else DATASET/BENCHMARK (by first mention); else "paper"."""
+    ordered = sorted(
+        (e for e in entities if e["id"] in proposed), key=lambda e: min(m["token_start"] for m in e["mentions"])
+    )
+    for kinds in (("MODEL",), ("METHOD",), ("DATASET", "BENCHMARK")):
+        for entity in ordered:
+            if entity["kind"] in kinds:
+                return entity["id"]
+    return PAPER_SUBJECT
+
+
+class RelationClassifier:
+    """Re-decides the paper-level relations in ``doc._.kg_relations`` with trained models."""
+
+    def __init__(
+        self, nlp: Language, name: str, model_dir: str | Path | None = None, cues_path: str | Path | None = None
+    ):
+        self.name = name
+        self.cues = CueFinder(nlp, read_cue_patterns(Path(cues_path) if cues_path else default_cues_path()))
+        self.models: dict[str, AveragedPerceptron] = {}
+        if model_dir is not None:
+            self.from_disk(model_dir)
+
+    def features(self, doc: Doc) -> tuple[str, list[list[str]]]:
+        """The rules' main subject and each entity's features."""
+        entities = doc._.kg_entities or []
+        relations = doc._.kg_relations or []
+        cues = self.cues(doc)
+        rule_roles = relation_facts_by_object(relations)
+        main = main_subject(entities, {f["object"] for f in relations if f["kind"] == "proposes"})
+        lemmas = [t.lemma_ for t in doc]
+        return main, [
+            entity_role_features(doc, e, cues, rule_roles.get(e["id"], set()), main, lemmas) for e in entities
+        ]
+
+    def predict(self, docs: list[Doc]) -> list[list[set[str]]]:
+        out = []
+        for doc in docs:
+            _, features = self.features(doc)
+            out.append(
+                [
+                    {
+                        role
+                        for role, model in self.models.items()
+                        if entity["kind"] in ROLE_KINDS[role] and model.predict(f) == YES
+                    }
+                    for entity, f in zip(doc._.kg_entities or [], features)
+                ]
+            )
+        return out
+
+    def set_annotations(self, docs: list[Doc], predictions: list[list[set[str]]]) -> None:
+        for doc, roles in zip(docs, predictions):
+            entities = doc._.kg_entities or []
+            decided = {e["id"]: r for e, r in zip(entities, roles)}
+            kept = [
+                fact
+                for fact in doc._.kg_relations or []
+                if fact["kind"] not in self.models or fact["kind"] in decided.get(fact["object"], set())
+            ]
+            proposed = (
+                {e["id"] for e, r in zip(entities, roles) if "proposes" in r} if "proposes" in self.models else set()
+            )
+            main = main_subject(entities, proposed or {f["object"] for f in kept if f["kind"] == "proposes"})
+            have = {(f["kind"], f["object"]) for f in kept}
+            sentences = sentence_bounds(doc)
+            for entity, entity_roles in zip(entities, roles):
+                for role in sorted(entity_roles):
+                    if (role, entity["id"]) in have:
+                        continue
+                    subject = PAPER_SUBJECT if role == "proposes" else main
+                    if subject == entity["id"]:
+                        continue
+                    first = min(entity["mentions"], key=lambda m: m["token_start"])
+                    sentence_start, sentence_end = sentences.sentence_chars_of(first["token_start"])
+                    kept.append(
+                        {
+                            "kind": role,
+                            "subject": subject,
+                            "object": entity["id"],
+                            "start": first["start"],
+                            "end": first["end"],
+                            "sentence_start": sentence_start,
+                            "sentence_end": sentence_end,
+                            "rule": LEARNED_RULE,
+                            "confidence": LEARNED_CONFIDENCE,
+                        }
+                    )
+            doc._.kg_relations = kept
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations([doc], self.predict([doc]))
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {role: {"classes": m.classes, "weights": m.weights} for role, m in self.models.items()}
+        tmp = path / (WEIGHTS_FILE + ".tmp")
+        tmp.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path / WEIGHTS_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RelationClassifier:
+        file = Path(path) / WEIGHTS_FILE
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as e:
+            raise FileNotFoundError(f"no trained relation classifier at {file} (run `make train`): {e}") from e
+        self.models = {role: AveragedPerceptron(d["classes"], d["weights"]) for role, d in data.items()}
+        return self

@@ -1,0 +1,66 @@
+"""``python -m kgbuild.training`` (``make train``): retrain the shipped learned components from the
+annotated corpus, seeded: the entity tagger, then the entity classifier over the candidates of the
+rules and that tagger."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from kgbuild.nlp.pipeline import build_pipeline, bundled_classifier_dir, bundled_relations_dir, bundled_tagger_dir
+from kgbuild.nlp.relation_classifier import RelationClassifier
+from kgbuild.training.data import read_split
+from kgbuild.training.entities import candidate_examples, train_classifier
+from kgbuild.training.relations import train_relations
+from kgbuild.training.tagger import train_tagger
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kgbuild.training", description=__doc__)
+    parser.add_argument("--annotated", type=Path, default=Path("eval/annotated"), help="train.jsonl and dev.jsonl")
+    parser.add_argument("--model-dir", type=Path, default=None, help="default: the package's model directory")
+    parser.add_argument("--tagger-epochs", type=int, default=25)
+    parser.add_argument("--classifier-epochs", type=int, default=15)
+    parser.add_argument("--tagger-policy", default="off", help="how the tagger's entities join the rules' candidates")
+    parser.add_argument("--skip-tagger", action="store_true", help="keep the tagger on disk, retrain the classifiers")
+    parser.add_argument("--relation-epochs", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    try:
+        train_records = read_split(args.annotated / "train.jsonl")
+        dev_records = read_split(args.annotated / "dev.jsonl")
+    except (FileNotFoundError, ValueError) as e:
+        parser.error(str(e))
+    tagger_dir = args.model_dir / "tagger" if args.model_dir else bundled_tagger_dir()
+    classifier_dir = args.model_dir / "entity_classifier" if args.model_dir else bundled_classifier_dir()
+    relations_dir = args.model_dir / "relation_classifier" if args.model_dir else bundled_relations_dir()
+    if not args.skip_tagger:
+        report = train_tagger(train_records, dev_records, tagger_dir, epochs=args.tagger_epochs, seed=args.seed)
+        print(json.dumps({"tagger": asdict(report)}), flush=True)
+    candidates = build_pipeline(
+        mode="combined", tagger_dir=tagger_dir, tagger_policy=args.tagger_policy, use_classifier=False
+    )
+    train = candidate_examples(candidates, train_records)
+    dev = candidate_examples(candidates, dev_records)
+    report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
+    print(json.dumps({"entity_classifier": asdict(report)}), flush=True)
+    with_entities = build_pipeline(
+        mode="combined",
+        tagger_dir=tagger_dir,
+        tagger_policy=args.tagger_policy,
+        classifier_dir=classifier_dir,
+        use_relation_classifier=False,
+    )
+    relations = RelationClassifier(with_entities, "kgbuild_relation_classifier")
+    relation_report = train_relations(
+        with_entities, relations, train_records, dev_records, epochs=args.relation_epochs, seed=args.seed
+    )
+    relations.to_disk(relations_dir)
+    print(json.dumps({"relation_classifier": asdict(relation_report)}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

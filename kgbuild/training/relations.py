@@ -1,0 +1,94 @@
+"""Training the relation classifier: the pipeline up to the rule relations runs over the annotated
+papers; each entity is labelled, per role, by whether the gold record relates it that way (any of
+its names matching a gold name or alias). Epochs are chosen on the dev split, per role.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+
+from kgbuild.annotated import norm
+from kgbuild.nlp.relation_classifier import NO, ROLE_KINDS, ROLES, YES, RelationClassifier
+from kgbuild.nlp.sections import compose_text
+from kgbuild.training.entities import train_perceptron
+
+Example = tuple[list[str], str]
+
+
+@dataclass
+class RelationReport:
+    examples: dict[str, int] = field(default_factory=dict)
+    positives: dict[str, int] = field(default_factory=dict)
+    best_epoch: dict[str, int] = field(default_factory=dict)
+    dev_f1: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def gold_role_names(record: dict[str, Any]) -> dict[str, set[str]]:
+    """Role -> the normal forms of every name and alias of the gold entities in that role."""
+    aliases: dict[str, set[str]] = {}
+    for entity in record["entities"]:
+        names = {norm(n) for n in [entity["name"], *entity.get("aliases", [])]}
+        for name in names:
+            aliases.setdefault(name, set()).update(names)
+    objects = {
+        "proposes": list(record["proposes"]),
+        "compares_with": list(record["compares_with"]),
+        "evaluated_on": [pair[1] for pair in record["evaluated_on"]],
+        "trained_on": [pair[1] for pair in record["trained_on"]],
+        "based_on": [pair[1] for pair in record["based_on"]],
+    }
+    out = {}
+    for role, names in objects.items():
+        found: set[str] = set()
+        for name in names:
+            found |= aliases.get(norm(name), {norm(name)})
+        out[role] = found
+    return out
+
+
+def role_examples(
+    nlp: Language, classifier: RelationClassifier, records: list[dict[str, Any]]
+) -> dict[str, list[Example]]:
+    examples: dict[str, list[Example]] = {role: [] for role in ROLES}
+    texts = [compose_text(r["title"], r["abstract"]) for r in records]
+    for doc, record in zip(nlp.pipe(texts, batch_size=32), records):
+        gold = gold_role_names(record)
+        _, features = classifier.features(doc)
+        for entity, feats in zip(doc._.kg_entities or [], features):
+            names = {norm(n) for n in [entity["name"], *entity["aliases"]]}
+            for role in ROLES:
+                if entity["kind"] in ROLE_KINDS[role]:
+                    examples[role].append((feats, YES if names & gold[role] else NO))
+    return examples
+
+
+def train_relations(
+    nlp: Language,
+    classifier: RelationClassifier,
+    train_records: list[dict[str, Any]],
+    dev_records: list[dict[str, Any]],
+    *,
+    epochs: int = 12,
+    seed: int = 0,
+) -> RelationReport:
+    """Fit one perceptron per role into ``classifier.models`` (save it with ``to_disk``)."""
+    started = time.perf_counter()
+    train = role_examples(nlp, classifier, train_records)
+    dev = role_examples(nlp, classifier, dev_records)
+    report = RelationReport()
+    for role in ROLES:
+        model, best_epoch, f1 = train_perceptron(
+            train[role], dev[role], [NO, YES], epochs=epochs, seed=seed, negative=NO
+        )
+        classifier.models[role] = model
+        report.examples[role] = len(train[role])
+        report.positives[role] = sum(label == YES for _, label in train[role])
+        report.best_epoch[role] = best_epoch
+        report.dev_f1[role] = round(f1, 4)
+    report.seconds = round(time.perf_counter() - started, 1)
+    return report
