@@ -49,7 +49,7 @@ def predict(papers: Iterable[Paper], extractor: Extractor | None = None) -> list
 def evaluate(gold_path: str | Path, corpus: Sequence[str | Path] | None = None, mode: str = DEFAULT_MODE) -> Evaluation:
     """Score extraction on the gold papers, whose texts are looked up in ``corpus`` by title.
 
-    ``mode`` selects the pipeline variant ("combined", "rules", "ner") for ablations.
+    ``mode`` selects the pipeline variant ("combined", "rules", "learned", "ner") for ablations.
     """
     gold = index_by_title(read_jsonl(gold_path))
     texts = {normalise_name(p.title): p for p in load_papers(corpus).papers}
@@ -72,6 +72,10 @@ ABLATION_ROWS = (
     "rel:proposes",
     "rel:compares_with",
     "rel:evaluated_on_obj",
+    "rel:based_on",
+    "rel:trained_on",
+    "rel:results_absolute",
+    "rel:results",
 )
 
 

@@ -51,7 +51,7 @@ def test_neighbouring_windows_merge(segmented):
 
 def test_focused_ner_entities_map_back_to_the_doc():
     """Whatever the bundled NER finds in a window is set on the Doc at the same text."""
-    nlp = build_pipeline(mode="combined")
+    nlp = build_pipeline(mode="combined", use_classifier=False)
     texts = [
         compose_text(
             "a title",
@@ -106,7 +106,7 @@ def test_the_ner_runs_on_numpys_blas_and_finds_what_it_found_on_blis():
     without changing what it finds."""
     from thinc.api import NumpyOps
 
-    nlp = build_pipeline(mode="combined")
+    nlp = build_pipeline(mode="combined", use_classifier=False)
     model = nlp.get_pipe("kgbuild_ner").ner.model
     assert all(isinstance(node.ops, NumpyOps) and not node.ops.use_blis for node in model.walk())
     texts = [

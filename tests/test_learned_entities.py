@@ -155,12 +155,14 @@ def test_cue_patterns_match_inflections_through_lookup_lemmas():
     nlp = blank_pipeline()
     finder = CueFinder(nlp, read_cue_patterns(default_cues_path()))
     doc = nlp("FooNet outperformed BarNet and was built upon BazNet.")
-    found = {(label, doc[start:end].text) for label, start, end in finder(doc)}
+    cues, lemmas = finder(doc)
+    assert lemmas[1] == "outperform"
+    found = {(label, doc[start:end].text) for label, start, end in cues}
     assert ("COMPARE", "outperformed") in found
     assert ("LINEAGE", "built upon") in found
     bad = Path(__file__).parent / "bad_cues.jsonl"
     try:
-        bad.write_text('{"label": "X"}\n', encoding="utf-8")
+        bad.write_text('{"label": "X", "pattern": []}\n', encoding="utf-8")
         with pytest.raises(ValueError, match="bad_cues.jsonl:1"):
             read_cue_patterns(bad)
     finally:
@@ -189,3 +191,15 @@ def test_relation_classifier_trains_saves_and_rewrites_relations(tmp_path):
     assert ("compares_with", "roberta") in facts  # fitted to these papers, it finds their gold relations
     with pytest.raises(FileNotFoundError, match="make train"):
         RelationClassifier(nlp, "rel", tmp_path / "missing")
+
+
+def test_capitalised_runs_skip_covered_words_and_sentence_openers():
+    from kgbuild.nlp.candidates import capitalised_runs
+
+    nlp = build_pipeline(PATTERNS, mode="rules")
+    doc = nlp("T\n\nThe UCSD Ped2 set and VoxelMorph help. However, Derm7pt-Lite works with ImageNet here.")
+    texts = [t.text for t in doc]
+    covered = {texts.index("ImageNet")}
+    found = [" ".join(texts[s:e]) for s, e in capitalised_runs(doc, covered)]
+    assert "UCSD Ped2" in found and "VoxelMorph" in found and "Derm7pt - Lite" in found
+    assert not any(f.startswith(("The", "However")) or "ImageNet" in f for f in found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kgbuild.nlp.candidates import CapitalisedCandidates
 from kgbuild.nlp.entity_classifier import EntityClassifier
 from kgbuild.nlp.focused_ner import FocusedNER
 from kgbuild.nlp.gazetteer import CANDIDATES_KEY, Gazetteer, load_pattern_table
@@ -162,3 +163,15 @@ def make_relation_classifier(
 
     register_extensions()
     return RelationClassifier(nlp, name, model_dir or bundled_relations_dir(), cues_path)
+
+
+@Language.factory(
+    "kgbuild_capitalised_candidates",
+    assigns=["doc.spans"],
+    requires=["doc.spans", "token.is_sent_start"],
+    default_config={"spans_key": CANDIDATES_KEY},
+)
+def make_capitalised_candidates(nlp: Language, name: str, spans_key: str) -> CapitalisedCandidates:
+    """Broad name candidates for the entity classifier to accept or reject."""
+    register_extensions()
+    return CapitalisedCandidates(name, spans_key)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy
 from spacy.tokens import Doc
 
 from kgbuild.nlp.tokens import lowers, title_end
@@ -97,6 +98,7 @@ class AveragedPerceptron:
         self._totals: dict[tuple[str, str], float] = {}
         self._stamps: dict[tuple[str, str], int] = {}
         self._updates = 0
+        self._matrix: tuple[dict[str, int], numpy.ndarray] | None = None
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
         totals = dict.fromkeys(self.classes, 0.0)
@@ -104,6 +106,27 @@ class AveragedPerceptron:
             for label, weight in self.weights.get(feature, {}).items():
                 totals[label] += weight
         return totals
+
+    def _frozen(self) -> tuple[dict[str, int], numpy.ndarray]:
+        """Feature -> row of a (features x classes) weight matrix, built once after training: one
+        numpy sum per prediction instead of a Python loop over every feature's weights."""
+        if self._matrix is None:
+            index = {feature: row for row, feature in enumerate(self.weights)}
+            matrix = numpy.zeros((len(index) + 1, len(self.classes)), dtype="float32")  # last row: unknown
+            column = {label: j for j, label in enumerate(self.classes)}
+            for feature, row in index.items():
+                for label, weight in self.weights[feature].items():
+                    matrix[row, column[label]] = weight
+            self._matrix = (index, matrix)
+        return self._matrix
+
+    def best(self, features: Iterable[str]) -> str:
+        """``predict`` for a trained model that no longer changes (fast path)."""
+        index, matrix = self._frozen()
+        unknown = len(index)
+        totals = matrix[[index.get(f, unknown) for f in features]].sum(axis=0)
+        best = max(range(len(self.classes)), key=lambda j: (totals[j], self.classes[j] == NONE))
+        return self.classes[best]
 
     def predict(self, features: Iterable[str]) -> str:
         scores = self.scores(features)
@@ -150,7 +173,7 @@ class EntityClassifier:
             self.from_disk(model_dir)
 
     def predict(self, docs: list[Doc]) -> list[list[str]]:
-        return [[self.model.predict(entity_features(doc, e)) for e in doc._.kg_entities or []] for doc in docs]
+        return [[self.model.best(entity_features(doc, e)) for e in doc._.kg_entities or []] for doc in docs]
 
     def set_annotations(self, docs: list[Doc], predictions: list[list[str]]) -> None:
         for doc, kinds in zip(docs, predictions):

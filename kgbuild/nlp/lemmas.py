@@ -15,6 +15,8 @@ from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from kgbuild.nlp.tokens import words
+
 
 @lru_cache(maxsize=1)
 def lemma_table() -> Table:
@@ -39,16 +41,19 @@ class LookupLemmas:
         self.vocab = vocab
         self._hashes: dict[str, int] = {}
 
-    def lemmas(self, words: list[str]) -> list[str]:
-        return [lemma_of(w) for w in words]
+    def lemmas(self, doc: Doc) -> list[str]:
+        """The Doc's lemmas as strings (memoised per word; no Token objects made)."""
+        return [lemma_of(word) for word in words(doc)]
 
-    def set_lemmas(self, doc: Doc) -> None:
+    def set_lemmas(self, doc: Doc) -> list[str]:
+        """Writes ``token.lemma`` for the Matcher and returns the lemmas."""
         hashes = self._hashes
+        lemmas = self.lemmas(doc)
         values = numpy.empty((len(doc), 1), dtype="uint64")
-        for i, token in enumerate(doc):
-            text = token.text
-            found = hashes.get(text)
+        for i, lemma in enumerate(lemmas):
+            found = hashes.get(lemma)
             if found is None:
-                found = hashes[text] = self.vocab.strings.add(lemma_of(text))
+                found = hashes[lemma] = self.vocab.strings.add(lemma)
             values[i, 0] = found
         doc.from_array([LEMMA], values)
+        return lemmas

@@ -72,14 +72,18 @@ def build_pipeline(
     use_classifier: bool = True,
     relations_dir: str | Path | None = None,
     use_relation_classifier: bool = True,
+    broad_candidates: bool = False,
 ) -> Language:
     """A fresh pipeline. ``patterns_dir`` overrides the bundled gazetteer patterns.
 
     ``mode`` is for ablations: "rules" runs the rule components only; "learned" the entity tagger
     (trained on the annotated corpus) without the gazetteer and name-shape rules; "combined" (the
-    product) both, settled by ``tagger_policy`` (see ``MentionResolver``); "ner" is the older
-    silver-trained NER taking every word. The silver NER still fills gaps where no tagger is
-    shipped.
+    product) runs the rules, adds broad capitalised candidates, and lets the trained entity and
+    relation classifiers decide (``use_classifier``/``use_relation_classifier`` turn them off);
+    ``tagger_policy`` says whether and how the tagger's entities join the candidates (see
+    ``merge_tagged``; off in the product: on dev it did not pay for its cost). "ner" is the older
+    silver-trained NER taking every word; that NER fills the rules' gaps only when no entity
+    classifier is used.
     """
     if mode not in MODES:
         raise ValueError(f"unknown pipeline mode {mode!r}; expected one of {MODES}")
@@ -91,7 +95,11 @@ def build_pipeline(
         if tagger_dir is not None or mode == "learned":
             raise FileNotFoundError(f"no trained entity tagger at {tagger_path} (run `make train`)")
         policy = "off"
-    use_ner = use_ner and mode in ("combined", "ner") and policy == "off"
+    classifier_path = Path(classifier_dir) if classifier_dir else bundled_classifier_dir()
+    use_classifier = use_classifier and mode == "combined" and (classifier_path / "entity_classifier.json").exists()
+    # With the entity classifier, the broad candidates cover every word the silver NER would look at
+    # (on the annotated dev split it then added nothing), so it no longer runs.
+    use_ner = use_ner and mode in ("combined", "ner") and policy == "off" and not use_classifier
     nlp = spacy.blank("en")
     configure_tokenizer(nlp)
     for name in RULE_PIPES:
@@ -109,8 +117,8 @@ def build_pipeline(
             nlp.add_pipe("ner", source=spacy.load(source_dir))  # every word: the NER-only ablation
         else:
             nlp.add_pipe("kgbuild_ner", config={"model_dir": str(source_dir)})
-    classifier_path = Path(classifier_dir) if classifier_dir else bundled_classifier_dir()
-    use_classifier = use_classifier and mode == "combined" and (classifier_path / "entity_classifier.json").exists()
+    if use_classifier or broad_candidates:
+        nlp.add_pipe("kgbuild_capitalised_candidates")
     for name in RESOLVE_PIPES:
         config: dict[str, object] = {"patterns_dir": patterns_dir} if name in PATTERN_PIPES else {}
         if name == "kgbuild_mentions":

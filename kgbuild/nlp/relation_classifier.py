@@ -2,8 +2,8 @@
 is evaluated on it, trains on it or builds on it.
 
 The rule relations (``kgbuild_relations``) become features here, beside the kinds, where the entity
-is mentioned, the cue classes near its mentions (lemma patterns in ``cues/relation_cues.jsonl``,
-matched with spaCy's Matcher) and the lemmas around them. One binary averaged perceptron per role,
+is mentioned, the cue classes near its mentions (lemma phrases in ``cues/relation_cues.jsonl``,
+matched with spaCy's PhraseMatcher) and the lemmas around them. One binary averaged perceptron per role,
 trained on the annotated corpus by ``kgbuild.training``; the facts of a role are then the rules' facts
 the model confirms plus, for entities the model adds, a fact whose subject is the paper's main
 proposed entity (or "paper").
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kgbuild.nlp.entity_classifier import AveragedPerceptron
@@ -54,7 +54,7 @@ def read_cue_patterns(path: Path) -> list[dict[str, Any]]:
             if line.strip():
                 try:
                     row = json.loads(line)
-                    rows.append({"label": str(row["label"]), "pattern": list(row["pattern"])})
+                    rows.append({"label": str(row["label"]), "phrase": str(row["phrase"])})
                 except (json.JSONDecodeError, KeyError, TypeError) as e:
                     raise ValueError(f"{path}:{number}: not a cue pattern row ({e})") from e
     return rows
@@ -68,18 +68,27 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
 
 
 class CueFinder:
-    """Cue spans (label, start, end) in a Doc, from lemma patterns."""
+    """Cue spans (label, start, end) in a Doc: phrases written as lemmas ("outperform", "build on"),
+    matched by spaCy's PhraseMatcher on the Doc's lookup lemmas, so one row covers every inflection.
+    (A PhraseMatcher, not a Matcher: it is one hash lookup per token, where token patterns with
+    sets of words cost a predicate check per token and pattern.)"""
 
     def __init__(self, nlp: Language, patterns: list[dict[str, Any]]) -> None:
         self.lemmas = LookupLemmas(nlp.vocab)
-        self.matcher = Matcher(nlp.vocab)
-        for number, row in enumerate(patterns):
-            self.matcher.add(f"{row['label']}#{number}", [row["pattern"]])
-        self.labels = {nlp.vocab.strings[f"{row['label']}#{n}"]: row["label"] for n, row in enumerate(patterns)}
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        phrases: dict[str, list[Doc]] = {}
+        for row in patterns:
+            doc = nlp.make_doc(row["phrase"])
+            self.lemmas.set_lemmas(doc)
+            phrases.setdefault(row["label"], []).append(doc)
+        for label, docs in phrases.items():
+            self.matcher.add(label, docs)
+        self.labels = {nlp.vocab.strings[label]: label for label in phrases}
 
-    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
-        self.lemmas.set_lemmas(doc)
-        return [(self.labels[match_id], start, end) for match_id, start, end in self.matcher(doc)]
+    def __call__(self, doc: Doc) -> tuple[list[tuple[str, int, int]], list[str]]:
+        """The cue spans and the Doc's lemmas."""
+        lemmas = self.lemmas.set_lemmas(doc)
+        return [(self.labels[match_id], start, end) for match_id, start, end in self.matcher(doc)], lemmas
 
 
 def relation_facts_by_object(relations: list[dict[str, Any]]) -> dict[str, set[str]]:
@@ -92,7 +101,7 @@ def relation_facts_by_object(relations: list[dict[str, Any]]) -> dict[str, set[s
 def entity_role_features(
     doc: Doc,
     entity: dict[str, Any],
-    cues: list[tuple[str, int, int]],
+    cues: dict[int, list[tuple[str, int, int]]],  # by the first token of their sentence
     rule_roles: set[str],
     main: str,
     lemmas: list[str],
@@ -118,16 +127,15 @@ def entity_role_features(
         feats.add(f"in_title={in_title}")
         feats.add(f"in_title|kind={in_title}|{kind}")
         sentence_start, sentence_end = sentences.sentence_of(start)
-        for label, cue_start, cue_end in cues:
-            if sentence_start <= cue_start < sentence_end:
-                feats.add(f"sent_cue={label}")
-                feats.add(f"sent_cue={label}|kind={kind}")
-                if cue_end <= start and start - cue_end < CUE_WINDOW:
-                    feats.add(f"cue_before={label}")
-                    feats.add(f"cue_before={label}|d={_bucket(start - cue_end, (0, 2))}")
-                elif cue_start >= end and cue_start - end < CUE_WINDOW:
-                    feats.add(f"cue_after={label}")
-                    feats.add(f"cue_after={label}|d={_bucket(cue_start - end, (0, 2))}")
+        for label, cue_start, cue_end in cues.get(sentence_start, ()):
+            feats.add(f"sent_cue={label}")
+            feats.add(f"sent_cue={label}|kind={kind}")
+            if cue_end <= start and start - cue_end < CUE_WINDOW:
+                feats.add(f"cue_before={label}")
+                feats.add(f"cue_before={label}|d={_bucket(start - cue_end, (0, 2))}")
+            elif cue_start >= end and cue_start - end < CUE_WINDOW:
+                feats.add(f"cue_after={label}")
+                feats.add(f"cue_after={label}|d={_bucket(cue_start - end, (0, 2))}")
         for i in range(max(sentence_start, start - WINDOW), start):
             feats.add(f"lem_before={lemmas[i]}")
         for i in range(end, min(sentence_end, end + WINDOW)):
@@ -169,12 +177,15 @@ class RelationClassifier:
         """The rules' main subject and each entity's features."""
         entities = doc._.kg_entities or []
         relations = doc._.kg_relations or []
-        cues = self.cues(doc)
+        cues, lemmas = self.cues(doc)
         rule_roles = relation_facts_by_object(relations)
         main = main_subject(entities, {f["object"] for f in relations if f["kind"] == "proposes"})
-        lemmas = [t.lemma_ for t in doc]
+        sentences = sentence_bounds(doc)
+        by_sentence: dict[int, list[tuple[str, int, int]]] = {}
+        for cue in cues:
+            by_sentence.setdefault(sentences.sentence_of(cue[1])[0], []).append(cue)
         return main, [
-            entity_role_features(doc, e, cues, rule_roles.get(e["id"], set()), main, lemmas) for e in entities
+            entity_role_features(doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas) for e in entities
         ]
 
     def predict(self, docs: list[Doc]) -> list[list[set[str]]]:
@@ -186,7 +197,7 @@ class RelationClassifier:
                     {
                         role
                         for role, model in self.models.items()
-                        if entity["kind"] in ROLE_KINDS[role] and model.predict(f) == YES
+                        if entity["kind"] in ROLE_KINDS[role] and model.best(f) == YES
                     }
                     for entity, f in zip(doc._.kg_entities or [], features)
                 ]

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kgbuild.training", description=__doc__)
     parser.add_argument("--annotated", type=Path, default=Path("eval/annotated"), help="train.jsonl and dev.jsonl")
     parser.add_argument("--model-dir", type=Path, default=None, help="default: the package's model directory")
-    parser.add_argument("--tagger-epochs", type=int, default=25)
+    parser.add_argument("--tagger-epochs", type=int, default=20)
     parser.add_argument("--classifier-epochs", type=int, default=15)
     parser.add_argument("--tagger-policy", default="off", help="how the tagger's entities join the rules' candidates")
     parser.add_argument("--skip-tagger", action="store_true", help="keep the tagger on disk, retrain the classifiers")
@@ -40,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         report = train_tagger(train_records, dev_records, tagger_dir, epochs=args.tagger_epochs, seed=args.seed)
         print(json.dumps({"tagger": asdict(report)}), flush=True)
     candidates = build_pipeline(
-        mode="combined", tagger_dir=tagger_dir, tagger_policy=args.tagger_policy, use_classifier=False
+        mode="combined",
+        tagger_dir=tagger_dir,
+        tagger_policy=args.tagger_policy,
+        use_classifier=False,
+        use_ner=False,
+        broad_candidates=True,
     )
     train = candidate_examples(candidates, train_records)
     dev = candidate_examples(candidates, dev_records)

@@ -1,0 +1,90 @@
+"""More candidates for the entity classifier: runs of capitalised or name-shaped words that no rule
+proposed ("UCSD Ped2", "VoxelMorph", "Derm7pt").
+
+Recall of the rules is limited by what their cues and gazetteer know; these broad candidates are
+only worth proposing because the trained classifier decides which of them are names and of what
+kind (from their shape, their context and how often the paper uses them). Runs never overlap a
+rule's candidate, so they add names and never change one.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from kgbuild.nlp.annotations import write_notes
+from kgbuild.nlp.lexicon import SENTENCE_WORDS
+from kgbuild.nlp.tokens import sentence_starts, spaces, span_text, words
+from kgbuild.records import entity_key
+
+RUN_RULE = "capitalised-run"
+RUN_CONFIDENCE = 0.4
+MAX_RUN = 5
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_class(word: str) -> int:
+    """0: not name-like; 1: name-like except at a sentence start; 2: name-like anywhere (a capital
+    or digit after its first character). Memoised: the same words recur in every abstract."""
+    if word.islower() and not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
+        return 0
+    if any(c.isupper() or c.isdigit() for c in word[1:]):
+        return 2
+    return 1 if word[0].isupper() and word not in SENTENCE_WORDS else 0
+
+
+def _name_like(word: str, sentence_start: bool) -> bool:
+    """ "The", "However": a capital that only opens the sentence says nothing."""
+    found = _word_class(word)
+    return found == 2 or (found == 1 and not sentence_start)
+
+
+def capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+    """Token ranges of maximal runs of name-like words (a glued hyphen may join two), outside
+    ``covered`` tokens, at most ``MAX_RUN`` long."""
+    texts, gaps, starts = words(doc), spaces(doc), sentence_starts(doc)
+    n = len(texts)
+    runs = []
+    i = 0
+    while i < n:
+        if i in covered or not _name_like(texts[i], starts[i]):
+            i += 1
+            continue
+        end = i + 1
+        while end < n and end - i < MAX_RUN and end not in covered:
+            if _name_like(texts[end], starts[end]):
+                end += 1
+            elif (
+                texts[end] == "-"
+                and end + 1 < n
+                and not gaps[end - 1]
+                and not gaps[end]
+                and end + 1 not in covered
+                and _name_like(texts[end + 1], False)
+            ):
+                end += 2
+            else:
+                break
+        runs.append((i, end))
+        i = end
+    return runs
+
+
+class CapitalisedCandidates:
+    """Adds ``capitalised_runs`` to the candidate span group (label MODEL: the classifier re-kinds)."""
+
+    def __init__(self, name: str, spans_key: str) -> None:
+        self.name = name
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        existing = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
+        covered = {i for span in existing for i in range(span.start, span.end)}
+        added = []
+        for start, end in capitalised_runs(doc, covered):
+            span = Span(doc, start, end, label="MODEL", span_id=entity_key(span_text(doc, start, end)))
+            write_notes(span, rule=RUN_RULE, confidence=RUN_CONFIDENCE)
+            added.append(span)
+        doc.spans[self.spans_key] = existing + added
+        return doc
