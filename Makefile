@@ -37,9 +37,10 @@ train: $(VENV)/.installed
 train-silver-ner: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.nlp.training --seed 0
 
-# Scores extraction on the shared dev set (beside the repo), and the rules/NER ablation on it and
-# on the repo's own held-out set (eval/heldout).
+# Scores extraction on the annotated corpus's dev split and the shared dev set (beside the repo),
+# with the rules/learned/combined ablation on them and on the repo's own held-out set (eval/heldout).
 evaluate: $(VENV)/.installed
+	$(BIN)/kgbuild evaluate eval/annotated/dev.jsonl --corpus eval/annotated/dev.jsonl --ablation
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl --ablation
 	$(BIN)/kgbuild evaluate eval/heldout/heldout.jsonl --corpus eval/heldout/texts.jsonl --ablation
