@@ -17,3 +17,20 @@ def extractor() -> Extractor:
     """The rule pipeline over the small fixture gazetteer, without the NER: known answers, fast.
     A module that needs another pipeline defines its own ``extractor``."""
     return Extractor(build_pipeline(FIXTURE_PATTERNS, use_ner=False))
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """The read-only material beside the repository (corpora, guideline, scorer): the
+    ``KGBUILD_SHARED`` environment variable or ``../shared``. Tests that need it skip where it is
+    absent, except under CI, where its absence is a failure."""
+    import os
+
+    path = Path(os.environ.get("KGBUILD_SHARED", REPO.parent / "shared"))
+    if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI runs with the shared folder beside the repository")
+        pytest.skip(f"{path} is missing (set KGBUILD_SHARED)")
+    return path
