@@ -44,9 +44,11 @@ chromium:
 train: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.nlp.training --seed 0
 
-# Scores extraction on the shared dev set (beside the repo), and the rules/NER ablation on it and
-# on the repo's own held-out set (eval/heldout).
+# Scores extraction on the annotated test and dev splits (eval/annotated), the shared dev set
+# (beside the repo) and the held-out set (eval/heldout), with the rules/NER ablation.
 evaluate: $(VENV)/.installed
+	$(BIN)/kgbuild evaluate eval/annotated/test.jsonl --corpus eval/annotated/test.jsonl
+	$(BIN)/kgbuild evaluate eval/annotated/dev.jsonl --corpus eval/annotated/dev.jsonl --ablation
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl --ablation
 	$(BIN)/kgbuild evaluate eval/heldout/heldout.jsonl --corpus eval/heldout/texts.jsonl --ablation
