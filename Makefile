@@ -10,6 +10,8 @@ run: $(VENV)/.installed
 	$(BIN)/kgbuild build -o out
 
 test: $(VENV)/.installed-dev chromium
+	$(BIN)/ruff check kgbuild tests scripts
+	$(BIN)/ruff format --check kgbuild tests scripts
 	$(BIN)/python -m pytest -q
 
 # The browser tests drive Debian's Chromium through Playwright (no browser download). Installed
