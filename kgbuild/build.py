@@ -10,7 +10,7 @@ and the build goes on.
 Crash safety: options are checked before any work; a lock file stops two builds sharing one
 output directory; every output is written into a staging directory inside it and moved into
 place only once all are complete, so a build that fails or is killed leaves the previous
-outputs as they were (and the cache, committed every few seconds, keeps what was extracted).
+outputs as they were (and the cache, committed every second, keeps what was extracted).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ STAGING_NAME = ".staging"
 INCOMPLETE_NAME = "BUILD-INCOMPLETE"
 OUTPUT_FILES = ("extractions.jsonl", "graph.ttl", "graph.html", "problems.jsonl")
 # Seconds between cache commits: a build killed mid-way loses at most this much extraction.
-CACHE_COMMIT_SECONDS = 5.0
+CACHE_COMMIT_SECONDS = 1.0
 # Papers looked up in the cache at a time; the misses among them go to the engine together. Big
 # enough that workers rarely wait at a block's end, small enough that hits never pile up in memory.
 BLOCK = 2048
