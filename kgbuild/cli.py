@@ -10,6 +10,24 @@ import click
 
 from kgbuild import __version__
 
+# Exit codes, the contract scripts rely on (see the README): a build that wrote its outputs exits
+# 0, or 1 when some input records or files had errors (each listed in problems.jsonl); 2 means
+# nothing usable was produced (bad usage or option values, no readable input, a busy out/).
+EXIT_BUILT = 0
+EXIT_BUILT_WITH_ERRORS = 1
+EXIT_NOTHING_BUILT = 2
+
+
+class NothingBuilt(click.ClickException):
+    """An error after which nothing was written: exits 2, like a usage error."""
+
+    exit_code = EXIT_NOTHING_BUILT
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as escapes, so input text cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
+
 
 def _progress_printer(label: str):
     """A progress callback that prints every 10% on stderr, so long builds show they are alive."""
@@ -42,7 +60,13 @@ def main() -> None:
     help="Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json, store/.",
 )
 @click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
-@click.option("--max-html-nodes", default=400, show_default=True, help="Cap on nodes drawn in graph.html.")
+@click.option(
+    "--max-html-nodes",
+    default=400,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Cap on nodes drawn in graph.html.",
+)
 @click.option(
     "--processes",
     type=click.IntRange(min=1),
@@ -83,17 +107,26 @@ def build(
     no_cache: bool,
     quiet: bool,
 ) -> None:
-    """Build the graph of INPUTS (files or directories; the bundled corpus when none).
+    """Build the graph of INPUTS (files, directories read recursively, - for standard input; the
+    bundled corpus when none).
+
+    Exit status: 0 built; 1 built, but some records or files had errors (see problems.jsonl);
+    2 nothing built (bad usage or options, no readable input, another build in the same -o).
 
     Papers already extracted by an earlier build (same text, same pipeline) come from the cache.
 
     Example: kgbuild build ~/papers/listings.jsonl.gz -o out/ --processes 2
     """
+    from kgbuild.build import BuildError, check_options
     from kgbuild.build import build as run_build
     from kgbuild.engine import EngineError
 
     if scheduler is not None and engine != "dask":
         raise click.BadParameter("only applies with --engine dask", param_hint="--scheduler")
+    try:
+        check_options(out_dir, base_iri, max_html_nodes, processes)
+    except BuildError as e:
+        raise click.UsageError(str(e)) from e
     try:
         report = run_build(
             list(inputs) or None,
@@ -107,8 +140,10 @@ def build(
             cache_dir=cache_dir,
             use_cache=not no_cache,
         )
+    except BuildError as e:
+        raise NothingBuilt(str(e)) from e
     except EngineError as e:
-        raise click.ClickException(str(e)) from e
+        raise NothingBuilt(str(e)) from e
     summary = report.summary
     click.echo(
         f"papers: {report.papers} (from {len(report.files)} files, {report.duplicates} duplicates merged; "
@@ -127,11 +162,13 @@ def build(
         + (f" (see {report.outputs['problems']})" if report.problems else "")
     )
     for problem in errors[:10]:
-        click.echo(f"  {problem}", err=True)
+        click.echo(f"  {_printable(str(problem))}", err=True)
     if not quiet:
         click.echo("seconds: " + ", ".join(f"{stage} {s:.1f}" for stage, s in report.seconds.items()), err=True)
     for name in ("turtle", "html", "extractions", "summary"):
         click.echo(f"wrote {report.outputs[name]}")
+    if errors:
+        sys.exit(EXIT_BUILT_WITH_ERRORS)
 
 
 @main.command()
@@ -146,6 +183,8 @@ def build(
 def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
     """Extract entities and relations, one JSON line per paper in the evaluation gold format.
 
+    INPUTS as for build (- reads standard input). Exit status as for build.
+
     Example: kgbuild extract listings.jsonl -o preds.jsonl
     """
     from kgbuild.atomic import atomic_write
@@ -155,16 +194,25 @@ def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
 
     loaded = load_papers(list(inputs) or None)
     problems = list(loaded.problems)
+    if not loaded.papers:
+        for problem in problems:
+            click.echo(_printable(str(problem)), err=True)
+        raise NothingBuilt("no paper could be read from the inputs")
     lines = (json.dumps(to_gold_record(e), ensure_ascii=False) + "\n" for e in extract_papers(loaded.papers, problems))
-    if output is None:
-        for line in lines:
-            sys.stdout.write(line)
-    else:
-        with atomic_write(output) as handle:
-            handle.writelines(lines)
-        click.echo(f"wrote {len(loaded.papers)} papers to {output}", err=True)
+    try:
+        if output is None:
+            for line in lines:
+                sys.stdout.write(line)
+        else:
+            with atomic_write(output) as handle:
+                handle.writelines(lines)
+            click.echo(f"wrote {len(loaded.papers)} papers to {output}", err=True)
+    except OSError as e:
+        raise NothingBuilt(f"cannot write {output or 'standard output'}: {e.strerror or e}") from e
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(_printable(str(problem)), err=True)
+    if any(p.severity == "error" for p in problems):
+        sys.exit(EXIT_BUILT_WITH_ERRORS)
 
 
 @main.command()
