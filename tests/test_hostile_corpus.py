@@ -8,15 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from click.testing import CliRunner
-from fixtures.graph.rdfcheck import assert_isomorphic
 from fixtures.hostile import write_hostile_corpus
-from rdflib import RDF, Dataset, Graph, Namespace
 
 from kgbuild.cli import main
 
-KGO = Namespace("https://w3id.org/kgbuild/ontology#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
+# rdflib's JSON-LD parser uses its deprecated ConjunctiveGraph API internally
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated.*:DeprecationWarning")
 
 
@@ -41,39 +39,45 @@ def test_no_crash_and_errors_reported(built: tuple[Path, list[str], str]) -> Non
     assert any(p["path"].endswith("paper.pdf") and "not read" in p["message"] for p in problems)
 
 
+def _triples(path: Path) -> set[tuple[str, str, str]]:
+    """The file's triples (graph names dropped), parsed strictly by Oxigraph. kgbuild writes no
+    blank nodes, so two files are isomorphic exactly when these sets are equal."""
+    if path.suffix == ".jsonld":
+        # Oxigraph's JSON-LD parser buffers at most 16 MiB per value, less than the 10 MB abstract
+        # takes escaped; rdflib reads it, and its terms print in N-Triples syntax like Oxigraph's
+        graph = rdflib.Dataset().parse(path, format="json-ld")
+        return {(s.n3(), p.n3(), o.n3()) for s, p, o, _ in graph.quads((None, None, None, None))}
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    triples = set()
+    for quad in ox.parse(path=str(path), format=fmt):
+        assert not any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object))
+        triples.add((str(quad.subject), str(quad.predicate), str(quad.object)))
+    return triples
+
+
 def test_not_one_valid_paper_is_lost(built: tuple[Path, list[str], str]) -> None:
     out, valid, _ = built
     extracted = [json.loads(line)["paper"]["title"] for line in (out / "extractions.jsonl").open(encoding="utf-8")]
     assert sorted(extracted) == sorted(valid)
-    graph = Graph().parse(out / "graph.ttl", format="turtle")
-    titles = {str(graph.value(paper, DCTERMS.title)) for paper in graph.subjects(RDF.type, KGO.Paper)}
-    assert titles == set(valid)
+    store = ox.Store.read_only(str(out / "store"))
+    rows = store.query(
+        "SELECT ?title WHERE { ?p a <https://w3id.org/kgbuild/ontology#Paper> ; <http://purl.org/dc/terms/title> ?title }",
+        use_default_graph_as_union=True,
+    )
+    assert sorted(row["title"].value for row in rows) == sorted(valid)
     assert json.loads((out / "summary.json").read_text())["papers"] == len(valid) == 31
 
 
 def test_every_output_parses_and_exports_round_trip(built: tuple[Path, list[str], str]) -> None:
-    out, valid, _ = built
-    reference = Graph().parse(out / "graph.ttl", format="turtle")
-    store = ox.Store.read_only(str(out / "store"))
-    papers = store.query(
-        "SELECT DISTINCT ?p WHERE { ?p a <https://w3id.org/kgbuild/ontology#Paper> }", use_default_graph_as_union=True
-    )
-    assert len(list(papers)) == 31
-    del store
-    result = CliRunner().invoke(main, ["export", "-o", str(out), *(f"-f{f}" for f in ("turtle", "nt", "json-ld"))])
+    out, _, _ = built
+    reference = _triples(out / "graph.ttl")
+    formats = ("turtle", "nt", "json-ld", "trig", "nquads")
+    result = CliRunner().invoke(main, ["export", "-o", str(out), *(f"-f{f}" for f in formats)])
     assert result.exit_code == 0, result.output
-    for name, fmt in (("graph.nt", "nt"), ("graph.jsonld", "json-ld")):
-        path = next(out.glob(name.replace(".", ".*")))
-        assert_isomorphic(reference, Graph().parse(path, format=fmt))
-        list(ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip("."))))
-    result = CliRunner().invoke(main, ["export", "-o", str(out), "-f", "trig", "-f", "nquads"])
-    assert result.exit_code == 0, result.output
-    for path in [*out.glob("graph.trig"), *out.glob("graph.nq")]:
-        dataset = Dataset().parse(path, format="trig" if path.suffix == ".trig" else "nquads")
-        union = Graph()
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            union.add((s, p, o))
-        assert_isomorphic(reference, union)
+    written = [Path(line.removeprefix("wrote ")) for line in result.output.splitlines() if line.startswith("wrote ")]
+    assert len(written) == len(formats)
+    for path in written:
+        assert _triples(path) == reference, path.name
 
 
 def test_hostile_strings_are_text_in_the_html(built: tuple[Path, list[str], str]) -> None:
