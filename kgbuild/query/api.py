@@ -17,11 +17,19 @@ from kgbuild.store import open_store, store_path
 DEFAULT_LIMIT = 10_000
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file; False for text no file system takes as a path (a long query)."""
+    try:
+        return path.is_file()
+    except OSError:  # e.g. ENAMETOOLONG: one-line SPARQL longer than a file name may be
+        return False
+
+
 def pick_query(query: str) -> NamedQuery:
     """A ``.rq`` file path, the name of a shipped query, or SPARQL text, as a ``NamedQuery``."""
     text = query.strip()
     path = Path(text)
-    if text.endswith(".rq") or ("\n" not in text and len(text) < 4096 and path.is_file()):
+    if text.endswith(".rq") or ("\n" not in text and _is_file(path)):
         try:
             return parse_query_file(path.stem, path.read_text(encoding="utf-8"))
         except OSError as e:
