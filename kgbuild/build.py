@@ -185,6 +185,7 @@ def build(
     """
     from kgbuild.export.stream import write_turtle_and_nquads
     from kgbuild.store import load_store_file
+    from kgbuild.store.names import names_path, write_graph_names
     from kgbuild.viz import write_html
 
     out = Path(out_dir)
@@ -233,6 +234,7 @@ def build(
         "extractions": str(extractions_path),
         "turtle": str(out / "graph.ttl"),
         "store": str(out / "store"),
+        "names": str(names_path(out)),
         "html": str(out / "graph.html"),
     }
     # The store's quads wait in a file until the graph is freed: Oxigraph's bulk loader takes about
@@ -248,6 +250,8 @@ def build(
             write_turtle_and_nquads(graph, turtle, nquads, base_iri)  # one walk writes both
         with _timed(seconds, "html"):
             write_html(graph, outputs["html"], max_nodes=max_html_nodes)
+        with _timed(seconds, "names"):
+            write_graph_names(graph, out, base_iri)  # what ask and query resolve names through
         del graph
         _release_memory()
         with _timed(seconds, "store"):

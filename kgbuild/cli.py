@@ -312,7 +312,9 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
         bindings[name.strip()] = value.strip()
     try:
-        outcome = query_build(out_dir, query, bindings, limit=limit)
+        outcome = query_build(
+            out_dir, query, bindings, limit=limit, warn=lambda m: click.echo(f"warning: {m}", err=True)
+        )
     except (QueryError, StoreError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(render(outcome, fmt), nl=fmt != "csv")
@@ -350,7 +352,7 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
     from kgbuild.store import StoreError
 
     try:
-        result = ask_build(out_dir, question)
+        result = ask_build(out_dir, question, warn=lambda m: click.echo(f"warning: {m}", err=True))
     except (AskError, StoreError) as e:
         raise click.ClickException(str(e)) from e
     if as_json:

@@ -179,6 +179,7 @@ def test_cli_build_then_query_on_a_tiny_input(tmp_path: Path) -> None:
     built = runner.invoke(main, ["build", str(source), "-o", str(out), "--quiet"])
     assert built.exit_code == 0, built.output
     assert (out / "store" / "CURRENT").is_file()
+    assert (out / "names.sqlite").is_file()  # the name index ask and query look names up in
     turtle = (out / "graph.ttl").read_bytes()
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["outputs"]["store"] == str(out / "store")

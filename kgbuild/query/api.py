@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,14 +80,16 @@ def query_build(
     query: str,
     params: Mapping[str, str] | None = None,
     limit: int | None = DEFAULT_LIMIT,
+    warn: Callable[[str], None] | None = None,
 ) -> QueryOutcome:
-    """Run a query against the store of a build directory."""
+    """Run a query against the store of a build directory; ``warn`` hears about a slow name lookup ahead."""
     store = open_store(store_path(out_dir))
     named = pick_query(query)
-    index = NameIndex(store) if params else None
+    index = NameIndex.for_build(out_dir, store, warn) if params else None
     return run_query(store, named.sparql, bindings=bind_params(named, params or {}, index), limit=limit)
 
 
-def ask_build(out_dir: str | os.PathLike[str], question: str) -> AskResult:
-    """Answer a plain-English lineage question from the store of a build directory."""
-    return ask(open_store(store_path(out_dir)), question)
+def ask_build(out_dir: str | os.PathLike[str], question: str, warn: Callable[[str], None] | None = None) -> AskResult:
+    """Answer a plain-English question from the store of a build directory (names through its index)."""
+    store = open_store(store_path(out_dir))
+    return ask(store, question, NameIndex.for_build(out_dir, store, warn))
