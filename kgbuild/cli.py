@@ -513,7 +513,8 @@ def bench(
         from kgbuild.store import StoreError
 
         try:
-            click.echo(format_query_report(run_query_bench(out_dir, repeats)))
+            report = run_query_bench(out_dir, repeats, progress=lambda m: click.echo(f"timing {m}", err=True))
+            click.echo(format_query_report(report))
         except (QueryBenchError, StoreError) as e:
             raise click.ClickException(str(e)) from e
         return

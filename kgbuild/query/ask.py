@@ -326,9 +326,29 @@ def ask(store: ox.Store, question: str, index: NameIndex | None = None) -> AskRe
             found, spent = _answers(form, outcome, target, several=len(targets) > 1), outcome.seconds
         answers.extend(found)
         seconds += spent
+    if form.name == "evaluated-on":
+        answers = _scored_evaluations(answers, index)
     if period is not None:
         answers = [a for a in answers if period.holds(a.published)]
     return AskResult(question, form, targets, answers, seconds, period)
+
+
+def _scored_evaluations(answers: list[Answer], index: NameIndex) -> list[Answer]:
+    """Evaluations with their scores: a stated evaluation is left out where the same paper reports a
+    result on that benchmark (the result says more), and metrics (IRIs in the query) get labels."""
+    scored = {(a.paper_id, a.entity) for a in answers if a.details.get("kind") != "stated"}
+    kept = []
+    for answer in answers:
+        if answer.details.get("kind") == "stated":
+            if (answer.paper_id, answer.entity) in scored:
+                continue
+            answer.details = {k: v for k, v in answer.details.items() if k != "kind"}
+        metric = answer.details.get("metric")
+        if metric and "://" in metric:
+            found = index.label_of(metric)
+            answer.details["metric"] = found.label if found else None
+        kept.append(answer)
+    return kept
 
 
 MAX_LINEAGE_HOPS = 6
@@ -424,7 +444,7 @@ def _extra(name: str, row: dict[str, Any], target: Match, hops: dict[str, int]) 
     if name == "value":
         return {"value": python_value(row.get("value"))}
     if name == "metric":
-        return {"metric": _text(row.get("metric_label"))}
+        return {"metric": _text(row.get("metric_label") or row.get("metric"))}
     if name == "kind":
         return {"kind": _text(row.get("kind"))}
     if name == "unit":

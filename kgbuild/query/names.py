@@ -105,6 +105,10 @@ class NameIndex:
             return [Match(iri, label) for iri, label in sorted(set(tiers[tier]), key=lambda m: (m[1], m[0]))]
         raise UnknownName(f"no entity called {name!r} in the graph", self.suggest(text))
 
+    def label_of(self, iri: str) -> Match | None:
+        """The entity with this IRI and its label; None when there is none."""
+        return self._label_of(iri)
+
     def _label_of(self, iri: str) -> Match | None:
         if self._table is not None:
             entity = self._table.entity(iri)
