@@ -44,7 +44,7 @@ STAGING_NAME = ".staging"
 # Present only while a finished build's outputs are being moved into place: seen afterwards, it
 # means that move was interrupted and the directory mixes two builds.
 INCOMPLETE_NAME = "BUILD-INCOMPLETE"
-OUTPUT_FILES = ("extractions.jsonl", "graph.ttl", "graph.html", "problems.jsonl")
+OUTPUT_FILES = ("extractions.jsonl", "graph.ttl", "graph.html", "problems.jsonl", "names.sqlite")
 # Seconds between cache commits: a build killed mid-way loses at most this much extraction.
 CACHE_COMMIT_SECONDS = 1.0
 # Papers looked up in the cache at a time; the misses among them go to the engine together. Big
@@ -333,6 +333,7 @@ def _build_into(
     """The build proper: every output written into ``staging``; the report names where each will be in ``out``."""
     from kgbuild.export.stream import write_turtle_and_nquads
     from kgbuild.store import load_store_file
+    from kgbuild.store.names import names_path, write_graph_names
     from kgbuild.viz import write_html
 
     seconds: dict[str, float] = {}
@@ -381,6 +382,7 @@ def _build_into(
         "extractions": str(out / "extractions.jsonl"),
         "turtle": str(out / "graph.ttl"),
         "store": str(out / "store"),
+        "names": str(names_path(out)),
         "html": str(out / "graph.html"),
         "problems": str(out / "problems.jsonl"),
         "summary": str(out / "summary.json"),
@@ -396,6 +398,8 @@ def _build_into(
         write_turtle_and_nquads(graph, turtle, nquads, base_iri)  # one walk writes both
     with _timed(seconds, "html"):
         write_html(graph, str(staging / "graph.html"), max_nodes=max_html_nodes)
+    with _timed(seconds, "names"):
+        write_graph_names(graph, staging, base_iri)  # what ask and query resolve names through
     del graph
     _release_memory()
     with _timed(seconds, "store"):

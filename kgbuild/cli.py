@@ -360,7 +360,9 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
         bindings[name.strip()] = value.strip()
     try:
-        outcome = query_build(out_dir, query, bindings, limit=limit)
+        outcome = query_build(
+            out_dir, query, bindings, limit=limit, warn=lambda m: click.echo(f"warning: {m}", err=True)
+        )
     except (QueryError, StoreError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(render(outcome, fmt), nl=fmt != "csv")
@@ -398,7 +400,7 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
     from kgbuild.store import StoreError
 
     try:
-        result = ask_build(out_dir, question)
+        result = ask_build(out_dir, question, warn=lambda m: click.echo(f"warning: {m}", err=True))
     except (AskError, StoreError) as e:
         raise click.ClickException(str(e)) from e
     if as_json:
@@ -524,14 +526,46 @@ def viz(
     help="Worker processes for the parallel run (default: the CPU count).",
 )
 @click.option("--no-build", is_flag=True, help="Skip the end-to-end build (its fields in the JSON are null).")
-def bench(corpus: Path | None, limit: int | None, processes: int | None, no_build: bool) -> None:
+@click.option(
+    "--queries", is_flag=True, help="Instead: time every named query and ask form on the build in -o (p50/p95)."
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Build directory for --queries.",
+)
+@click.option("--repeats", default=7, show_default=True, type=click.IntRange(min=1), help="Runs per query (--queries).")
+def bench(
+    corpus: Path | None,
+    limit: int | None,
+    processes: int | None,
+    no_build: bool,
+    queries: bool,
+    out_dir: Path,
+    repeats: int,
+) -> None:
     """Measure extraction speed against the blank tokenizer, and the end-to-end build's time and memory.
 
     Prints a table, then one JSON line (floor_words_per_s, pipeline_words_per_s, ratio,
-    abstracts_per_s, build_s, peak_rss_mb, docs).
+    abstracts_per_s, build_s, peak_rss_mb, docs). With --queries: p50/p95 of every named query
+    and ask form on the build in -o, then one JSON line.
 
-    Example: kgbuild bench --limit 2000
+    Example: kgbuild bench --limit 2000; kgbuild bench --queries -o out
     """
+    if queries:
+        from kgbuild.query.bench import QueryBenchError, format_query_report, run_query_bench
+        from kgbuild.store import StoreError
+
+        try:
+            report = run_query_bench(out_dir, repeats, progress=lambda m: click.echo(f"timing {m}", err=True))
+            click.echo(format_query_report(report))
+        except (QueryBenchError, StoreError) as e:
+            raise click.ClickException(str(e)) from e
+        return
     from kgbuild.bench import BenchError, default_corpus, format_report, run_bench
 
     try:
