@@ -4,13 +4,25 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test evaluate train train-silver-ner clean chromium
+.PHONY: run test test-fast lint golden evaluate train train-silver-ner clean chromium
 
 run: $(VENV)/.installed
 	$(BIN)/kgbuild build -o out
 
-test: $(VENV)/.installed-dev chromium
+test: lint $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the tests marked slow (browser, notebook, training, corpus-wide).
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check kgbuild tests scripts
+	$(BIN)/ruff format --check kgbuild tests scripts
+
+# Rewrites the golden files (tests/golden/) from the current code: review the diff before committing.
+golden: $(VENV)/.installed-dev
+	KGBUILD_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 # The browser tests drive Debian's Chromium through Playwright (no browser download). Installed
 # with apt-get only when missing, as root (CI) or through sudo. Where that is impossible outside
@@ -37,9 +49,10 @@ train: $(VENV)/.installed
 train-silver-ner: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.nlp.training --seed 0
 
-# Scores extraction on the annotated corpus's dev split and the shared dev set (beside the repo),
-# with the rules/learned/combined ablation on them and on the repo's own held-out set (eval/heldout).
+# Scores extraction on the annotated test and dev splits (eval/annotated), the shared dev set
+# (beside the repo) and the held-out set (eval/heldout), with the rules/NER ablation.
 evaluate: $(VENV)/.installed
+	$(BIN)/kgbuild evaluate eval/annotated/test.jsonl --corpus eval/annotated/test.jsonl
 	$(BIN)/kgbuild evaluate eval/annotated/dev.jsonl --corpus eval/annotated/dev.jsonl --ablation
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl
 	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl --ablation

@@ -54,7 +54,8 @@ def fingerprint_files(versions: str, nlp_dir: Path, *more: Path) -> str:
 
 def paper_key(paper: Paper, fingerprint: str) -> str:
     text = json.dumps([fingerprint, paper.paper_id, paper.title, paper.abstract], ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a key exists for any string Python can hold, lone surrogates included
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ExtractionCache:

@@ -10,6 +10,24 @@ import click
 
 from kgbuild import __version__
 
+# Exit codes, the contract scripts rely on (see the README): a build that wrote its outputs exits
+# 0, or 1 when some input records or files had errors (each listed in problems.jsonl); 2 means
+# nothing usable was produced (bad usage or option values, no readable input, a busy out/).
+EXIT_BUILT = 0
+EXIT_BUILT_WITH_ERRORS = 1
+EXIT_NOTHING_BUILT = 2
+
+
+class NothingBuilt(click.ClickException):
+    """An error after which nothing was written: exits 2, like a usage error."""
+
+    exit_code = EXIT_NOTHING_BUILT
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as escapes, so input text cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
+
 
 def _progress_printer(label: str):
     """A progress callback that prints every 10% on stderr, so long builds show they are alive."""
@@ -42,7 +60,13 @@ def main() -> None:
     help="Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json, store/.",
 )
 @click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
-@click.option("--max-html-nodes", default=400, show_default=True, help="Cap on nodes drawn in graph.html.")
+@click.option(
+    "--max-html-nodes",
+    default=400,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Cap on nodes drawn in graph.html.",
+)
 @click.option(
     "--processes",
     type=click.IntRange(min=1),
@@ -83,17 +107,26 @@ def build(
     no_cache: bool,
     quiet: bool,
 ) -> None:
-    """Build the graph of INPUTS (files or directories; the bundled corpus when none).
+    """Build the graph of INPUTS (files, directories read recursively, - for standard input; the
+    bundled corpus when none).
+
+    Exit status: 0 built; 1 built, but some records or files had errors (see problems.jsonl);
+    2 nothing built (bad usage or options, no readable input, another build in the same -o).
 
     Papers already extracted by an earlier build (same text, same pipeline) come from the cache.
 
     Example: kgbuild build ~/papers/listings.jsonl.gz -o out/ --processes 2
     """
+    from kgbuild.build import BuildError, check_options
     from kgbuild.build import build as run_build
     from kgbuild.engine import EngineError
 
     if scheduler is not None and engine != "dask":
         raise click.BadParameter("only applies with --engine dask", param_hint="--scheduler")
+    try:
+        check_options(out_dir, base_iri, max_html_nodes, processes)
+    except BuildError as e:
+        raise click.UsageError(str(e)) from e
     try:
         report = run_build(
             list(inputs) or None,
@@ -107,8 +140,10 @@ def build(
             cache_dir=cache_dir,
             use_cache=not no_cache,
         )
+    except BuildError as e:
+        raise NothingBuilt(str(e)) from e
     except EngineError as e:
-        raise click.ClickException(str(e)) from e
+        raise NothingBuilt(str(e)) from e
     summary = report.summary
     click.echo(
         f"papers: {report.papers} (from {len(report.files)} files, {report.duplicates} duplicates merged; "
@@ -127,11 +162,13 @@ def build(
         + (f" (see {report.outputs['problems']})" if report.problems else "")
     )
     for problem in errors[:10]:
-        click.echo(f"  {problem}", err=True)
+        click.echo(f"  {_printable(str(problem))}", err=True)
     if not quiet:
         click.echo("seconds: " + ", ".join(f"{stage} {s:.1f}" for stage, s in report.seconds.items()), err=True)
     for name in ("turtle", "html", "extractions", "summary"):
         click.echo(f"wrote {report.outputs[name]}")
+    if errors:
+        sys.exit(EXIT_BUILT_WITH_ERRORS)
 
 
 @main.command()
@@ -146,6 +183,8 @@ def build(
 def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
     """Extract entities and relations, one JSON line per paper in the evaluation gold format.
 
+    INPUTS as for build (- reads standard input). Exit status as for build.
+
     Example: kgbuild extract listings.jsonl -o preds.jsonl
     """
     from kgbuild.atomic import atomic_write
@@ -155,16 +194,25 @@ def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
 
     loaded = load_papers(list(inputs) or None)
     problems = list(loaded.problems)
+    if not loaded.papers:
+        for problem in problems:
+            click.echo(_printable(str(problem)), err=True)
+        raise NothingBuilt("no paper could be read from the inputs")
     lines = (json.dumps(to_gold_record(e), ensure_ascii=False) + "\n" for e in extract_papers(loaded.papers, problems))
-    if output is None:
-        for line in lines:
-            sys.stdout.write(line)
-    else:
-        with atomic_write(output) as handle:
-            handle.writelines(lines)
-        click.echo(f"wrote {len(loaded.papers)} papers to {output}", err=True)
+    try:
+        if output is None:
+            for line in lines:
+                sys.stdout.write(line)
+        else:
+            with atomic_write(output) as handle:
+                handle.writelines(lines)
+            click.echo(f"wrote {len(loaded.papers)} papers to {output}", err=True)
+    except OSError as e:
+        raise NothingBuilt(f"cannot write {output or 'standard output'}: {e.strerror or e}") from e
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(_printable(str(problem)), err=True)
+    if any(p.severity == "error" for p in problems):
+        sys.exit(EXIT_BUILT_WITH_ERRORS)
 
 
 @main.command()
@@ -312,7 +360,9 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
         bindings[name.strip()] = value.strip()
     try:
-        outcome = query_build(out_dir, query, bindings, limit=limit)
+        outcome = query_build(
+            out_dir, query, bindings, limit=limit, warn=lambda m: click.echo(f"warning: {m}", err=True)
+        )
     except (QueryError, StoreError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(render(outcome, fmt), nl=fmt != "csv")
@@ -350,7 +400,7 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
     from kgbuild.store import StoreError
 
     try:
-        result = ask_build(out_dir, question)
+        result = ask_build(out_dir, question, warn=lambda m: click.echo(f"warning: {m}", err=True))
     except (AskError, StoreError) as e:
         raise click.ClickException(str(e)) from e
     if as_json:
@@ -476,14 +526,46 @@ def viz(
     help="Worker processes for the parallel run (default: the CPU count).",
 )
 @click.option("--no-build", is_flag=True, help="Skip the end-to-end build (its fields in the JSON are null).")
-def bench(corpus: Path | None, limit: int | None, processes: int | None, no_build: bool) -> None:
+@click.option(
+    "--queries", is_flag=True, help="Instead: time every named query and ask form on the build in -o (p50/p95)."
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Build directory for --queries.",
+)
+@click.option("--repeats", default=7, show_default=True, type=click.IntRange(min=1), help="Runs per query (--queries).")
+def bench(
+    corpus: Path | None,
+    limit: int | None,
+    processes: int | None,
+    no_build: bool,
+    queries: bool,
+    out_dir: Path,
+    repeats: int,
+) -> None:
     """Measure extraction speed against the blank tokenizer, and the end-to-end build's time and memory.
 
     Prints a table, then one JSON line (floor_words_per_s, pipeline_words_per_s, ratio,
-    abstracts_per_s, build_s, peak_rss_mb, docs).
+    abstracts_per_s, build_s, peak_rss_mb, docs). With --queries: p50/p95 of every named query
+    and ask form on the build in -o, then one JSON line.
 
-    Example: kgbuild bench --limit 2000
+    Example: kgbuild bench --limit 2000; kgbuild bench --queries -o out
     """
+    if queries:
+        from kgbuild.query.bench import QueryBenchError, format_query_report, run_query_bench
+        from kgbuild.store import StoreError
+
+        try:
+            report = run_query_bench(out_dir, repeats, progress=lambda m: click.echo(f"timing {m}", err=True))
+            click.echo(format_query_report(report))
+        except (QueryBenchError, StoreError) as e:
+            raise click.ClickException(str(e)) from e
+        return
     from kgbuild.bench import BenchError, default_corpus, format_report, run_bench
 
     try:

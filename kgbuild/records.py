@@ -35,15 +35,24 @@ Section = Literal["title", "abstract"]
 # The subject of a paper-level relation ("the paper proposes X") in the gold format.
 PAPER_SUBJECT = "paper"
 
+# How much of a paper extraction reads. Longer titles and abstracts stay whole in the graph, but
+# only their starts are run through the pipeline: spaCy refuses texts over a million characters,
+# and time and memory grow with length while the facts are stated early.
+EXTRACT_TITLE_CHARS = 2_000
+EXTRACT_ABSTRACT_CHARS = 100_000
 
-NOT_A_KEY_CHARACTER = re.compile(r"[^0-9a-z]+")
+
+# Everything but letters and digits, of any script: alpha-BERT written "α-BERT" keeps its α and
+# stays apart from BERT.
+NOT_A_KEY_CHARACTER = re.compile(r"[\W_]+")
 
 
 # Memoised: extraction asks for the key of the same few thousand names over and over (every
 # candidate span of every paper), and the NFKC fold plus the regex is most of its cost.
 @lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
-    """Key under which two spellings of a name are the same: lowercase, NFKC, alphanumerics only.
+    """Key under which two spellings of a name are the same: lowercase, NFKC, letters and digits
+    (of any script) only.
 
     This is the equivalence the evaluation guideline uses (``GPT-3`` = ``GPT3`` = ``gpt 3``);
     it deliberately keeps digits, so ``ImageNet-1k`` and ``ImageNet-21k`` stay apart.
@@ -68,7 +77,7 @@ def slugify(name: str) -> str:
 def entity_key(name: str) -> str:
     """Default canonical id for a name no gazetteer knows: its normal form (``GPT-3`` -> ``gpt3``).
 
-    Falls back to a slug (with hash) for names without ASCII letters or digits.
+    Falls back to a slug (with hash) for names without letters or digits.
     """
     return normalise_name(name) or slugify(name)
 

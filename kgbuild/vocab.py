@@ -29,6 +29,7 @@ class KGO(DefinedNamespace):
     Task: URIRef  # Task
 
     # Object properties
+    addresses: URIRef  # addresses
     basedOn: URIRef  # based on
     comparesWith: URIRef  # compares with
     evaluatedOn: URIRef  # evaluated on
@@ -49,6 +50,7 @@ class KGO(DefinedNamespace):
     charStart: URIRef  # character start
     component: URIRef  # component
     confidence: URIRef  # confidence
+    lowerIsBetter: URIRef  # lower is better
     params: URIRef  # parameters
     resultKind: URIRef  # result kind
     rule: URIRef  # rule

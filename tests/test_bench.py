@@ -12,6 +12,8 @@ from kgbuild.bench import BenchError, extract_counts, load_corpus
 from kgbuild.cli import main
 from kgbuild.ingest import bundled_corpus_paths
 
+pytestmark = pytest.mark.slow  # benchmark runs: make test-fast skips it
+
 KEYS = {"floor_words_per_s", "pipeline_words_per_s", "ratio", "abstracts_per_s", "build_s", "peak_rss_mb", "docs"}
 
 

@@ -27,6 +27,8 @@ from fixtures.graph.papers import XSS_TITLE, many_papers, sample_extractions
 from kgbuild.graph import assemble
 from kgbuild.viz import write_html
 
+pytestmark = pytest.mark.slow  # browser: make test-fast skips it
+
 CHROMIUM = Path("/usr/bin/chromium")
 # --disable-background-networking and friends: Chromium otherwise reaches out on start-up,
 # which would be noise in a test that asserts the page makes no request.

@@ -35,7 +35,7 @@ def small_input(tmp_path: Path) -> Path:
 def test_build_writes_outputs_and_reports_the_broken_line(tmp_path: Path, small_input: Path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(small_input), "-o", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # built, but a record had an error
     assert "papers: 2" in result.output
     assert "problems: 1 errors" in result.output
     problems = [json.loads(line) for line in (out / "problems.jsonl").read_text().splitlines()]
@@ -53,7 +53,7 @@ def test_build_writes_outputs_and_reports_the_broken_line(tmp_path: Path, small_
 def test_extract_writes_gold_format_lines(tmp_path: Path, small_input: Path):
     preds = tmp_path / "preds.jsonl"
     result = CliRunner().invoke(main, ["extract", str(small_input), "-o", str(preds)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # written, but a record had an error
     records = [json.loads(line) for line in preds.read_text().splitlines()]
     assert len(records) == 2
     foo = next(r for r in records if r["title"].startswith("FooNet"))

@@ -13,6 +13,8 @@ from kgbuild.bench import load_corpus
 from kgbuild.build import build
 from kgbuild.engine import EngineError
 
+pytestmark = pytest.mark.slow  # Dask cluster: make test-fast skips it
+
 distributed = pytest.importorskip("distributed")
 
 

@@ -77,19 +77,19 @@ def test_arxiv_id_from_any_copy_names_the_merged_paper() -> None:
     )
 
 
-def test_directory_is_expanded_by_pattern_in_sorted_order() -> None:
+def test_directory_is_expanded_in_name_order() -> None:
     result = load_papers([FIXTURES])
     names = [Path(f).name for f in result.files]
     assert names == [
+        "arxiv_listings_sample.jsonl.gz",
+        "bad_records.jsonl",
         "listing_000_paragraphs.txt",
         "listing_001_alternating.txt",
         "listing_002_paragraphs.txt",
         "listing_004_one_per_line.txt",
-        "bad_records.jsonl",
-        "records_mixed.jsonl",
-        "arxiv_listings_sample.jsonl.gz",
-        "records_list.json",
         "papers.csv",
+        "records_list.json",
+        "records_mixed.jsonl",
     ]
     assert len(result.papers) == 24 and result.duplicates == 7
     assert [(Path(p.path).name, p.line) for p in result.errors] == [

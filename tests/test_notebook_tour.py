@@ -20,6 +20,8 @@ from test_browser import ARTIFACTS, assert_offline_and_clean, browser, drawn_nod
 
 from kgbuild.viz import ViewSpec, load_graph, write_view
 
+pytestmark = pytest.mark.slow  # notebook: make test-fast skips it
+
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "tour.ipynb"
 CELL_TIMEOUT_S = 300
 TIMING_RUNS = 3

@@ -13,6 +13,8 @@ import spacy
 from kgbuild.nlp.pipeline import build_pipeline, configure_tokenizer
 from kgbuild.nlp.training import arxiv_texts, silver_docs, tdmsci_docs, train_ner
 
+pytestmark = pytest.mark.slow  # training: make test-fast skips it
+
 PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
 ABSTRACTS = [
     ("FooNet: A Model", "We propose FooNet. FooNet outperforms GPT-3 on MMLU with a top-1 accuracy of 80.1%."),

@@ -190,7 +190,7 @@ def test_focus_view_is_the_ego_graph(graph: nx.MultiDiGraph) -> None:
     page, numbers = render_view(graph, ViewSpec(focus="OA", hops=1))  # an alias of GPT-3
     ids = {n["id"] for n in page_data(page, "nodes")}
     assert numbers["focus"] == ["entity:gpt-3"]
-    assert ids == {"entity:gpt-3", "entity:foonet", "entity:x-ea164990f38b", "paper:p2", "paper:2403.99999v2"}
+    assert ids == {"entity:gpt-3", "entity:foonet", "entity:中文模型", "paper:p2", "paper:2403.99999v2"}
     assert "kgbuild knowledge graph: GPT-3 (1 hop)" in page
     assert "Focus: GPT-3 and what lies within 1 hop of it (5 of 17 nodes)." in page
     focus = next(n for n in page_data(page, "nodes") if n["id"] == "entity:gpt-3")

@@ -9,8 +9,10 @@ where ``Pool`` would silently replace the worker and wait for the lost task fore
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,7 +43,24 @@ def mp_context() -> multiprocessing.context.BaseContext:
 WORKER_READY_TIMEOUT = 600.0
 
 
-def _init_worker(ready: Any | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the build that forked it dies (even by SIGKILL), so
+    no worker is left extracting for nobody. Linux only; elsewhere the pool's own checks remain."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(ready: Any | None, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     load_extractor()
     if ready is not None:  # the parent waits until every worker has its pipeline
         ready.wait(WORKER_READY_TIMEOUT)
@@ -75,7 +94,9 @@ class LocalEngine:
             return self
         ctx = mp_context()
         ready = ctx.Barrier(self.processes + 1) if self.wait_ready else None
-        self._pool = ProcessPoolExecutor(self.processes, mp_context=ctx, initializer=_init_worker, initargs=(ready,))
+        self._pool = ProcessPoolExecutor(
+            self.processes, mp_context=ctx, initializer=_init_worker, initargs=(ready, os.getpid())
+        )
         if ready is not None:
             for _ in range(self.processes):  # workers start on submit
                 self._pool.submit(int)

@@ -32,7 +32,14 @@ from rdflib.term import Node
 from kgbuild.atomic import atomic_write
 from kgbuild.export import iris, serializers
 from kgbuild.export.iris import DEFAULT_BASE_IRI, IRIError
-from kgbuild.graph.assemble import HAS_RESULT, RESULT_BENCHMARK, RESULT_METRIC, RESULT_MODEL, VARIANT_OF
+from kgbuild.graph.assemble import (
+    ADDRESSES,
+    HAS_RESULT,
+    RESULT_BENCHMARK,
+    RESULT_METRIC,
+    RESULT_MODEL,
+    VARIANT_OF,
+)
 from kgbuild.graph.ids import strip_prefix
 from kgbuild.vocab import KGO
 
@@ -48,6 +55,7 @@ FACT_PROPERTIES: dict[str, URIRef] = {
     "based_on": KGO.basedOn,
     "mentions": KGO.mentions,
     VARIANT_OF: KGO.variantOf,
+    ADDRESSES: KGO.addresses,
 }
 # Edges that only spell out a result's arguments; their evidence hangs off the result node.
 RESULT_PROPERTIES: dict[str, URIRef] = {
@@ -174,6 +182,8 @@ class _Exporter:
             self.add(iri, DCTERMS.identifier, _text(entity_id))
         for size in data.get("params", []):
             self.add(iri, KGO.params, _text(size))
+        if data.get("lower_is_better"):
+            self.add(iri, KGO.lowerIsBetter, Literal(True))
 
     def result(self, iri: URIRef, data: Mapping[str, Any]) -> None:
         g = self.paper_graph(data.get("paper_id"))

@@ -185,6 +185,8 @@ class _Writer:
             add(_iri(DCTERMS + "identifier"), _text(entity_id))
         for size in data.get("params", []):
             add(kgo("params"), _text(size))
+        if data.get("lower_is_better"):
+            add(kgo("lowerIsBetter"), Lit("true", XSD + "boolean"))
 
     def result(self, out: list[Quad], side: list[list[Quad]], s: str, data: Mapping[str, Any]) -> None:
         g = self.paper_graph(data.get("paper_id"))

@@ -5,7 +5,8 @@ Node schema (all attribute values are plain JSON values):
 * ``paper:<paper_id>``: type="paper", label, title, abstract, arxiv_id, url, published, authors,
   sources ("path:line").
 * ``entity:<entity_id>``: type="entity", kind, kinds {kind: papers}, label, aliases, papers,
-  params, ids (every source id folded in), merged_from, merge_refused.
+  params, ids (every source id folded in), merged_from, merge_refused; lower_is_better=True on a
+  metric whose smaller values are better (``graph.metrics``).
 * ``result:<hash>``: type="result", label, value, number, kind (absolute/delta), paper_id and
   the provenance attributes below.
 
@@ -27,11 +28,14 @@ import networkx as nx
 
 from kgbuild.graph.ids import entity_node, paper_node, result_node
 from kgbuild.graph.merge import MergePlan, plan_merges
+from kgbuild.graph.metrics import lower_is_better
 from kgbuild.records import ENTITY_KINDS, PAPER_SUBJECT, Evidence, PaperExtraction, Result
 
 # Kind given to an id that facts point at but no paper ever described as an entity.
 UNKNOWN_KIND = "ENTITY"
 VARIANT_OF = "variant_of"
+# A paper that names a task works on it: the link the task's mention gives, with its evidence.
+ADDRESSES = "addresses"
 HAS_RESULT = "has_result"
 RESULT_MODEL = "result_model"
 RESULT_BENCHMARK = "result_benchmark"
@@ -136,6 +140,8 @@ class GraphBuilder:
             stats.aliases.update(a for a in entity.aliases if a.strip())
             stats.params.update(entity.params)
             stats.papers.add(pid)
+            if entity.kind == "TASK" and entity.evidence:
+                self._fact(ADDRESSES, ("paper", pid), ("entity", entity.entity_id), entity.evidence[0], pid)
             if entity.variant_of and entity.variant_of != entity.entity_id:
                 base = self._stats(entity.variant_of)
                 base.implied_kinds[entity.kind] += 1  # a size variant of a model is a model
@@ -261,6 +267,7 @@ class GraphBuilder:
             refused.extend(plan.refused.get(member, []))
         label = _label(names, rep, preferred=set(self._entities[rep].names))
         kind = _top_kind(kinds) or _top_kind(implied) or UNKNOWN_KIND
+        better = {"lower_is_better": True} if kind == "METRIC" and lower_is_better(label, *aliases, *names) else {}
         return {
             "type": "entity",
             "kind": kind,
@@ -272,6 +279,7 @@ class GraphBuilder:
             "ids": sorted(members),
             "merged_from": plan.merged_from.get(rep, []),
             "merge_refused": sorted(refused, key=lambda r: (r["id"], r["alias"])),
+            **better,
         }
 
 

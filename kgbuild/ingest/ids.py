@@ -38,8 +38,8 @@ def parse_arxiv_id(value: object) -> str | None:
 def title_key(title: str) -> str:
     """Dedup key of a title: ``normalise_name``, with a fallback for titles it reduces to nothing.
 
-    ``normalise_name`` keeps only ASCII letters and digits, so two different all-CJK titles
-    would collide on ``""``; those fall back to their case-folded, whitespace-collapsed text.
+    ``normalise_name`` keeps only letters and digits, so two different titles made of symbols
+    alone would collide on ``""``; those fall back to their case-folded, whitespace-collapsed text.
     """
     key = normalise_name(title)
     if key:
@@ -54,4 +54,5 @@ def make_paper_id(title: str, arxiv_id: str | None) -> str:
     """
     if arxiv_id:
         return "arxiv-" + arxiv_id.replace("/", "_")
-    return "t-" + hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: an id exists for any string Python can hold, lone surrogates included
+    return "t-" + hashlib.sha1(title_key(title).encode("utf-8", "surrogatepass")).hexdigest()[:16]

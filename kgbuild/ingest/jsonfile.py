@@ -19,6 +19,8 @@ from kgbuild.records import Problem
 
 # A ``.json`` object that wraps its records in one of these keys is unwrapped.
 _CONTAINER_KEYS = ("papers", "records", "data", "items")
+# json's decoder recurses once per nesting level; no paper record is nested anywhere near that deep
+_TOO_DEEP = "JSON nested too deeply to be a paper record"
 
 
 def _record(value: Any, where: str, line: int, report: Reporter) -> Iterator[Parsed]:
@@ -38,6 +40,9 @@ def _from_lines(lines: Iterable[tuple[int, str]], where: str, report: Reporter) 
             value = json.loads(text)
         except json.JSONDecodeError as e:
             report(Problem(where, line_no, f"malformed JSON ({e.msg} at column {e.colno}); skipped"))
+            continue
+        except RecursionError:
+            report(Problem(where, line_no, _TOO_DEEP + "; skipped"))
             continue
         yield from _record(value, where, line_no, report)
 
@@ -65,6 +70,9 @@ def _from_array(text: str, start: int, where: str, report: Reporter) -> Iterator
             value, end = decoder.raw_decode(text, i)
         except json.JSONDecodeError as e:
             report(Problem(where, e.lineno, f"malformed JSON ({e.msg}); rest of the list skipped"))
+            return
+        except RecursionError:
+            report(Problem(where, _line_at(text, i), _TOO_DEEP + "; rest of the list skipped"))
             return
         yield from _record(value, where, _line_at(text, i), report)
         i = end
@@ -94,6 +102,9 @@ def iter_json(path: Path, report: Reporter) -> Iterator[Parsed]:
         return
     try:
         value = json.loads(text)
+    except RecursionError:
+        report(Problem(where, _line_at(text, start), _TOO_DEEP + "; file skipped"))
+        return
     except json.JSONDecodeError:
         # Not one JSON document: people often name JSON lines ``.json``.
         yield from _from_lines(lines, where, report)

@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import importlib.resources
+import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from kgbuild.ingest.common import Parsed, Reporter, inner_suffix
-from kgbuild.ingest.csvfile import iter_csv
+from kgbuild.ingest.csvfile import iter_csv, iter_tsv
 from kgbuild.ingest.dedupe import Deduper
 from kgbuild.ingest.hf_text import iter_listing, sniff_layout
 from kgbuild.ingest.jsonfile import iter_json, iter_jsonl
 from kgbuild.records import Paper, Problem
-
-# What a directory expands to, in this order of patterns (each sorted by name).
-DIRECTORY_PATTERNS = ("*.txt", "*.jsonl", "*.jsonl.gz", "*.json", "*.csv")
 
 _READERS: dict[str, Callable[[Path, Reporter], Iterator[Parsed]]] = {
     ".jsonl": iter_jsonl,
     ".ndjson": iter_jsonl,
     ".json": iter_json,
     ".csv": iter_csv,
+    ".tsv": iter_tsv,
 }
+_TEXT_SUFFIXES = (".txt", ".text", ".md")
+# What a directory expands to (recursively, any case, each optionally gzipped); other files found
+# there are listed in the problems as not read, with the reason.
+DIRECTORY_SUFFIXES = (*_READERS, *_TEXT_SUFFIXES)
+# ``-`` among the inputs: standard input, spooled to a temporary file so it can be sniffed and
+# read twice like any file; problems and sources name it by this label.
+STDIN = "-"
+STDIN_LABEL = "<stdin>"
 
 
 @dataclass
@@ -55,7 +67,7 @@ def _format_of(path: Path) -> str:
     suffix = inner_suffix(path)
     if suffix in _READERS:
         return suffix
-    if suffix in (".txt", ".text", ".md"):
+    if suffix in _TEXT_SUFFIXES:
         return ".txt"
     # Unknown suffix: look at the first non-blank character.
     try:
@@ -108,9 +120,9 @@ def iter_papers(
 ) -> Iterator[Paper]:
     """Stream the papers of one file; the format comes from the suffix, else from the content.
 
-    Suffixes: ``.txt`` (Hugging Face listing pages, layout auto-detected), ``.jsonl``/``.ndjson``
-    and ``.json`` (records with ``title`` + ``abstract`` or ``summary``), ``.csv`` (header with a
-    ``title`` column); any of them may be gzipped (``.gz``). Bad input is passed to ``report``
+    Suffixes (any case): ``.txt`` (Hugging Face listing pages, layout auto-detected),
+    ``.jsonl``/``.ndjson`` and ``.json`` (records with ``title`` + ``abstract`` or ``summary``),
+    ``.csv`` and ``.tsv`` (header with a ``title`` column); any of them may be gzipped (``.gz``). Bad input is passed to ``report``
     as a ``Problem`` and skipped or repaired; this function does not raise on bad data.
     Papers are not deduplicated here (see ``load_papers``).
 
@@ -121,31 +133,121 @@ def iter_papers(
         yield parsed.paper
 
 
-def _expand(paths: Sequence[str | Path], report: Reporter) -> list[Path]:
+def _readable_suffix(path: Path) -> bool:
+    return inner_suffix(path) in DIRECTORY_SUFFIXES
+
+
+def _walk(root: Path, report: Reporter) -> list[Path]:
+    """Every readable file under ``root``, recursively, sorted by relative path; symlinked
+    directories are followed once (a loop is reported, not walked again), and everything not
+    read is reported with the reason."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(directory: Path) -> None:
+        try:
+            info = directory.stat()
+        except OSError as e:
+            report(Problem(str(directory), None, f"cannot read directory: {e.strerror or e}"))
+            return
+        if (info.st_dev, info.st_ino) in seen:
+            report(Problem(str(directory), None, "directory already read (a symlink loop?); not read again", "warning"))
+            return
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as e:
+            report(Problem(str(directory), None, f"cannot read directory: {e.strerror or e}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError as e:
+                report(Problem(str(path), None, f"not read: {e.strerror or e}"))
+                continue
+            if entry.name.startswith("."):
+                report(Problem(str(path), None, "not read: hidden", "warning"))
+            elif is_dir:
+                visit(path)
+            elif not is_file:
+                reason = "a broken symlink" if entry.is_symlink() else "not a regular file"
+                report(Problem(str(path), None, f"not read: {reason}", "warning"))
+            elif not _readable_suffix(path):
+                suffixes = ", ".join(DIRECTORY_SUFFIXES)
+                report(Problem(str(path), None, f"not read: not a {suffixes} file (optionally .gz)", "warning"))
+            elif not os.access(path, os.R_OK):
+                report(Problem(str(path), None, "not read: permission denied"))
+            else:
+                found.append(path)
+
+    visit(root)
+    if not found:
+        report(Problem(str(root), None, "directory has no readable files", "warning"))
+    return found
+
+
+def _expand(paths: Sequence[str | Path], report: Reporter, spool: Callable[[], Path]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
+        if str(raw) == STDIN:
+            files.append(spool())
+            continue
         path = Path(raw)
         if path.is_dir():
-            found = [f for pattern in DIRECTORY_PATTERNS for f in sorted(path.glob(pattern)) if f.is_file()]
-            if not found:
-                message = f"directory has no {', '.join(DIRECTORY_PATTERNS)} files"
-                report(Problem(str(path), None, message, "warning"))
-            files.extend(found)
+            files.extend(_walk(path, report))
         else:
             files.append(path)
     return files
 
 
+def spool_stdin(stream: BinaryIO, directory: Path) -> Path:
+    """Copy ``stream`` into ``directory`` as a file named for its content (gzip magic -> ``.gz``)."""
+    head = stream.read(2)
+    target = directory / ("stdin.gz" if head == b"\x1f\x8b" else "stdin")
+    with open(target, "wb") as handle:
+        handle.write(head)
+        shutil.copyfileobj(stream, handle, 1 << 20)
+    return target
+
+
+def _relabel(problem: Problem, spooled: dict[str, str]) -> Problem:
+    return replace(problem, path=spooled[problem.path]) if problem.path in spooled else problem
+
+
 def load_papers(paths: Sequence[str | Path] | None = None) -> IngestResult:
     """Read every file (directories expanded), deduplicate, and collect all problems.
 
-    ``None`` loads the bundled founding corpus. One-per-line listing files are read after the
+    ``None`` loads the bundled founding corpus; ``-`` reads standard input. One-per-line listing files are read after the
     others so that every title read elsewhere in the load can guide their title/abstract split;
     papers and problems are still ordered as if the files had been read in the order given.
     Each file streams from disk; the deduplicator keeps every record until the merge at the end.
     """
+    with ExitStack() as cleanup:
+        spooled: dict[str, str] = {}
+
+        def spool() -> Path:
+            directory = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="kgbuild-stdin-")))
+            path = spool_stdin(sys.stdin.buffer, directory)
+            spooled[str(path)] = STDIN_LABEL
+            return path
+
+        result = _load(bundled_corpus_paths() if paths is None else paths, spool)
+        if spooled:
+            result.problems = [_relabel(p, spooled) for p in result.problems]
+            result.files = [spooled.get(f, f) for f in result.files]
+            for paper in result.papers:
+                paper.sources = [
+                    replace(source, path=spooled[source.path]) if source.path in spooled else source
+                    for source in paper.sources
+                ]
+        return result
+
+
+def _load(paths: Sequence[str | Path], spool: Callable[[], Path]) -> IngestResult:
     result = IngestResult()
-    files = _expand(bundled_corpus_paths() if paths is None else paths, result.problems.append)
+    files = _expand(paths, result.problems.append, spool)
     deferred = {i for i, f in enumerate(files) if _is_line_layout(f)}
     problems: dict[int, list[Problem]] = {i: [] for i in range(len(files))}
     merge_problems: list[Problem] = []

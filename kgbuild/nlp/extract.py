@@ -14,7 +14,17 @@ from spacy.util import minibatch
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.sections import compose_text, section_of
 from kgbuild.nlp.tokens import SentenceBounds, sentence_bounds
-from kgbuild.records import PAPER_SUBJECT, Entity, Evidence, Paper, PaperExtraction, Relation, Result
+from kgbuild.records import (
+    EXTRACT_ABSTRACT_CHARS,
+    EXTRACT_TITLE_CHARS,
+    PAPER_SUBJECT,
+    Entity,
+    Evidence,
+    Paper,
+    PaperExtraction,
+    Relation,
+    Result,
+)
 
 COMPONENT_BY_RULE_PREFIX = {
     "gazetteer": "kgbuild_gazetteer",
@@ -36,7 +46,7 @@ def paper_text(paper: Paper) -> str:
             f"paper {paper.paper_id!r}: title and abstract must be text, "
             f"got {type(paper.title).__name__} and {type(paper.abstract).__name__}"
         )
-    return compose_text(paper.title, paper.abstract)
+    return compose_text(paper.title[:EXTRACT_TITLE_CHARS], paper.abstract[:EXTRACT_ABSTRACT_CHARS])
 
 
 @contextmanager
@@ -120,6 +130,7 @@ class PaperText:
     def __init__(self, paper: Paper) -> None:
         self.paper = paper
         self.text = paper_text(paper)
+        self.title = paper.title[:EXTRACT_TITLE_CHARS]  # what the text's title section holds
         self._sentences: dict[tuple[int, int], str] = {}
 
     def sentence(self, start: int, end: int) -> str:
@@ -140,8 +151,8 @@ def _evidence(
     confidence: float,
 ) -> Evidence:
     paper = text.paper
-    section, local_start = section_of(paper.title, start)
-    _, local_sentence_start = section_of(paper.title, sentence_start)
+    section, local_start = section_of(text.title, start)
+    _, local_sentence_start = section_of(text.title, sentence_start)
     return Evidence(
         paper_id=paper.paper_id,
         section=section,

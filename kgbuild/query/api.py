@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,11 +17,19 @@ from kgbuild.store import open_store, store_path
 DEFAULT_LIMIT = 10_000
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file; False for text no file system takes as a path (a long query)."""
+    try:
+        return path.is_file()
+    except OSError:  # e.g. ENAMETOOLONG: one-line SPARQL longer than a file name may be
+        return False
+
+
 def pick_query(query: str) -> NamedQuery:
     """A ``.rq`` file path, the name of a shipped query, or SPARQL text, as a ``NamedQuery``."""
     text = query.strip()
     path = Path(text)
-    if text.endswith(".rq") or ("\n" not in text and len(text) < 4096 and path.is_file()):
+    if text.endswith(".rq") or ("\n" not in text and _is_file(path)):
         try:
             return parse_query_file(path.stem, path.read_text(encoding="utf-8"))
         except OSError as e:
@@ -72,14 +80,16 @@ def query_build(
     query: str,
     params: Mapping[str, str] | None = None,
     limit: int | None = DEFAULT_LIMIT,
+    warn: Callable[[str], None] | None = None,
 ) -> QueryOutcome:
-    """Run a query against the store of a build directory."""
+    """Run a query against the store of a build directory; ``warn`` hears about a slow name lookup ahead."""
     store = open_store(store_path(out_dir))
     named = pick_query(query)
-    index = NameIndex(store) if params else None
+    index = NameIndex.for_build(out_dir, store, warn) if params else None
     return run_query(store, named.sparql, bindings=bind_params(named, params or {}, index), limit=limit)
 
 
-def ask_build(out_dir: str | os.PathLike[str], question: str) -> AskResult:
-    """Answer a plain-English lineage question from the store of a build directory."""
-    return ask(open_store(store_path(out_dir)), question)
+def ask_build(out_dir: str | os.PathLike[str], question: str, warn: Callable[[str], None] | None = None) -> AskResult:
+    """Answer a plain-English question from the store of a build directory (names through its index)."""
+    store = open_store(store_path(out_dir))
+    return ask(store, question, NameIndex.for_build(out_dir, store, warn))

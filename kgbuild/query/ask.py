@@ -9,7 +9,6 @@ that fits no form, or a name the graph does not know, is an ``AskError`` listing
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +45,34 @@ _BASED = r"(?:based on|derived from|built on|built upon|derived|descended from)"
 
 FORMS: tuple[Form, ...] = (
     Form(
+        "leaderboard",
+        "leaderboard",
+        (
+            r"(?:what|which) (?:is|are|was|were) the (?:best|top|strongest|leading) (?:models?|systems?|methods?|results?|scores?) (?:on|for|in) (?P<x>.+)",
+            r"(?:the )?(?:best|top|strongest) (?:models?|systems?|methods?|results?|scores?) (?:on|for) (?P<x>.+)",
+            r"(?:the )?(?:leaderboard|ranking|state of the art|sota) (?:for|of|on|in) (?P<x>.+)",
+            r"(?P<x>.+?) leaderboard",
+            r"(?:scores|results) on (?P<x>.+)",
+            r"who (?:is|was) (?:best|the best|state of the art|sota) on (?P<x>.+)",
+        ),
+        "what is the best model on FooBench?",
+        "Leaderboard for {target}",
+        "model_label",
+        ("metric", "value", "unit", "score", "lower"),
+    ),
+    Form(
+        "papers-on-task",
+        "papers-on-task",
+        (
+            r"(?:which|what) papers? (?:address|addresses|tackle|tackles|work on|works on|study|studies|are about|is about) (?P<x>.+)",
+            r"who (?:works?|worked|is working) on (?P<x>.+)",
+            r"papers (?:on|about|for) (?P<x>.+)",
+        ),
+        "which papers address question answering?",
+        "Papers addressing {target}",
+        "proposed_label",
+    ),
+    Form(
         "compares-against",
         "compares-against",
         (
@@ -60,15 +87,17 @@ FORMS: tuple[Form, ...] = (
     ),
     Form(
         "compared-by",
-        "comparisons",
+        "compared-with",
         (
             r"what does (?P<x>.+?) compare (?:against|with|to)",
             r"what (?:is|was|are|were) (?P<x>.+?) compared (?:against|with|to)",
+            r"(?:what|which models?) (?:does|did) (?P<x>.+?) (?:outperform|beat|surpass)",
+            r"(?:baselines|comparisons) (?:of|for) (?P<x>.+)",
         ),
         "what does FooNet compare against?",
         "{target} is compared against",
         "compared_label",
-        bind="source",
+        ("stated_by",),
     ),
     Form(
         "derived-from",
@@ -148,6 +177,7 @@ class Answer:
     entity: str | None
     evidence: str
     details: dict[str, Any] = field(default_factory=dict)
+    published: str | None = None  # the paper's date (ISO), when known
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +185,7 @@ class Answer:
             "title": self.title,
             "entity": self.entity,
             "evidence": self.evidence,
+            "published": self.published,
             **self.details,
         }
 
@@ -166,6 +197,7 @@ class AskResult:
     targets: list[Match]
     answers: list[Answer]
     seconds: float = 0.0
+    period: Period | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -174,7 +206,77 @@ class AskResult:
             "answers": [a.to_dict() for a in self.answers],
             "form": self.form.name,
             "targets": [{"label": t.label, "iri": t.iri} for t in self.targets],
+            "period": self.period.to_dict() if self.period else None,
         }
+
+
+@dataclass(frozen=True)
+class Period:
+    """Which paper dates a question is about ("in 2025", "since 2024"): ISO bounds, end exclusive."""
+
+    text: str
+    start: str | None = None
+    end: str | None = None
+
+    def holds(self, published: str | None) -> bool:
+        if not published:
+            return False  # undated papers cannot be placed in a period
+        return (self.start is None or published >= self.start) and (self.end is None or published < self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "from": self.start, "before": self.end}
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+_PERIOD = re.compile(
+    r"\s*,?\s+(?P<text>(?P<how>in|during|since|from|after|before|until)\s+"
+    r"(?:(?P<month>[a-z]+)\s+)?(?P<year>(?:19|20)\d\d)(?:-(?P<mm>\d\d))?)$",
+    re.IGNORECASE,
+)
+
+
+def split_period(text: str) -> tuple[str, Period | None]:
+    """The question without a trailing time scope, and that scope (None when there is none)."""
+    found = _PERIOD.search(text)
+    if not found:
+        return text, None
+    year = int(found["year"])
+    month = int(found["mm"]) if found["mm"] else _MONTHS.get((found["month"] or "").lower())
+    if found["month"] and month is None:
+        return text, None  # "in Foo 2025" is part of a name, not a date
+    if month:
+        start, end = f"{year}-{month:02d}-01", f"{year + month // 12}-{month % 12 + 1:02d}-01"
+    else:
+        start, end = f"{year}-01-01", f"{year + 1}-01-01"
+    how = found["how"].lower()
+    if how in ("since", "from"):
+        period = Period(found["text"], start=start)
+    elif how == "after":
+        period = Period(found["text"], start=end)
+    elif how in ("before", "until"):
+        period = Period(found["text"], end=start if how == "before" else end)
+    else:
+        period = Period(found["text"], start, end)
+    return text[: found.start()].strip(), period
 
 
 def supported_forms() -> list[str]:
@@ -188,7 +290,10 @@ def _normalise_question(question: str) -> str:
 
 def parse_question(question: str) -> tuple[Form, str]:
     """The question's form and the entity name in it; AskError when no form fits."""
-    text = _normalise_question(question)
+    return _parse(split_period(_normalise_question(question))[0], question)
+
+
+def _parse(text: str, question: str) -> tuple[Form, str]:
     for form in FORMS:
         # phrasings are matched case-insensitively; the captured name comes from the original text
         for phrasing in form.phrasings:
@@ -202,22 +307,99 @@ def parse_question(question: str) -> tuple[Form, str]:
 
 
 def ask(store: ox.Store, question: str, index: NameIndex | None = None) -> AskResult:
-    """Answer one question from the store."""
-    form, name = parse_question(question)
+    """Answer one question from the store (a trailing "in 2025" keeps papers of that period)."""
+    text, period = split_period(_normalise_question(question))
+    form, name = _parse(text, question)
     index = index or NameIndex(store)
     try:
         targets = index.resolve(name)
     except UnknownName as e:
         hint = f"; close names in the graph: {', '.join(e.suggestions)}" if e.suggestions else ""
         raise AskError(f"{e}{hint}") from e
-    query = load_query(form.query)
     answers: list[Answer] = []
     seconds = 0.0
     for target in targets:
-        outcome = run_query(store, query.sparql, bindings={form.bind: ox.NamedNode(target.iri)})
+        if form.lineage:
+            found, spent = _lineage_answers(store, form, target, several=len(targets) > 1)
+        else:
+            outcome = run_query(store, load_query(form.query).sparql, bindings={form.bind: ox.NamedNode(target.iri)})
+            found, spent = _answers(form, outcome, target, several=len(targets) > 1), outcome.seconds
+        answers.extend(found)
+        seconds += spent
+    if form.name == "evaluated-on":
+        answers = _scored_evaluations(answers, index)
+    if period is not None:
+        answers = [a for a in answers if period.holds(a.published)]
+    return AskResult(question, form, targets, answers, seconds, period)
+
+
+def _scored_evaluations(answers: list[Answer], index: NameIndex) -> list[Answer]:
+    """Evaluations with their scores: a stated evaluation is left out where the same paper reports a
+    result on that benchmark (the result says more), and metrics (IRIs in the query) get labels."""
+    scored = {(a.paper_id, a.entity) for a in answers if a.details.get("kind") != "stated"}
+    kept = []
+    for answer in answers:
+        if answer.details.get("kind") == "stated":
+            if (answer.paper_id, answer.entity) in scored:
+                continue
+            answer.details = {k: v for k, v in answer.details.items() if k != "kind"}
+        metric = answer.details.get("metric")
+        if metric and "://" in metric:
+            found = index.label_of(metric)
+            answer.details["metric"] = found.label if found else None
+        kept.append(answer)
+    return kept
+
+
+MAX_LINEAGE_HOPS = 6
+# One hop of lineage from a set of entities (the frontier, given as VALUES): each edge with its
+# evidence. "down" finds what is based on the frontier, "up" what the frontier is based on.
+_HOP = """
+SELECT ?entity ?entity_label ?via ?via_label ?relation ?paper_id ?title ?sentence ?confidence ?published ?paper
+WHERE {{
+  VALUES ?via {{ {frontier} }}
+  {edge}
+  ?st rdf:subject ?{subject} ; rdf:predicate ?relation ; rdf:object ?{object} ; kgo:hasEvidence ?ev .
+  ?ev kgo:inPaper ?paper ; kgo:sentence ?sentence ; kgo:confidence ?confidence .
+  ?paper dcterms:identifier ?paper_id ; dcterms:title ?title .
+  OPTIONAL {{ ?paper dcterms:issued ?published }}
+  ?via rdfs:label ?via_label .
+  ?entity rdfs:label ?entity_label .
+}}
+"""
+_EDGES = {
+    "down": ("?entity kgo:basedOn|kgo:variantOf ?via .", "entity", "via"),
+    "up": ("?via kgo:basedOn|kgo:variantOf ?entity .", "via", "entity"),
+}
+
+
+def _lineage_answers(store: ox.Store, form: Form, target: Match, several: bool) -> tuple[list[Answer], float]:
+    """Lineage walked breadth-first from the target, one bounded query per hop (at most
+    ``MAX_LINEAGE_HOPS``): a transitive path from a popular model reaches a large part of the graph,
+    and the hop count is known exactly as each entity is first reached."""
+    edge, subject, obj = _EDGES[form.lineage or "down"]
+    depth = {target.iri: 0}
+    frontier = [target.iri]
+    rows: list[dict[str, Any]] = []
+    seconds = 0.0
+    for hop in range(1, MAX_LINEAGE_HOPS + 1):
+        if not frontier:
+            break
+        sparql = _HOP.format(frontier=" ".join(f"<{iri}>" for iri in frontier), edge=edge, subject=subject, object=obj)
+        outcome = run_query(store, sparql)
         seconds += outcome.seconds
-        answers.extend(_answers(form, outcome, target, several=len(targets) > 1))
-    return AskResult(question, form, targets, answers, seconds)
+        reached: list[str] = []
+        for row in outcome.rows:
+            entity = term_text(row["entity"])
+            if entity not in depth:
+                depth[entity] = hop
+                reached.append(entity)
+            if depth[entity] == hop and entity != target.iri:  # each entity by its shortest hops
+                rows.append(row)
+        frontier = sorted(set(reached))
+    answers = [_answer(form, row, target, depth, several) for row in rows]
+    answers.sort(key=lambda a: (a.details.get("hops", 0), a.entity or "", a.paper_id))
+    return answers, seconds
 
 
 def _text(value: Any) -> str | None:
@@ -226,27 +408,23 @@ def _text(value: Any) -> str | None:
 
 
 def _answers(form: Form, outcome: QueryOutcome, target: Match, several: bool) -> list[Answer]:
-    rows = outcome.rows
-    hops: dict[str, int] = _hop_counts(rows, target.iri, form.lineage) if form.lineage else {}
-    answers = []
-    for row in rows:
-        details: dict[str, Any] = {}
-        for extra in form.extras:
-            details.update(_extra(extra, row, target, hops))
-        if several:
-            details["target"] = target.label
-        answers.append(
-            Answer(
-                paper_id=term_text(row["paper_id"]),
-                title=term_text(row["title"]),
-                entity=_text(row.get(form.entity_column)),
-                evidence=term_text(row["sentence"]),
-                details=details,
-            )
-        )
-    if form.lineage:
-        answers.sort(key=lambda a: (a.details.get("hops", 0), a.entity or "", a.paper_id))
-    return answers
+    return [_answer(form, row, target, {}, several) for row in outcome.rows]
+
+
+def _answer(form: Form, row: dict[str, Any], target: Match, hops: dict[str, int], several: bool) -> Answer:
+    details: dict[str, Any] = {}
+    for extra in form.extras:
+        details.update(_extra(extra, row, target, hops))
+    if several:
+        details["target"] = target.label
+    return Answer(
+        paper_id=term_text(row["paper_id"]),
+        title=term_text(row["title"]),
+        entity=_text(row.get(form.entity_column)),
+        evidence=term_text(row["sentence"]),
+        details=details,
+        published=_text(row.get("published")),
+    )
 
 
 def _extra(name: str, row: dict[str, Any], target: Match, hops: dict[str, int]) -> dict[str, Any]:
@@ -266,32 +444,16 @@ def _extra(name: str, row: dict[str, Any], target: Match, hops: dict[str, int]) 
     if name == "value":
         return {"value": python_value(row.get("value"))}
     if name == "metric":
-        return {"metric": _text(row.get("metric_label"))}
+        return {"metric": _text(row.get("metric_label") or row.get("metric"))}
     if name == "kind":
         return {"kind": _text(row.get("kind"))}
+    if name == "unit":
+        return {"unit": term_text(row.get("unit"))}
+    if name == "lower":
+        return {"lower_is_better": term_text(row.get("lower_is_better")) in ("true", "1")}
+    if name == "stated_by":
+        return {"stated_by": _text(row.get("stated_by"))}
     raise KeyError(name)
-
-
-def _hop_counts(rows: Sequence[dict[str, Any]], start: str, direction: str | None) -> dict[str, int]:
-    """Shortest number of lineage hops from the target to each entity, from the rows' edges.
-
-    Rows are hops ``via -> entity`` ("entity is based on via" going down, "via is based on
-    entity" going up); a breadth-first walk from the target numbers them.
-    """
-    edges: dict[str, set[str]] = {}
-    for row in rows:
-        edges.setdefault(term_text(row["via"]), set()).add(term_text(row["entity"]))
-    depth = {start: 0}
-    frontier = [start]
-    while frontier:
-        following = []
-        for node in frontier:
-            for nxt in sorted(edges.get(node, ())):
-                if nxt not in depth:
-                    depth[nxt] = depth[node] + 1
-                    following.append(nxt)
-        frontier = following
-    return depth
 
 
 def format_answer(result: AskResult) -> str:
@@ -299,14 +461,16 @@ def format_answer(result: AskResult) -> str:
     labels = " / ".join(t.label for t in result.targets)
     n = len(result.answers)
     count = f"{n} answer{'s' if n != 1 else ''}"
-    lines = [f"{result.form.heading.format(target=labels)}: {count}  [query: {result.form.query}]"]
+    scope = f" ({result.period.text})" if result.period else ""
+    lines = [f"{result.form.heading.format(target=labels)}{scope}: {count}  [query: {result.form.query}]"]
     if not result.answers:
         lines.append("  (nothing in the graph)")
     for i, answer in enumerate(result.answers, start=1):
         who = answer.entity or "(the paper itself)"
         extra = _describe_details(answer.details)
         lines.append(f"{i:>3}. {who}{extra}")
-        lines.append(f"     paper {answer.paper_id}: {answer.title}")
+        date = f" ({answer.published})" if answer.published else ""
+        lines.append(f"     paper {answer.paper_id}{date}: {answer.title}")
         lines.append(f"     evidence: \u201c{answer.evidence}\u201d")
     return "\n".join(lines)
 
@@ -316,11 +480,15 @@ def _describe_details(details: dict[str, Any]) -> str:
     if details.get("score"):
         metric = f" {details['metric']}" if details.get("metric") else ""
         parts.append(f"score {details['score']}{metric}" + (" (delta)" if details.get("kind") == "delta" else ""))
+        if details.get("lower_is_better"):
+            parts.append("lower is better")
     if "hops" in details:
         via = f" via {details['via']}" if details.get("hops", 1) > 1 and details.get("via") else ""
         parts.append(f"{details['relation']}, {details['hops']} hop{'s' if details['hops'] != 1 else ''}{via}")
     if details.get("compared"):
         parts.append(f"compared with {details['compared']}")
+    if details.get("stated_by") == "proposing paper":
+        parts.append("stated by the paper that proposes it")
     if details.get("target"):
         parts.append(f"for {details['target']}")
     return f"  ({'; '.join(parts)})" if parts else ""

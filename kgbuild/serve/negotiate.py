@@ -7,6 +7,7 @@ _MEDIA: dict[str, str] = {
     "application/sparql-results+json": "json",
     "application/json": "json",
     "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
     "application/sparql-results+xml": "xml",
     "application/xml": "xml",
     "text/xml": "xml",
@@ -21,6 +22,7 @@ _MEDIA: dict[str, str] = {
 _SHORT: dict[str, str] = {
     "json": "json",
     "csv": "csv",
+    "tsv": "tsv",
     "xml": "xml",
     "turtle": "turtle",
     "ttl": "turtle",
@@ -30,7 +32,7 @@ _SHORT: dict[str, str] = {
     "jsonld": "json-ld",
     "rdfxml": "rdfxml",
 }
-SOLUTION_FORMATS = ("json", "csv", "xml")
+SOLUTION_FORMATS = ("json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "json-ld", "rdfxml")
 
 
@@ -60,4 +62,6 @@ def preferences(accept: str | None, explicit: str | None) -> list[str]:
 def choose(prefs: list[str], form: str) -> str:
     """The first preferred format that fits the result (JSON / Turtle when none fits)."""
     allowed = GRAPH_FORMATS if form == "graph" else SOLUTION_FORMATS
+    if form == "ask":
+        allowed = tuple(f for f in allowed if f != "tsv")  # SPARQL TSV has no boolean form
     return next((p for p in prefs if p in allowed), allowed[0])

@@ -90,6 +90,7 @@ class QueryPool:
         if workers < 1 or timeout <= 0 or max_results < 1:
             raise ValueError("workers, timeout and max_results must be positive")
         self.store_dir, self.timeout, self.max_results = store_dir, timeout, max_results
+        self.workers = workers
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()

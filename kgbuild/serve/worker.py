@@ -18,6 +18,7 @@ from kgbuild.serve.negotiate import choose
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
     "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
     "xml": "application/sparql-results+xml",
     "turtle": "text/turtle",
     "nt": "application/n-triples",
@@ -32,6 +33,21 @@ _UPDATE = re.compile(
 )
 
 
+# SERVICE makes the engine send the query to another endpoint: the endpoint never makes an
+# outbound request (a web page could otherwise use a local endpoint to reach any address).
+# Found in the text with strings, IRIs and comments removed; ?service and ex:service are not it.
+_STRINGS_IRIS_COMMENTS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.IGNORECASE)
+REFUSED_SERVICE = (
+    "SERVICE (federated query) is not allowed: this endpoint never makes outbound requests; "
+    "query other endpoints from your client\n"
+)
+MAX_RESPONSE_BYTES = 64 << 20  # a reply over this is refused whatever its row count
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int
@@ -44,23 +60,46 @@ def looks_like_update(text: str) -> bool:
     return bool(_UPDATE.match(text))
 
 
+def uses_service(text: str) -> bool:
+    return bool(_SERVICE.search(_STRINGS_IRIS_COMMENTS.sub(" ", text)))
+
+
+def to_tsv(outcome: QueryOutcome) -> str:
+    """SPARQL 1.1 TSV results: ``?var`` header, terms in N-Triples syntax (tabs and newlines escaped)."""
+    lines = ["\t".join(f"?{v}" for v in outcome.variables)]
+    for row in outcome.rows:
+        lines.append("\t".join("" if row.get(v) is None else str(row[v]) for v in outcome.variables))
+    return "\n".join(lines) + "\n"
+
+
 def render(outcome: QueryOutcome, fmt: str) -> bytes:
     if outcome.form == "graph":
         return to_rdf(outcome, "xml" if fmt == "rdfxml" else fmt)
-    text = {"json": to_json, "csv": to_csv, "xml": to_xml}[fmt](outcome)
+    text = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml}[fmt](outcome)
     return text.encode("utf-8")
 
 
-def answer(store: object, sparql: str, prefs: list[str], max_results: int) -> Reply:
+def answer(
+    store: object, sparql: str, prefs: list[str], max_results: int, max_bytes: int = MAX_RESPONSE_BYTES
+) -> Reply:
     """Run one query and serialise its (capped) result in the client's preferred format."""
     if looks_like_update(sparql):
         return Reply(403, "text/plain; charset=utf-8", b"this endpoint is read-only: SPARQL updates are refused\n")
+    if uses_service(sparql):
+        return Reply(400, "text/plain; charset=utf-8", REFUSED_SERVICE.encode())
     try:
         outcome = run_query(store, sparql, limit=max_results)  # type: ignore[arg-type]
     except QueryError as e:
         return Reply(400, "text/plain; charset=utf-8", f"{e}\n".encode())
     fmt = choose(prefs, outcome.form)
-    return Reply(200, MEDIA_TYPES[fmt], render(outcome, fmt), outcome.truncated)
+    body = render(outcome, fmt)
+    if len(body) > max_bytes:
+        message = (
+            f"the result is {len(body) >> 20} MiB, over this endpoint's {max_bytes >> 20} MiB limit; "
+            "select fewer or shorter values (LIMIT, SUBSTR)\n"
+        )
+        return Reply(400, "text/plain; charset=utf-8", message.encode())
+    return Reply(200, MEDIA_TYPES[fmt], body, outcome.truncated)
 
 
 def worker_main(conn: Connection, store_dir: str, max_results: int) -> None:

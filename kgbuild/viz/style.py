@@ -56,7 +56,8 @@ RELATION_COLOURS: dict[str, str] = {
     "trained_on": "#59a14f",
     "based_on": "#f28e2b",
     "variant_of": "#b07aa1",
-    "mentions": "#c3c3c3",  # the most common and least telling relation stays in the background
+    "mentions": "#c3c3c3",
+    "addresses": "#76b7b2",  # the most common and least telling relation stays in the background
     "has_result": "#9c755f",
     "result_model": "#9c755f",
     "result_benchmark": "#9c755f",

@@ -1,0 +1,41 @@
+"""Every named query and ask form answers on a synthetic store of more than a million triples
+within a generous bound, so that a query which reads the whole graph fails here, not for a user.
+
+The store is generated straight from records (no NLP); the figures themselves are the business
+of ``kgbuild bench --queries``, this only catches scans (a scan of this store takes many seconds,
+a bound lookup milliseconds).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures.query.synthetic import build_synthetic_store
+
+from kgbuild.query.bench import ASK_QUESTIONS, run_query_bench
+from kgbuild.query.library import list_queries
+from kgbuild.store import open_store
+
+PAPERS = 7_500  # about 1.16M quads
+BOUND_S = 10.0  # generous: the machine may be shared; the scans this catches took minutes
+
+
+@pytest.fixture(scope="module")
+def big_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_synthetic_store(tmp_path_factory.mktemp("scale"), PAPERS)
+
+
+def test_every_named_query_and_ask_form_answers_without_scanning(big_build: Path) -> None:
+    assert len(open_store(big_build / "store")) >= 1_000_000
+    report = run_query_bench(big_build, repeats=1, cli_runs=0)
+    timed = {(t.kind, t.name): t for t in report.timings}
+    assert {name for kind, name in timed if kind == "query"} == {q.name for q in list_queries()}
+    assert {name for kind, name in timed if kind == "ask"} == set(ASK_QUESTIONS)
+    slow = {f"{kind} {name}": round(t.p50_ms) for (kind, name), t in timed.items() if t.p50_ms > BOUND_S * 1000}
+    assert not slow, f"answered slower than {BOUND_S} s on {report.quads:,} quads (ms): {slow}"
+    # the questions found what the synthetic corpus holds
+    assert timed[("ask", "compares-against")].rows > 100
+    assert timed[("ask", "leaderboard")].rows > 0
+    assert timed[("ask", "papers-on-task")].rows > 0
+    assert timed[("query", "lineage-ancestors")].rows >= 0
