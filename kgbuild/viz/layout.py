@@ -86,9 +86,9 @@ def _component_layout(component: nx.Graph, seed: int) -> dict[Hashable, Position
     return force_layout(component, seed=seed)
 
 
-def _scaled(positions: dict[Hashable, Position], n: int) -> dict[Hashable, Position]:
+def _scaled(positions: dict[Hashable, Position], n: int, spacing: float = NODE_SPACING) -> dict[Hashable, Position]:
     """Scale a unit layout so area grows with node count: a big component is not crammed."""
-    radius = NODE_SPACING * 0.5 * math.sqrt(n)
+    radius = spacing * 0.5 * math.sqrt(n)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
@@ -154,9 +154,16 @@ def _raise(skyline: list[list[float]], x: float, width: float, y: float) -> list
 
 
 def layout(
-    nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], seed: int = LAYOUT_SEED
+    nodes: Iterable[Hashable],
+    edges: Iterable[tuple[Hashable, Hashable]],
+    seed: int = LAYOUT_SEED,
+    spacing: float = NODE_SPACING,
+    aspect: float = 1.6,
 ) -> dict[Hashable, Position]:
-    """Pixel positions for ``nodes``: components laid out separately, then packed largest first."""
+    """Pixel positions for ``nodes``: components laid out separately, then packed largest first.
+
+    ``spacing``: pixels per sqrt(node) of a component's disc; smaller packs tighter, so a page
+    fitted to the screen draws its labels larger."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(nodes, key=str))  # insertion order drives the seeded layout
     simple.add_edges_from(sorted(((u, v) for u, v in edges if u != v), key=lambda e: (str(e[0]), str(e[1]))))
@@ -168,13 +175,13 @@ def layout(
     boxes: list[tuple[float, float]] = []
     for members in components:
         sub = simple.subgraph(members)
-        positions = _scaled(_component_layout(sub, seed), len(members))
+        positions = _scaled(_component_layout(sub, seed), len(members), spacing)
         xs = [p[0] for p in positions.values()]
         ys = [p[1] for p in positions.values()]
         placed.append({node: (x - min(xs), y - min(ys)) for node, (x, y) in positions.items()})
         boxes.append((max(xs) - min(xs), max(ys) - min(ys)))
     result: dict[Hashable, Position] = {}
-    corners = _pack(boxes)
+    corners = _pack(boxes, aspect)
     for positions, (left, top) in zip(placed, corners):
         for node, (x, y) in positions.items():
             result[node] = (x + left, y + top)
