@@ -154,6 +154,7 @@ class Site:
             rows = _rows(self.named("web-paper", limit=1, paper=iri))
             if rows:
                 row = rows[0]
+                row["href"] = self.local_path(iri)
                 row["external"] = row.get("url") or (
                     f"https://arxiv.org/abs/{row['arxiv_id']}" if row.get("arxiv_id") else None
                 )
