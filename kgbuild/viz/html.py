@@ -17,7 +17,7 @@ from pyvis.network import Network
 from kgbuild.atomic import write_text_atomic
 from kgbuild.viz import style
 from kgbuild.viz.fold import fold_papers
-from kgbuild.viz.layout import layout
+from kgbuild.viz.layout import layout, separate_boxes
 from kgbuild.viz.template import PAGE, environment, explorer_css, explorer_js, vis_css, vis_js
 from kgbuild.viz.view import DEFAULT_MAX_NODES, View, ViewSpec, VizError, resolve_focus, select_view
 
@@ -32,10 +32,12 @@ EDGE_LABEL_MAX_EDGES = 120
 SEARCH_MAX_OMITTED = 4000
 # Pixels per sqrt(node) in the precomputed layout: tight enough that a fitted ~100-node view
 # draws its labels at a readable size, loose enough that neighbouring labels rarely collide.
-ENTITY_SPACING = 160.0
+ENTITY_SPACING = 110.0
 # Width / height the components are packed to: the drawing area of a 1400x900 page is ~1.5 wide,
 # and packing holes make the result taller than asked, so ask for wider.
 PAGE_ASPECT = 2.6
+LABEL_FONT = 30  # node label size in layout pixels; a ~100-node view is fitted at ~0.45 zoom
+MAX_NODE = 12.0
 LINEAGE_RELATIONS = frozenset({"based_on", "variant_of"})
 
 
@@ -126,6 +128,16 @@ def build_network(
         if hierarchical
         else layout(view.nodes, [(u, v) for u, v, _ in grouped], spacing=ENTITY_SPACING, aspect=PAGE_ASPECT)
     )
+    if positions:
+        # label boxes at the page's font size: a node's label sits under it
+        boxes = {
+            n: (
+                max(LABEL_FONT * 0.6 * len(style.short_label(graph.nodes[n].get("label") or n)), 2 * MAX_NODE),
+                LABEL_FONT * 1.3 + 2 * style.node_size(graph.degree(n)),
+            )
+            for n in view.nodes
+        }
+        positions = separate_boxes(positions, boxes)
     focus = set(view.focus)
     for node in view.nodes:
         data = graph.nodes[node]
@@ -182,7 +194,7 @@ def build_network(
             "font": {"size": 20, "color": "#555", "strokeWidth": 5, "strokeColor": "#fff", "align": "top"},
         },
         # large enough to read at the zoom a ~100-node view fits 1400x900 at
-        "nodes": {"font": {"size": 28, "strokeWidth": 6, "strokeColor": "#fff"}},
+        "nodes": {"font": {"size": LABEL_FONT, "strokeWidth": 6, "strokeColor": "#fff"}},
         "groups": {
             cat: {"color": colour, "shape": style.CATEGORY_SHAPES[cat]}
             for cat, colour in style.CATEGORY_COLOURS.items()

@@ -191,3 +191,39 @@ def layout(
         cy = (max(p[1] for p in result.values()) + min(p[1] for p in result.values())) / 2
         result = {node: (round(x - cx, 1), round(y - cy, 1)) for node, (x, y) in result.items()}
     return result
+
+
+def separate_boxes(
+    positions: dict[Hashable, Position],
+    sizes: dict[Hashable, tuple[float, float]],
+    iterations: int = 80,
+    margin: float = 6.0,
+) -> dict[Hashable, Position]:
+    """Nudge nodes apart until their label boxes (width, height, centred) stop overlapping.
+
+    A force layout places nodes, not their labels: in a dense cluster the labels print over
+    each other. Each step moves every overlapping pair apart along the axis where they overlap
+    least, half the overlap each; ``iterations`` bounds the work (O(n^2) per step, numpy).
+    """
+    nodes = list(positions)
+    if len(nodes) < 2:
+        return dict(positions)
+    pos = np.array([positions[n] for n in nodes], dtype=np.float64)
+    half = np.array([sizes[n] for n in nodes], dtype=np.float64) / 2 + margin / 2
+    for _ in range(iterations):
+        dx = pos[:, None, 0] - pos[None, :, 0]
+        dy = pos[:, None, 1] - pos[None, :, 1]
+        over_x = half[:, None, 0] + half[None, :, 0] - np.abs(dx)
+        over_y = half[:, None, 1] + half[None, :, 1] - np.abs(dy)
+        overlap = (over_x > 0) & (over_y > 0)
+        np.fill_diagonal(overlap, False)
+        if not overlap.any():
+            break
+        along_x = overlap & (over_x <= over_y)
+        along_y = overlap & ~along_x
+        # identical positions: break the tie by index so the pair still separates
+        sx = np.where(dx == 0, np.sign(np.arange(len(nodes))[:, None] - np.arange(len(nodes))[None, :]), np.sign(dx))
+        sy = np.where(dy == 0, np.sign(np.arange(len(nodes))[:, None] - np.arange(len(nodes))[None, :]), np.sign(dy))
+        pos[:, 0] += (np.where(along_x, over_x * sx, 0.0) / 2).sum(axis=1) * 0.5
+        pos[:, 1] += (np.where(along_y, over_y * sy, 0.0) / 2).sum(axis=1) * 0.5
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos)}

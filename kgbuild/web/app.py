@@ -150,7 +150,8 @@ class WebApp:
     # -- pages -----------------------------------------------------------------------------
 
     def home(self) -> Response:
-        return self._page("home.html", examples=supported_forms(), **self.site.home())
+        data = self.site.home()
+        return self._page("home.html", examples=_examples(data), **data)
 
     def ask_page(self, params: Mapping[str, list[str]], headers: Mapping[str, str]) -> Response:
         question = (params.get("q") or [""])[0].strip()
@@ -227,6 +228,18 @@ class WebApp:
         if media.startswith("text/") or media == "application/javascript":
             media += "; charset=utf-8"
         return Response(200, path.read_bytes(), media, {"Cache-Control": "max-age=3600"})
+
+
+def _examples(home: Mapping[str, Any]) -> list[str]:
+    """The ask forms' examples, with names from this build (FooNet is in no corpus)."""
+    compared = [r["entity_label"] for r in home["compared"]]
+    benchmarks = [r["benchmark_label"] for r in home["benchmarks"]]
+    model = compared[1] if len(compared) > 1 else (compared[0] if compared else "FooNet")
+    dataset = benchmarks[0] if benchmarks else "ImageNet-1k"
+    first = compared[0] if compared else "GPT-3"
+    return [
+        ex.replace("FooNet", model).replace("ImageNet-1k", dataset).replace("GPT-3", first) for ex in supported_forms()
+    ]
 
 
 def _static_file(name: str) -> Path | None:

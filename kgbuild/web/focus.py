@@ -27,7 +27,14 @@ def focus_graph(entity: Mapping[str, Any]) -> dict[str, Any]:
 
     def node(iri: str, label: str, kind: str, level: int, href: str | None) -> None:
         if iri not in nodes:
-            nodes[iri] = {"id": iri, "label": style.short_label(label), "group": kind, "level": level, "href": href}
+            nodes[iri] = {
+                "id": iri,
+                "label": style.short_label(label),
+                "group": kind,
+                "level": level,
+                "href": href,
+                "root": level == 0 and not nodes,
+            }
 
     def edge(u: str, v: str, relation: str, papers: Iterable[str]) -> None:
         item = edges.setdefault((u, v, relation), {"from": u, "to": v, "relation": relation, "papers": []})
@@ -59,7 +66,8 @@ def focus_graph(entity: Mapping[str, Any]) -> dict[str, Any]:
                 counted.setdefault(row["other"], []).append(row)
         for other, hits in sorted(counted.items(), key=lambda kv: (-len(kv[1]), kv[1][0]["other_name"]))[:PER_GROUP]:
             name = hits[0]["other_name"]
-            node(other, name, "model" if hits[0]["other_label"] else "paper", level, hits[0]["other_href"])
+            # a comparing paper is drawn as what it proposes (its own label), a model
+            node(other, name, "model", level, hits[0]["other_href"] if hits[0]["other_label"] else None)
             u, v = (root, other) if group == "compares_against" else (other, root)
             edge(u, v, "compares_with", [h["title"] for h in hits])
     benchmarks: dict[str, list[dict[str, Any]]] = {}

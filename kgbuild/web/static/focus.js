@@ -20,8 +20,8 @@
   var nodes = data.nodes.map(function (n) {
     return {
       id: n.id, label: n.label, level: n.level, size: n.size, shape: n.shape,
-      color: { background: n.color, border: n.level === 0 && !n.href ? "#222" : n.color },
-      borderWidth: n.href ? 1 : 3, font: { size: 15, color: "#1d232b", strokeWidth: 3, strokeColor: "#fff" },
+      color: { background: n.color, border: n.root ? "#222" : n.color },
+      borderWidth: n.root ? 3 : 1, font: { size: 15, color: "#1d232b", strokeWidth: 3, strokeColor: "#fff" },
       title: tip([n.label, n.href ? "click to open" : ""]), href: n.href
     };
   });
