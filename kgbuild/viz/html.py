@@ -115,12 +115,14 @@ def build_network(
     physics: bool,
     paper_titles: Mapping[str, str],
     hierarchical: bool = False,
+    source: nx.MultiDiGraph | None = None,
 ) -> Network:
     """A pyvis Network holding the view's nodes and edges, styled and positioned.
 
     ``hierarchical``: a lineage view, laid out top-down by vis-network (what is built on
     something sits below it), so no positions are computed here.
     """
+    source = graph if source is None else source  # the unfolded graph, papers and all
     net = Network(directed=True, cdn_resources="in_line")
     grouped = _grouped_edges(graph, view.edges)
     positions = (
@@ -143,13 +145,14 @@ def build_network(
         data = graph.nodes[node]
         cat = style.category(data)
         x, y = positions.get(node, (None, None))
-        papers = _paper_ids(graph, node)
+        # an entity's papers and best sentence come from the full graph: mentions included
+        papers = _paper_ids(source, node)
         colour = style.CATEGORY_COLOURS[cat]
         net.add_node(
             node,
             label=style.short_label(data.get("label") or node),
             title=style.node_title(
-                data, [paper_titles.get(p, p) for p in papers], _best_evidence(graph, node), paper_titles
+                data, [paper_titles.get(p, p) for p in papers], _best_evidence(source, node), paper_titles
             ),
             size=style.node_size(graph.degree(node)) * (0.7 if cat == "result" else 1.0),
             shape=style.CATEGORY_SHAPES[cat],
@@ -286,7 +289,7 @@ def render_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> tuple[str, dict[str, 
     paper_titles = {
         n.split(":", 1)[1]: str(d.get("title") or "") for n, d in source.nodes(data=True) if d.get("type") == "paper"
     }
-    net = build_network(graph, view, physics, paper_titles, hierarchical)
+    net = build_network(graph, view, physics, paper_titles, hierarchical, source)
     node_data, edge_data, _heading_, _height, _width, options = net.get_network_data()
     kinds, relations = _legend(graph, view, edge_data)
     referenced = sorted({p for item in node_data + edge_data for p in item["kgPapers"]})
