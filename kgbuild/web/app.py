@@ -120,6 +120,8 @@ class WebApp:
             response = self._route(path, params, headers)
         except NotFound as e:
             response = self._page("error.html", 404, message=str(e))
+        except Exception as e:  # noqa: BLE001 - a page that fails says so instead of dropping the connection
+            response = self._page("error.html", 500, message=f"this page failed: {type(e).__name__}: {e}")
         if method == "HEAD":
             response = Response(
                 response.status, b"", response.content_type, {"Content-Length": str(len(response.body))}
