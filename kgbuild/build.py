@@ -269,7 +269,7 @@ def build(
     out_dir: str | Path,
     *,
     base_iri: str = DEFAULT_BASE_IRI,
-    max_html_nodes: int = 400,
+    max_html_nodes: int = 100,
     progress: Progress | None = None,
     processes: int | None = None,
     engine: str = "local",

@@ -62,7 +62,7 @@ def main() -> None:
 @click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
 @click.option(
     "--max-html-nodes",
-    default=400,
+    default=100,
     show_default=True,
     type=click.IntRange(min=1),
     help="Cap on nodes drawn in graph.html.",
@@ -476,8 +476,13 @@ def serve(out_dir: Path, port: int, timeout: float, max_results: int, workers: i
     help="Keep only edges of this relation (e.g. based_on, compares_with). Repeatable.",
 )
 @click.option(
+    "--papers",
+    is_flag=True,
+    help="Draw papers and results as nodes (by default they are folded into the edges as evidence).",
+)
+@click.option(
     "--max-nodes",
-    default=400,
+    default=100,
     show_default=True,
     type=click.IntRange(min=1),
     help="Cap on nodes drawn; the page says what was left out.",
@@ -489,6 +494,7 @@ def viz(
     hops: int,
     kinds: tuple[str, ...],
     relations: tuple[str, ...],
+    papers: bool,
     max_nodes: int,
 ) -> None:
     """Write an offline interactive HTML view of the graph built in SOURCE (a build directory).
@@ -498,7 +504,7 @@ def viz(
     from kgbuild.viz import ViewSpec, VizError, view_build
 
     target = output or (source if source.is_dir() else source.parent) / "view.html"
-    spec = ViewSpec(max_nodes=max_nodes, focus=focus, hops=hops, kinds=kinds, relations=relations)
+    spec = ViewSpec(max_nodes=max_nodes, focus=focus, hops=hops, kinds=kinds, relations=relations, papers=papers)
     try:
         summary = view_build(source, target, spec)
     except VizError as e:

@@ -155,7 +155,7 @@ def graph() -> nx.MultiDiGraph:
 @pytest.fixture(scope="module")
 def fixture_page(graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("browser") / "fixture.html"
-    write_html(graph, path)
+    write_html(graph, path, papers=True)
     return path
 
 
@@ -260,7 +260,7 @@ def test_click_through_to_arxiv(loaded: LoadedPage) -> None:
 
 def test_capped_page_finds_left_out_nodes(browser: Any, tmp_path: Path) -> None:
     path = tmp_path / "capped.html"
-    summary = write_html(assemble(many_papers(300)), path, max_nodes=200)
+    summary = write_html(assemble(many_papers(300)), path, max_nodes=200, papers=True)
     with open_page(browser, path) as loaded:
         assert_offline_and_clean(loaded)
         assert loaded.evaluate("window.kgExplorer.nodes.length") == summary.nodes_shown == 200

@@ -19,6 +19,7 @@ from nbclient import NotebookClient
 from test_browser import ARTIFACTS, assert_offline_and_clean, browser, drawn_nodes, open_page  # noqa: F401, F811  (browser is a fixture)
 
 from kgbuild.viz import ViewSpec, load_graph, write_view
+from kgbuild.viz.view import DEFAULT_MAX_NODES
 
 pytestmark = pytest.mark.slow  # notebook: make test-fast skips it
 
@@ -74,7 +75,7 @@ def test_founding_corpus_views_in_the_browser(browser: Any, tour: tuple[nbformat
     focus_summary = write_view(load_graph(out), focus, ViewSpec(focus="GPT-3", hops=2))
     figures: dict[str, Any] = {"notebook_seconds": round(notebook_seconds, 1)}
     for name, path, expected in (
-        ("default view", out / "graph.html", 400),  # kgbuild build's cap
+        ("default view", out / "graph.html", DEFAULT_MAX_NODES),  # kgbuild build's cap
         ("GPT-3, 2 hops", focus, focus_summary.nodes_shown),
     ):
         times = []

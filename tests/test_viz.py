@@ -29,7 +29,7 @@ def graph() -> nx.MultiDiGraph:
 @pytest.fixture(scope="module")
 def page(graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("viz") / "kg.html"
-    summary = write_html(graph, out)
+    summary = write_html(graph, out, papers=True)
     assert summary.path == str(out)
     assert [p.name for p in out.parent.iterdir()] == ["kg.html"]  # atomic: no temp file left
     return out.read_text(encoding="utf-8")
@@ -161,7 +161,7 @@ def test_no_cap_note_when_everything_fits(page: str) -> None:
 
 def test_large_graph_is_capped_with_note_and_static_layout(tmp_path: Path) -> None:
     big = assemble(many_papers(300))  # 300 papers + 300 models + 1 benchmark
-    summary = write_html(big, tmp_path / "big.html", max_nodes=200)
+    summary = write_html(big, tmp_path / "big.html", max_nodes=200, papers=True)
     page = (tmp_path / "big.html").read_text(encoding="utf-8")
     assert (summary.nodes_total, summary.nodes_shown, summary.nodes_omitted) == (601, 200, 401)
     assert summary.physics is False and 200 > PHYSICS_MAX_NODES
@@ -169,7 +169,7 @@ def test_large_graph_is_capped_with_note_and_static_layout(tmp_path: Path) -> No
     assert note
     assert note.group(1).startswith(
         "Showing 200 of 601 nodes: 401 lower-degree nodes were left out (limit 200): 300 papers, 101 models. "
-        "To see them: kgbuild viz --max-nodes 601, or a smaller view with --focus NAME --hops 2"
+        "To see them: kgbuild viz --max-nodes 601 --papers, or a smaller view with --focus NAME --hops 2"
     )
     nodes = page_data(page, "nodes")
     assert len(nodes) == 200
@@ -187,7 +187,7 @@ def test_large_graph_is_capped_with_note_and_static_layout(tmp_path: Path) -> No
 
 
 def test_focus_view_is_the_ego_graph(graph: nx.MultiDiGraph) -> None:
-    page, numbers = render_view(graph, ViewSpec(focus="OA", hops=1))  # an alias of GPT-3
+    page, numbers = render_view(graph, ViewSpec(focus="OA", hops=1, papers=True))  # an alias of GPT-3
     ids = {n["id"] for n in page_data(page, "nodes")}
     assert numbers["focus"] == ["entity:gpt-3"]
     assert ids == {"entity:gpt-3", "entity:foonet", "entity:中文模型", "paper:p2", "paper:2403.99999v2"}
@@ -195,7 +195,7 @@ def test_focus_view_is_the_ego_graph(graph: nx.MultiDiGraph) -> None:
     assert "Focus: GPT-3 and what lies within 1 hop of it (5 of 17 nodes)." in page
     focus = next(n for n in page_data(page, "nodes") if n["id"] == "entity:gpt-3")
     assert focus["borderWidth"] > 1
-    two = render_view(graph, ViewSpec(focus="gpt 3", hops=2))[1]
+    two = render_view(graph, ViewSpec(focus="gpt 3", hops=2, papers=True))[1]
     assert two["nodes_shown"] > numbers["nodes_shown"]
 
 
@@ -249,3 +249,37 @@ def test_inline_scripts_are_valid_javascript(page: str, tmp_path: Path) -> None:
         path.write_text(body, encoding="utf-8")
         result = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
+
+
+def test_default_view_is_entity_level_with_papers_folded_into_edges() -> None:
+    graph = assemble(sample_extractions())
+    page, numbers = render_html(graph)
+    nodes = page_data(page, "nodes")
+    assert nodes and all(not n["id"].startswith(("paper:", "result:")) for n in nodes)
+    edges = page_data(page, "edges")
+    relations = {e["kgRelation"] for e in edges}
+    assert "mentions" not in relations and "proposes" not in relations
+    # "we compare OpenAI GPT3 with ..." in the XSS paper has no proposed model: dropped, while
+    # FooNet's paper evaluates on ImageNet-1k through its result (84.8%): folded into an edge
+    by_pair = {(e["from"], e["to"], e["kgRelation"]): e for e in edges}
+    assert any(r == "evaluated_on" for _, _, r in by_pair)
+    for edge in edges:
+        assert edge["kgPapers"], edge  # every folded edge still names the papers behind it
+
+
+def test_default_view_of_a_large_graph_picks_compared_and_evaluated_entities() -> None:
+    big = assemble(many_papers(300))
+    page, numbers = render_html(big, max_nodes=20)
+    assert numbers["nodes_shown"] == 20 and numbers["nodes_total"] == 301  # entities only
+    shown = {n["id"] for n in page_data(page, "nodes")}
+    assert "entity:benchx" in shown  # the benchmark every model is evaluated on
+    sizes = [n["size"] for n in page_data(page, "nodes")]
+    assert max(sizes) <= 34  # capped: the hub is bigger, not a blob
+
+
+def test_lineage_view_is_hierarchical_top_down() -> None:
+    graph = assemble(sample_extractions())
+    page, _ = render_view(graph, ViewSpec(relations=("based_on",)))
+    options = page_data(page, "options")
+    assert options["layout"]["hierarchical"]["enabled"] is True
+    assert options["physics"]["enabled"] is False

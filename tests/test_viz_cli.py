@@ -24,7 +24,9 @@ def build_dir(tmp_path: Path) -> Path:
 
 def test_focus_view_by_alias(build_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "gpt3.html"
-    result = CliRunner().invoke(main, ["viz", str(build_dir), "--focus", "OA", "--hops", "1", "-o", str(target)])
+    result = CliRunner().invoke(
+        main, ["viz", str(build_dir), "--focus", "OA", "--hops", "1", "--papers", "-o", str(target)]
+    )
     assert result.exit_code == 0, result.output
     assert "Focus: GPT-3 and what lies within 1 hop of it (5 of 17 nodes)." in result.output
     assert f"wrote {target}: 5 of 17 nodes" in result.output
@@ -41,7 +43,8 @@ def test_default_output_is_view_html_in_the_build(build_dir: Path) -> None:
 
 def test_cap_note_is_printed(build_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["viz", str(build_dir / "extractions.jsonl"), "--max-nodes", "5", "-o", str(tmp_path / "x.html")]
+        main,
+        ["viz", str(build_dir / "extractions.jsonl"), "--max-nodes", "5", "--papers", "-o", str(tmp_path / "x.html")],
     )
     assert result.exit_code == 0, result.output
     assert "Showing 5 of 17 nodes: 12 lower-degree nodes were left out (limit 5)" in result.output

@@ -97,3 +97,18 @@ def test_tiny_inputs() -> None:
     assert layout(["a"], []) == {"a": (0.0, 0.0)}
     two = layout(["a", "b"], [("a", "b"), ("a", "a")])  # a self-loop is ignored
     assert set(two) == {"a", "b"} and two["a"] != two["b"]
+
+
+def test_separate_boxes_removes_label_overlaps() -> None:
+    from kgbuild.viz.layout import separate_boxes
+
+    positions = {"a": (0.0, 0.0), "b": (5.0, 2.0), "c": (5.0, 2.0), "d": (300.0, 0.0)}
+    sizes = dict.fromkeys(positions, (80.0, 30.0))
+    moved = separate_boxes(positions, sizes, iterations=200, margin=0.0)
+    for u in moved:
+        for v in moved:
+            if u < v:
+                apart_x = abs(moved[u][0] - moved[v][0]) >= 80 - 0.5
+                apart_y = abs(moved[u][1] - moved[v][1]) >= 30 - 0.5
+                assert apart_x or apart_y, (u, v, moved)
+    assert moved["d"] == positions["d"]  # a node with room keeps its place

@@ -44,6 +44,13 @@ QUERY_TARGETS: dict[str, str] = {
     "trained-on": "DATASET",
     "papers-on-task": "TASK",
     "paper-facts": "paper",
+    # the web pages' own queries
+    "web-entity": "MODEL",
+    "web-entity-papers": "MODEL",
+    "web-comparisons": "MODEL",
+    "web-label": "MODEL",
+    "web-leaderboard": "BENCHMARK",
+    "web-paper": "paper",
 }
 # One question per ask form; {x} is the most written-about entity of the kind.
 ASK_QUESTIONS: dict[str, tuple[str, str]] = {

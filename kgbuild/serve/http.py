@@ -31,6 +31,7 @@ from kgbuild.serve.negotiate import preferences
 from kgbuild.serve.pool import PoolBusy, PoolError, QueryPool, QueryTimeout
 from kgbuild.serve.worker import REFUSED_SERVICE, Reply, looks_like_update, uses_service
 from kgbuild.store import store_path
+from kgbuild.web import WebApp, wants_html
 
 HOST = "127.0.0.1"
 PATH = "/sparql"
@@ -51,6 +52,8 @@ class ServeError(RuntimeError):
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True  # a stuck client never blocks shutdown
     request_queue_size = 128  # the listen backlog: bursts of new connections wait, not fail
+
+    web: WebApp  # the pages (kgbuild.web), set by make_server
 
     def __init__(
         self, port: int, pool: QueryPool, quiet: bool, store: str | None = None, idle_seconds: float = IDLE_SECONDS
@@ -149,9 +152,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self._host_refused():
             return
         url = urlsplit(self.path)
-        if url.path not in (PATH, "/"):
-            return self._send(Reply(404, TEXT, f"not found; the endpoint is {PATH}\n".encode()))
         params = parse_qs(url.query, keep_blank_values=True)
+        # web pages: every path but the protocol's, and /sparql itself for a browser without a query
+        if (url.path not in (PATH, "/") or "query" not in params) and (
+            url.path != PATH or ("update" not in params and wants_html(self.headers.get("Accept")))
+        ):
+            return self._page()
         if "update" in params:
             return self._refuse_update()
         if "query" not in params:
@@ -198,6 +204,16 @@ class _Handler(BaseHTTPRequestHandler):
         if "update" in params:
             return self._refuse_update()
         self._query(params)
+
+    def _page(self) -> None:
+        url = urlsplit(self.path)
+        response = self.server.web.handle(self.command, url.path, url.query, self.headers)
+        self.send_response(response.status, HTTPStatus(response.status).phrase)
+        for name, value in response.all_headers():
+            self.send_header(name, value)
+        self.end_headers()
+        if not self.head_only:
+            self.wfile.write(response.body)
 
     def do_PUT(self) -> None:  # noqa: N802 - graph store writes do not exist here
         self._send(Reply(405, TEXT, b"read-only endpoint\n"), allow=ALLOWED_METHODS)
@@ -318,7 +334,9 @@ def make_server(
     except (PoolError, ValueError) as e:
         raise ServeError(str(e)) from e
     try:
-        return SparqlServer(port, pool, quiet, str(store), idle_seconds)
+        server = SparqlServer(port, pool, quiet, str(store), idle_seconds)
+        server.web = WebApp(out_dir, pool)
+        return server
     except OSError as e:
         pool.close()
         raise ServeError(f"cannot listen on {HOST}:{port}: {e.strerror or e}") from e

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -15,16 +16,29 @@ from pyvis.network import Network
 
 from kgbuild.atomic import write_text_atomic
 from kgbuild.viz import style
-from kgbuild.viz.layout import layout
+from kgbuild.viz.fold import fold_papers
+from kgbuild.viz.layout import layout, separate_boxes
 from kgbuild.viz.template import PAGE, environment, explorer_css, explorer_js, vis_css, vis_js
-from kgbuild.viz.view import DEFAULT_MAX_NODES, View, ViewSpec, VizError, select_view
+from kgbuild.viz.view import DEFAULT_MAX_NODES, View, ViewSpec, VizError, resolve_focus, select_view
 
 # Above this many shown nodes the force simulation is off: vis-network's physics takes seconds
 # at a few hundred nodes and minutes at thousands, while the precomputed layout draws at once.
-PHYSICS_MAX_NODES = 150
+PHYSICS_MAX_NODES = 40
 # Above this many drawn edges the relation is only named on hover: labels on every edge of a
 # big view are an unreadable grey mass and slow every redraw.
 EDGE_LABEL_MAX_EDGES = 120
+# Left-out nodes the page's search still finds: the best-connected ones. Every node of a 75k-paper
+# graph made graph.html 28 MB; the search list is now bounded whatever the graph's size.
+SEARCH_MAX_OMITTED = 4000
+# Pixels per sqrt(node) in the precomputed layout: tight enough that a fitted ~100-node view
+# draws its labels at a readable size, loose enough that neighbouring labels rarely collide.
+ENTITY_SPACING = 110.0
+# Width / height the components are packed to: the drawing area of a 1400x900 page is ~1.5 wide,
+# and packing holes make the result taller than asked, so ask for wider.
+PAGE_ASPECT = 2.6
+LABEL_FONT = 30  # node label size in layout pixels; a ~100-node view is fitted at ~0.45 zoom
+MAX_NODE = 12.0
+LINEAGE_RELATIONS = frozenset({"based_on", "variant_of"})
 
 
 @dataclass(frozen=True)
@@ -95,23 +109,50 @@ def _search_names(graph: nx.MultiDiGraph, node: str) -> list[str]:
     return names
 
 
-def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_titles: Mapping[str, str]) -> Network:
-    """A pyvis Network holding the view's nodes and edges, styled and positioned."""
+def build_network(
+    graph: nx.MultiDiGraph,
+    view: View,
+    physics: bool,
+    paper_titles: Mapping[str, str],
+    hierarchical: bool = False,
+    source: nx.MultiDiGraph | None = None,
+) -> Network:
+    """A pyvis Network holding the view's nodes and edges, styled and positioned.
+
+    ``hierarchical``: a lineage view, laid out top-down by vis-network (what is built on
+    something sits below it), so no positions are computed here.
+    """
+    source = graph if source is None else source  # the unfolded graph, papers and all
     net = Network(directed=True, cdn_resources="in_line")
     grouped = _grouped_edges(graph, view.edges)
-    positions = layout(view.nodes, [(u, v) for u, v, _ in grouped])
+    positions = (
+        {}
+        if hierarchical
+        else layout(view.nodes, [(u, v) for u, v, _ in grouped], spacing=ENTITY_SPACING, aspect=PAGE_ASPECT)
+    )
+    if positions:
+        # label boxes at the page's font size: a node's label sits under it
+        boxes = {
+            n: (
+                max(LABEL_FONT * 0.6 * len(style.short_label(graph.nodes[n].get("label") or n)), 2 * MAX_NODE),
+                LABEL_FONT * 1.3 + 2 * style.node_size(graph.degree(n)),
+            )
+            for n in view.nodes
+        }
+        positions = separate_boxes(positions, boxes)
     focus = set(view.focus)
     for node in view.nodes:
         data = graph.nodes[node]
         cat = style.category(data)
-        x, y = positions[node]
-        papers = _paper_ids(graph, node)
+        x, y = positions.get(node, (None, None))
+        # an entity's papers and best sentence come from the full graph: mentions included
+        papers = _paper_ids(source, node)
         colour = style.CATEGORY_COLOURS[cat]
         net.add_node(
             node,
             label=style.short_label(data.get("label") or node),
             title=style.node_title(
-                data, [paper_titles.get(p, p) for p in papers], _best_evidence(graph, node), paper_titles
+                data, [paper_titles.get(p, p) for p in papers], _best_evidence(source, node), paper_titles
             ),
             size=style.node_size(graph.degree(node)) * (0.7 if cat == "result" else 1.0),
             shape=style.CATEGORY_SHAPES[cat],
@@ -121,8 +162,7 @@ def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_title
                 "highlight": {"background": colour, "border": "#000"},
             },
             borderWidth=4 if node in focus else 1,
-            x=x,
-            y=y,
+            **({"x": x, "y": y} if x is not None else {}),
             group=cat,
             # below: read by the page's script (search, filters, details panel), not by vis
             kgNames=_search_names(graph, node),
@@ -132,13 +172,16 @@ def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_title
     labelled = len(grouped) <= EDGE_LABEL_MAX_EDGES
     for i, ((u, v, relation), occurrences) in enumerate(grouped.items()):
         colour = style.relation_colour(relation)
-        extra: dict[str, Any] = {"label": style.relation_label(relation)} if labelled else {}
+        # the papers behind an edge are its evidence count: "compares with ×12"
+        n_papers = len({str(o.get("paper_id")) for o in occurrences})
+        label = style.relation_label(relation) + (f" ×{n_papers}" if n_papers > 1 else "")
+        extra: dict[str, Any] = {"label": label} if labelled else {}
         net.add_edge(
             u,
             v,
             id=f"e{i}",
             title=style.edge_title(relation, occurrences, paper_titles),
-            width=round(1 + len(occurrences) ** 0.5, 2),
+            width=round(min(1 + 1.5 * math.log2(len(occurrences)), 8), 2) if occurrences else 1,
             color={"color": colour, "highlight": "#000", "hover": "#333"},
             arrows="to",
             kgRelation=relation,
@@ -151,15 +194,26 @@ def build_network(graph: nx.MultiDiGraph, view: View, physics: bool, paper_title
         "edges": {
             "smooth": False,
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "font": {"size": 10, "color": "#555", "strokeWidth": 3, "strokeColor": "#fff", "align": "top"},
+            "font": {"size": 20, "color": "#555", "strokeWidth": 5, "strokeColor": "#fff", "align": "top"},
         },
-        "nodes": {"font": {"size": 12}},
+        # large enough to read at the zoom a ~100-node view fits 1400x900 at
+        "nodes": {"font": {"size": LABEL_FONT, "strokeWidth": 6, "strokeColor": "#fff"}},
         "groups": {
             cat: {"color": colour, "shape": style.CATEGORY_SHAPES[cat]}
             for cat, colour in style.CATEGORY_COLOURS.items()
         },
         # positions are given: vis' own initial layout pass would only cost time
-        "layout": {"improvedLayout": False},
+        "layout": {"improvedLayout": False}
+        if not hierarchical
+        else {
+            "hierarchical": {
+                "enabled": True,
+                "direction": "DU",  # edges point from the derived entity up to its base
+                "sortMethod": "directed",
+                "levelSeparation": 130,
+                "nodeSpacing": 170,
+            }
+        },
         # small views only: springs about as long as the layout's spacing, so the simulation
         # relaxes overlaps instead of pulling the precomputed picture together
         "physics": {
@@ -211,32 +265,58 @@ def _heading(graph: nx.MultiDiGraph, view: View, spec: ViewSpec) -> str:
     return f"kgbuild knowledge graph: {labels} ({spec.hops} hop{'s' if spec.hops != 1 else ''})"
 
 
+def _entity_level(graph: nx.MultiDiGraph, spec: ViewSpec) -> bool:
+    """Papers fold into edges unless asked for, or unless the focus or a kind filter names them."""
+    if spec.papers or any(k.strip().lower() in ("paper", "result") for k in spec.kinds):
+        return False
+    if spec.focus is not None:
+        focus = resolve_focus(graph, spec.focus)
+        return not any(graph.nodes[n].get("type") in ("paper", "result") for n in focus)
+    return True
+
+
 def render_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> tuple[str, dict[str, Any]]:
     """The page text for ``spec`` and the numbers that go into its ``VizSummary``."""
+    source = graph
+    if _entity_level(graph, spec):
+        graph = fold_papers(graph)
+    else:
+        spec = replace(spec, papers=True)
     view = select_view(graph, spec)
-    physics = len(view.nodes) <= PHYSICS_MAX_NODES
+    lineage = bool(spec.relations) and {graph.edges[e].get("relation") for e in view.edges} <= LINEAGE_RELATIONS
+    hierarchical = lineage and bool(view.edges)
+    physics = len(view.nodes) <= PHYSICS_MAX_NODES and not hierarchical
     paper_titles = {
-        n.split(":", 1)[1]: str(d.get("title") or "") for n, d in graph.nodes(data=True) if d.get("type") == "paper"
+        n.split(":", 1)[1]: str(d.get("title") or "") for n, d in source.nodes(data=True) if d.get("type") == "paper"
     }
-    net = build_network(graph, view, physics, paper_titles)
+    net = build_network(graph, view, physics, paper_titles, hierarchical, source)
     node_data, edge_data, _heading_, _height, _width, options = net.get_network_data()
     kinds, relations = _legend(graph, view, edge_data)
     referenced = sorted({p for item in node_data + edge_data for p in item["kgPapers"]})
     papers = {
         pid: {
             "title": paper_titles.get(pid, pid),
-            "url": graph.nodes[f"paper:{pid}"].get("url") if f"paper:{pid}" in graph else None,
+            "url": source.nodes[f"paper:{pid}"].get("url") if f"paper:{pid}" in source else None,
         }
         for pid in referenced
     }
     # Left-out nodes stay findable: the search says they exist and how to show them.
+    findable = sorted(view.omitted, key=lambda n: (-graph.degree(n), str(n)))[:SEARCH_MAX_OMITTED]
     omitted = [
         [style.short_label(graph.nodes[n].get("label") or n), style.category(graph.nodes[n]), _search_names(graph, n)]
-        for n in view.omitted
+        for n in sorted(findable, key=str)
     ]
     total = graph.number_of_nodes()
     n_papers = len(paper_titles)
-    stats = f"{n_papers} papers, {total} nodes, {graph.number_of_edges()} edges in the graph; this view draws {len(node_data)} nodes and {len(edge_data)} edges."
+    level = (
+        "papers are folded into the edges (hover an edge for them; kgbuild viz --papers draws them)"
+        if not spec.papers
+        else "papers and results drawn as nodes"
+    )
+    stats = (
+        f"{n_papers} papers, {total} {'entities' if not spec.papers else 'nodes'}, {graph.number_of_edges()} "
+        f"facts; this view draws {len(node_data)} nodes and {len(edge_data)} edges; {level}."
+    )
     page = (
         environment()
         .from_string(PAGE)
@@ -271,9 +351,11 @@ def render_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> tuple[str, dict[str, 
     return page, numbers
 
 
-def render_html(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES) -> tuple[str, dict[str, Any]]:
+def render_html(
+    graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES, papers: bool = False
+) -> tuple[str, dict[str, Any]]:
     """The default (whole-graph, capped) page; see ``render_view`` for focused and filtered ones."""
-    return render_view(graph, ViewSpec(max_nodes=max_nodes))
+    return render_view(graph, ViewSpec(max_nodes=max_nodes, papers=papers))
 
 
 def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], spec: ViewSpec) -> VizSummary:
@@ -283,9 +365,11 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], spec: ViewS
     return VizSummary(path=os.fspath(path), **numbers)
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], max_nodes: int = DEFAULT_MAX_NODES) -> VizSummary:
+def write_html(
+    graph: nx.MultiDiGraph, path: str | os.PathLike[str], max_nodes: int = DEFAULT_MAX_NODES, papers: bool = False
+) -> VizSummary:
     """Write the default interactive view (what ``kgbuild build`` puts in graph.html)."""
-    return write_view(graph, path, ViewSpec(max_nodes=max_nodes))
+    return write_view(graph, path, ViewSpec(max_nodes=max_nodes, papers=papers))
 
 
 __all__ = [

@@ -86,9 +86,9 @@ def _component_layout(component: nx.Graph, seed: int) -> dict[Hashable, Position
     return force_layout(component, seed=seed)
 
 
-def _scaled(positions: dict[Hashable, Position], n: int) -> dict[Hashable, Position]:
+def _scaled(positions: dict[Hashable, Position], n: int, spacing: float = NODE_SPACING) -> dict[Hashable, Position]:
     """Scale a unit layout so area grows with node count: a big component is not crammed."""
-    radius = NODE_SPACING * 0.5 * math.sqrt(n)
+    radius = spacing * 0.5 * math.sqrt(n)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
@@ -154,9 +154,16 @@ def _raise(skyline: list[list[float]], x: float, width: float, y: float) -> list
 
 
 def layout(
-    nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], seed: int = LAYOUT_SEED
+    nodes: Iterable[Hashable],
+    edges: Iterable[tuple[Hashable, Hashable]],
+    seed: int = LAYOUT_SEED,
+    spacing: float = NODE_SPACING,
+    aspect: float = 1.6,
 ) -> dict[Hashable, Position]:
-    """Pixel positions for ``nodes``: components laid out separately, then packed largest first."""
+    """Pixel positions for ``nodes``: components laid out separately, then packed largest first.
+
+    ``spacing``: pixels per sqrt(node) of a component's disc; smaller packs tighter, so a page
+    fitted to the screen draws its labels larger."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(nodes, key=str))  # insertion order drives the seeded layout
     simple.add_edges_from(sorted(((u, v) for u, v in edges if u != v), key=lambda e: (str(e[0]), str(e[1]))))
@@ -168,13 +175,13 @@ def layout(
     boxes: list[tuple[float, float]] = []
     for members in components:
         sub = simple.subgraph(members)
-        positions = _scaled(_component_layout(sub, seed), len(members))
+        positions = _scaled(_component_layout(sub, seed), len(members), spacing)
         xs = [p[0] for p in positions.values()]
         ys = [p[1] for p in positions.values()]
         placed.append({node: (x - min(xs), y - min(ys)) for node, (x, y) in positions.items()})
         boxes.append((max(xs) - min(xs), max(ys) - min(ys)))
     result: dict[Hashable, Position] = {}
-    corners = _pack(boxes)
+    corners = _pack(boxes, aspect)
     for positions, (left, top) in zip(placed, corners):
         for node, (x, y) in positions.items():
             result[node] = (x + left, y + top)
@@ -184,3 +191,39 @@ def layout(
         cy = (max(p[1] for p in result.values()) + min(p[1] for p in result.values())) / 2
         result = {node: (round(x - cx, 1), round(y - cy, 1)) for node, (x, y) in result.items()}
     return result
+
+
+def separate_boxes(
+    positions: dict[Hashable, Position],
+    sizes: dict[Hashable, tuple[float, float]],
+    iterations: int = 80,
+    margin: float = 6.0,
+) -> dict[Hashable, Position]:
+    """Nudge nodes apart until their label boxes (width, height, centred) stop overlapping.
+
+    A force layout places nodes, not their labels: in a dense cluster the labels print over
+    each other. Each step moves every overlapping pair apart along the axis where they overlap
+    least, half the overlap each; ``iterations`` bounds the work (O(n^2) per step, numpy).
+    """
+    nodes = list(positions)
+    if len(nodes) < 2:
+        return dict(positions)
+    pos = np.array([positions[n] for n in nodes], dtype=np.float64)
+    half = np.array([sizes[n] for n in nodes], dtype=np.float64) / 2 + margin / 2
+    for _ in range(iterations):
+        dx = pos[:, None, 0] - pos[None, :, 0]
+        dy = pos[:, None, 1] - pos[None, :, 1]
+        over_x = half[:, None, 0] + half[None, :, 0] - np.abs(dx)
+        over_y = half[:, None, 1] + half[None, :, 1] - np.abs(dy)
+        overlap = (over_x > 0) & (over_y > 0)
+        np.fill_diagonal(overlap, False)
+        if not overlap.any():
+            break
+        along_x = overlap & (over_x <= over_y)
+        along_y = overlap & ~along_x
+        # identical positions: break the tie by index so the pair still separates
+        sx = np.where(dx == 0, np.sign(np.arange(len(nodes))[:, None] - np.arange(len(nodes))[None, :]), np.sign(dx))
+        sy = np.where(dy == 0, np.sign(np.arange(len(nodes))[:, None] - np.arange(len(nodes))[None, :]), np.sign(dy))
+        pos[:, 0] += (np.where(along_x, over_x * sx, 0.0) / 2).sum(axis=1) * 0.5
+        pos[:, 1] += (np.where(along_y, over_y * sy, 0.0) / 2).sum(axis=1) * 0.5
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos)}

@@ -91,9 +91,13 @@ def short_label(text: str) -> str:
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
+MAX_NODE_SIZE = 34.0
+
+
 def node_size(degree: int) -> float:
-    # sqrt keeps hubs visible without dwarfing everything else
-    return round(10 + 4 * math.sqrt(degree), 2)
+    """Log scale, capped: a hub is visibly bigger but never a blob that covers its neighbours
+    (the old sqrt scale made "accuracy" the largest thing on a 75k-paper page)."""
+    return round(min(10 + 3.5 * math.log2(1 + degree), MAX_NODE_SIZE), 2)
 
 
 def _lines(*lines: str) -> str:

@@ -19,8 +19,10 @@ from kgbuild.graph import HAS_RESULT, RESULT_BENCHMARK, RESULT_METRIC, RESULT_MO
 from kgbuild.graph.ids import strip_prefix
 from kgbuild.records import RELATION_KINDS, normalise_name
 from kgbuild.viz import style
+from kgbuild.viz.fold import connection_counts
 
-DEFAULT_MAX_NODES = 400
+# The default view has to be readable at 1400x900 (labels included): about a hundred nodes.
+DEFAULT_MAX_NODES = 100
 KNOWN_RELATIONS: tuple[str, ...] = (
     *RELATION_KINDS,
     VARIANT_OF,
@@ -44,6 +46,7 @@ class ViewSpec:
     hops: int = 2
     kinds: tuple[str, ...] = ()
     relations: tuple[str, ...] = ()
+    papers: bool = False  # draw papers and results as nodes (else folded into edges as evidence)
 
     def describe(self) -> str:
         """The view as the ``kgbuild viz`` options that produce it."""
@@ -54,6 +57,8 @@ class ViewSpec:
             parts += ["--kind", kind]
         for relation in self.relations:
             parts += ["--relation", relation]
+        if self.papers:
+            parts.append("--papers")
         return " ".join(parts)
 
 
@@ -164,8 +169,14 @@ def select_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> View:
         if relations:  # a relation view is about the nodes that relation links
             distance = {n: 0 for n in graph.nodes if linked.degree(n) > 0}
     candidates = [n for n in distance if not kinds or n in focus or style.category(graph.nodes[n]) in kinds]
-    # nearest to the focus first, then the best-connected; ids break ties so pages are stable
-    ranked = sorted(candidates, key=lambda n: (distance[n], -graph.degree(n), str(n)))
+    # nearest to the focus first, then the best-connected; ids break ties so pages are stable.
+    # Entity level: best-connected by comparisons and evaluations (papers' worth of them), so the
+    # default view of a large graph is its most compared models and most used benchmarks, not
+    # the metrics and tasks every paper mentions.
+    connections = connection_counts(graph) if not spec.papers else Counter()
+    ranked = sorted(candidates, key=lambda n: (distance[n], -connections[n], -graph.degree(n), str(n)))
+    if not focus and not spec.papers and not relations:
+        ranked = _connected_first(graph, ranked, connections, spec.max_nodes)
     shown = sorted(ranked[: spec.max_nodes], key=str)
     kept = set(shown)
     view_edges = sorted((u, v, k) for u, v, k in edges if u in kept and v in kept)
@@ -194,3 +205,36 @@ def select_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> View:
             "The search box also finds nodes that are left out."
         )
     return View(shown, view_edges, focus, len(candidates), omitted, notes, cap_note)
+
+
+SEEDS = 12  # the best-connected entities always shown in the default view
+
+
+def _connected_first(graph: nx.MultiDiGraph, ranked: list[str], connections: Counter[str], cap: int) -> list[str]:
+    """Reorder ``ranked`` so the first ``cap`` nodes draw a connected picture, not scattered dots.
+
+    The best-connected entities come first; after them, a node is taken when it links to one
+    already taken (in rank order), so the view grows around the hubs. Nodes in no comparison or
+    evaluation come last: they are findable, not drawn by default.
+    """
+    taken: list[str] = []
+    chosen: set[str] = set()
+    linked = [n for n in ranked if connections[n] > 0]
+    for node in linked[:SEEDS]:
+        taken.append(node)
+        chosen.add(node)
+    waiting = [n for n in linked if n not in chosen]
+    grew = True
+    while waiting and len(taken) < cap and grew:
+        grew = False
+        rest = []
+        for node in waiting:
+            if len(taken) < cap and any(m in chosen for m in nx.all_neighbors(graph, node)):
+                taken.append(node)
+                chosen.add(node)
+                grew = True
+            else:
+                rest.append(node)
+        waiting = rest
+    taken += waiting
+    return taken + [n for n in ranked if n not in chosen and connections[n] == 0]
