@@ -71,7 +71,7 @@ def test_extract_writes_gold_format_lines(tmp_path: Path, small_input: Path):
     assert foo["proposes"] == ["FooNet"]
     assert "GPT-3" in foo["compares_with"]
     assert {"model": "FooNet", "value": "91.2%"}.items() <= foo["results"][0].items()
-    assert "2" in result.output  # the broken line is reported on stderr with its line number
+    assert f"{small_input}:2: error: malformed JSON" in result.output  # the broken line, by file and line
 
 
 def test_extract_reads_arxiv_gz_records(tmp_path: Path):
