@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -13,6 +15,8 @@ from kgbuild import __version__
 # Exit codes, the contract scripts rely on (see the README): a build that wrote its outputs exits
 # 0, or 1 when some input records or files had errors (each listed in problems.jsonl); 2 means
 # nothing usable was produced (bad usage or option values, no readable input, a busy out/).
+F = TypeVar("F", bound=Callable[..., Any])
+
 EXIT_BUILT = 0
 EXIT_BUILT_WITH_ERRORS = 1
 EXIT_NOTHING_BUILT = 2
@@ -22,6 +26,13 @@ class NothingBuilt(click.ClickException):
     """An error after which nothing was written: exits 2, like a usage error."""
 
     exit_code = EXIT_NOTHING_BUILT
+
+
+def build_dir_option(help_text: str) -> Callable[[F], F]:
+    """``-o/--out``: the build directory a command writes or reads (default ``out``)."""
+    return click.option(
+        "-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path), help=help_text
+    )
 
 
 def _printable(text: str) -> str:
@@ -50,15 +61,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json, store/.",
-)
+@build_dir_option("Directory for graph.ttl, graph.html, extractions.jsonl, problems.jsonl, summary.json, store/.")
 @click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
 @click.option(
     "--max-html-nodes",
@@ -268,15 +271,7 @@ def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: P
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Build directory: reads extractions.jsonl there and writes graph.<suffix> beside it.",
-)
+@build_dir_option("Build directory: reads extractions.jsonl there and writes graph.<suffix> beside it.")
 @click.option(
     "-f",
     "--format",
@@ -306,15 +301,7 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Build directory whose store/ is queried.",
-)
+@build_dir_option("Build directory whose store/ is queried.")
 @click.option(
     "-p",
     "--param",
@@ -372,15 +359,7 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
 
 @main.command()
 @click.argument("question")
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Build directory whose store/ is queried.",
-)
+@build_dir_option("Build directory whose store/ is queried.")
 @click.option(
     "--json",
     "as_json",
@@ -410,15 +389,7 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Build directory whose store/ is served.",
-)
+@build_dir_option("Build directory whose store/ is served.")
 @click.option("--port", default=7878, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-results", default=10_000, show_default=True, help="Rows (or triples) returned at most.")
@@ -535,15 +506,7 @@ def viz(
 @click.option(
     "--queries", is_flag=True, help="Instead: time every named query and ask form on the build in -o (p50/p95)."
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Build directory for --queries.",
-)
+@build_dir_option("Build directory for --queries.")
 @click.option("--repeats", default=7, show_default=True, type=click.IntRange(min=1), help="Runs per query (--queries).")
 def bench(
     corpus: Path | None,

@@ -20,6 +20,7 @@ from typing import Any
 import numpy
 from spacy.tokens import Doc
 
+from kgbuild.atomic import write_text_atomic
 from kgbuild.nlp.tokens import lowers, title_end
 
 NONE = "NONE"
@@ -87,6 +88,22 @@ def entity_features(doc: Doc, entity: dict[str, Any]) -> list[str]:
     feats.add(f"where={'title' if in_title else ''}{'abstract' if in_abstract else ''}")
     feats.add(f"where|kind={in_title}{in_abstract}|{kind}")
     return sorted(feats)
+
+
+def write_weights(directory: str | Path, filename: str, data: Any) -> None:
+    """A trained component's weights as JSON, written atomically into ``directory``."""
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path / filename, json.dumps(data, sort_keys=True, ensure_ascii=False))
+
+
+def read_weights(directory: str | Path, filename: str, component: str) -> Any:
+    """The weights ``write_weights`` wrote; a missing or damaged file says how to make it."""
+    file = Path(directory) / filename
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise FileNotFoundError(f"no trained {component} at {file} (run `make train`): {e}") from e
 
 
 class AveragedPerceptron:
@@ -189,18 +206,9 @@ class EntityClassifier:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        data = {"classes": self.model.classes, "weights": self.model.weights}
-        tmp = path / (WEIGHTS_FILE + ".tmp")
-        tmp.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path / WEIGHTS_FILE)
+        write_weights(path, WEIGHTS_FILE, {"classes": self.model.classes, "weights": self.model.weights})
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EntityClassifier:
-        file = Path(path) / WEIGHTS_FILE
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as e:
-            raise FileNotFoundError(f"no trained entity classifier at {file} (run `make train`): {e}") from e
+        data = read_weights(path, WEIGHTS_FILE, "entity classifier")
         self.model = AveragedPerceptron(data["classes"], data["weights"])
         return self

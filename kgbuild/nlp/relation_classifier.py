@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kgbuild.nlp.entity_classifier import AveragedPerceptron
+from kgbuild.nlp.entity_classifier import AveragedPerceptron, read_weights, write_weights
 from kgbuild.nlp.lemmas import LookupLemmas
 from kgbuild.nlp.tokens import sentence_bounds, title_end
 from kgbuild.records import PAPER_SUBJECT
@@ -248,18 +248,10 @@ class RelationClassifier:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
         data = {role: {"classes": m.classes, "weights": m.weights} for role, m in self.models.items()}
-        tmp = path / (WEIGHTS_FILE + ".tmp")
-        tmp.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path / WEIGHTS_FILE)
+        write_weights(path, WEIGHTS_FILE, data)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RelationClassifier:
-        file = Path(path) / WEIGHTS_FILE
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as e:
-            raise FileNotFoundError(f"no trained relation classifier at {file} (run `make train`): {e}") from e
+        data = read_weights(path, WEIGHTS_FILE, "relation classifier")
         self.models = {role: AveragedPerceptron(d["classes"], d["weights"]) for role, d in data.items()}
         return self
