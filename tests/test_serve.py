@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.query.lineage import build_lineage_store
+from fixtures.serve.endpoint import serving
 from SPARQLWrapper import CSV, GET, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -32,16 +33,8 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(out_dir: Path) -> Iterator[SparqlServer]:
-    srv = make_server(out_dir, port=0, timeout=TIMEOUT, max_results=CAP, workers=2, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, name="sparql-test-server", daemon=True)
-    thread.start()
-    try:
+    with serving(out_dir, timeout=TIMEOUT, max_results=CAP, workers=2) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(5)
-        assert not thread.is_alive()
 
 
 def _client(server: SparqlServer, query: str, fmt: str = JSON, method: str = GET) -> SPARQLWrapper:

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 import rdflib
 from fixtures.query.lineage import build_lineage_store
+from fixtures.serve.endpoint import serving
 
-from kgbuild.serve import SparqlServer, make_server
+from kgbuild.serve import SparqlServer
 from kgbuild.serve.worker import answer
 from kgbuild.store import open_store
 
@@ -36,15 +37,8 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _serve(out_dir: Path, **options: object) -> Iterator[SparqlServer]:
-    srv = make_server(out_dir, port=0, timeout=TIMEOUT, quiet=True, **options)  # type: ignore[arg-type]
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(out_dir, timeout=TIMEOUT, **options) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")

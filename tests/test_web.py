@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from fixtures.graph.papers import XSS_TITLE
+from fixtures.serve.endpoint import serving
 from fixtures.web.site import PERPLEXITY, build_site
 
 from kgbuild.query.api import ask_build
-from kgbuild.serve import SparqlServer, make_server
+from kgbuild.serve import SparqlServer
 from kgbuild.web.highlight import highlight
 from kgbuild.web.metrics import lower_is_better
 
@@ -31,15 +31,8 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(out_dir: Path) -> Iterator[SparqlServer]:
-    srv = make_server(out_dir, port=0, timeout=10, workers=1, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(out_dir, timeout=10, workers=1) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(5)
 
 
 def get(server: SparqlServer, path: str, accept: str = HTML, method: str = "GET") -> tuple[int, dict[str, str], str]:

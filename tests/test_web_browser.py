@@ -9,7 +9,6 @@ test-artifacts/.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,27 +16,15 @@ from typing import Any
 
 import pytest
 from fixtures.graph.papers import XSS_TITLE
+from fixtures.serve.endpoint import serving
 from fixtures.web.site import PERPLEXITY, build_site
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, LoadedPage, browser_or_skip
 
 from kgbuild.build import build
 from kgbuild.query.api import ask_build
-from kgbuild.serve import SparqlServer, make_server
+from kgbuild.serve import SparqlServer
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def serving(out_dir: Path) -> Iterator[SparqlServer]:
-    server = make_server(out_dir, port=0, timeout=20, workers=1, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def origin(server: SparqlServer) -> str:
@@ -58,7 +45,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
-    with serving(build_site(tmp_path_factory.mktemp("site"))) as server:
+    with serving(build_site(tmp_path_factory.mktemp("site")), timeout=20, workers=1) as server:
         yield server
 
 
@@ -66,7 +53,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, SparqlServer]]:
     out = tmp_path_factory.mktemp("bundled")
     build(None, out, processes=1, use_cache=False)
-    with serving(out) as server:
+    with serving(out, timeout=20, workers=1) as server:
         yield out, server
 
 
