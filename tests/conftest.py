@@ -1,8 +1,11 @@
-"""Fixtures shared by the extraction tests."""
+"""Fixtures shared by the tests: the extraction pipeline, the shared folder, a real browser."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,8 +29,6 @@ def shared_dir() -> Path:
     """The read-only material beside the repository (corpora, guideline, scorer): the
     ``KGBUILD_SHARED`` environment variable or ``../shared``. Tests that need it skip where it is
     absent, except under CI, where its absence is a failure."""
-    import os
-
     path = Path(os.environ.get("KGBUILD_SHARED", REPO.parent / "shared"))
     if not path.is_dir():
         if os.environ.get("CI"):
@@ -36,11 +37,53 @@ def shared_dir() -> Path:
     return path
 
 
+# The browser tests drive Debian's Chromium through Playwright; nothing is downloaded.
+CHROMIUM = Path("/usr/bin/chromium")
+# --disable-background-networking and friends: Chromium otherwise reaches out on start-up,
+# which would be noise in a test that asserts the page makes no request.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def browser_or_skip() -> Any:
+    """Playwright's ``sync_playwright``, or a skip (a failure under CI) saying why the browser
+    tests cannot run: a green CI run must mean the pages were tested in a browser."""
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        reason = f"the playwright package is not installed ({e}); run make test"
+    if reason is None and not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing; make test installs it (apt-get install chromium)"
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run under CI: {reason}")
+        pytest.skip(reason)
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A launched headless Chromium (a playwright Browser), one per test module."""
+    sync_playwright = browser_or_skip()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 # Hypothesis profiles: "ci" (the default) keeps the property tests near a minute in all (over
 # 10,000 generated cases); "nightly" runs about fifteen times as many. Choose with HYPOTHESIS_PROFILE.
 def _hypothesis_profiles() -> None:
-    import os
-
     from hypothesis import HealthCheck, settings
 
     quiet = [HealthCheck.too_slow, HealthCheck.filter_too_much]
