@@ -74,7 +74,7 @@ def test_rdf_of_the_fixture_graph() -> None:
 
 
 def test_streamed_turtle_and_nquads_say_what_the_golden_rdf_says() -> None:
-    """The build's streaming writer and the rdflib mapping must not drift apart."""
+    """The build's streaming writer and the rdflib writer spell the same mapping: same triples."""
     graph = assemble(sample_extractions())
     golden = Graph().parse(GOLDEN / "graph.nt", format="nt")
     turtle = Graph().parse(data=serialize(graph, "turtle"), format="turtle")

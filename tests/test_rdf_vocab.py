@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
+from rdflib.namespace import PROV, SDO
 
 from kgbuild.export.gen_vocab import DEFAULT_ONTOLOGY, DEFAULT_OUTPUT, KGO_IRI, main, render_vocab
 from kgbuild.vocab import KGO
 
 KGO_NS = Namespace(KGO_IRI)
-SCHEMA = Namespace("https://schema.org/")
 MLS = Namespace("http://www.w3.org/ns/mls#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 
@@ -54,9 +53,9 @@ def test_every_term_has_label_and_comment(ontology: Graph) -> None:
 @pytest.mark.parametrize(
     ("term", "parent"),
     [
-        (KGO_NS.Paper, SCHEMA.ScholarlyArticle),
+        (KGO_NS.Paper, SDO.ScholarlyArticle),
         (KGO_NS.Model, MLS.Model),
-        (KGO_NS.Dataset, SCHEMA.Dataset),
+        (KGO_NS.Dataset, SDO.Dataset),
         (KGO_NS.Metric, MLS.EvaluationMeasure),
         (KGO_NS.Task, MLS.Task),
         (KGO_NS.Method, MLS.Algorithm),
