@@ -16,9 +16,11 @@ test: lint $(VENV)/.installed-dev chromium
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# ruff (lint and format) and mypy (configured in pyproject.toml: the kgbuild package)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check kgbuild tests scripts
 	$(BIN)/ruff format --check kgbuild tests scripts
+	$(BIN)/mypy
 
 # Rewrites the golden files (tests/golden/) from the current code: review the diff before committing.
 golden: $(VENV)/.installed-dev

@@ -181,7 +181,7 @@ def record_problems(record: Record) -> list[str]:
 def split_problems(splits: dict[str, list[Record]], excluded_titles: set[str]) -> list[str]:
     """Problems across splits: a paper in two splits (by id or title), a title that belongs to a
     set kept for measuring, and the problems of each record."""
-    problems = []
+    problems: list[str] = []
     where: dict[str, str] = {}
     for split, records in splits.items():
         for number, record in enumerate(records, 1):

@@ -115,8 +115,10 @@ def _text(paper: Paper) -> str:
 def time_floor(papers: Sequence[Paper]) -> tuple[Timing, int]:
     """The blank tokenizer over every text: its time and the word count all rates use."""
     import spacy
+    from spacy.tokenizer import Tokenizer
 
     tokenizer = spacy.blank("en").tokenizer
+    assert isinstance(tokenizer, Tokenizer)  # a blank pipeline's tokenizer is spaCy's own
     texts = [_text(p) for p in papers]
     start = time.perf_counter()
     words = sum(len(doc) for doc in tokenizer.pipe(texts, batch_size=256))

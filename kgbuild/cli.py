@@ -530,8 +530,8 @@ def bench(
         from kgbuild.store import StoreError
 
         try:
-            report = run_query_bench(out_dir, repeats, progress=lambda m: click.echo(f"timing {m}", err=True))
-            click.echo(format_query_report(report))
+            query_report = run_query_bench(out_dir, repeats, progress=lambda m: click.echo(f"timing {m}", err=True))
+            click.echo(format_query_report(query_report))
         except (QueryBenchError, StoreError) as e:
             raise click.ClickException(str(e)) from e
         return

@@ -26,17 +26,18 @@ def entity_records(extraction: PaperExtraction) -> list[dict[str, Any]]:
 def to_gold_record(extraction: PaperExtraction) -> dict[str, Any]:
     names = {e.entity_id: e.name for e in extraction.entities}
 
-    def name(entity_id: str | None) -> str | None:
-        if entity_id is None:
-            return None
+    def name(entity_id: str) -> str:
         if entity_id == PAPER_SUBJECT:
             return PAPER_SUBJECT
         return names.get(entity_id, entity_id)
 
+    def optional_name(entity_id: str | None) -> str | None:  # a result's model, benchmark or metric
+        return None if entity_id is None else name(entity_id)
+
     def objects(kind: str) -> list[str]:
         return sorted({name(r.object) for r in extraction.relations if r.kind == kind})
 
-    def pairs(kind: str) -> list[list[str]]:
+    def pairs(kind: str) -> list[tuple[str, str]]:
         return sorted({(name(r.subject), name(r.object)) for r in extraction.relations if r.kind == kind})
 
     paper = extraction.paper
@@ -50,9 +51,9 @@ def to_gold_record(extraction: PaperExtraction) -> dict[str, Any]:
         **{kind: [list(p) for p in pairs(kind)] for kind in PAIR_RELATIONS},
         "results": [
             {
-                "model": name(r.model),
-                "benchmark": name(r.benchmark),
-                "metric": name(r.metric),
+                "model": optional_name(r.model),
+                "benchmark": optional_name(r.benchmark),
+                "metric": optional_name(r.metric),
                 "value": r.value,
                 "kind": r.kind,
             }

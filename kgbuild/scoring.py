@@ -64,25 +64,26 @@ class Count:
         }
 
 
-def alias_keys(record: dict[str, Any]) -> dict[str, str]:
-    """Normal form of every name and alias -> normal form of the entity's name (first wins)."""
-    keys: dict[str, str] = {}
+def alias_keys(record: dict[str, Any]) -> dict[str, str | None]:
+    """Normal form of every name and alias -> normal form of the entity's name (first wins; None
+    for the aliases of an entity without a name)."""
+    keys: dict[str, str | None] = {}
     for entity in record.get("entities", []):
         canonical = _norm(entity.get("name"))
         for name in [entity.get("name"), *(entity.get("aliases") or [])]:
             if name:
-                keys.setdefault(_norm(name), canonical)
+                keys.setdefault(normalise_name(str(name)), canonical)
     return keys
 
 
 def entity_items(record: dict[str, Any], kinds: Iterable[str], lenient: bool) -> list[tuple[str, frozenset[str]]]:
-    items = set()
+    items: set[tuple[str, frozenset[str]]] = set()
     for entity in record.get("entities", []):
         kind = entity.get("kind")
         if kind not in kinds:
             continue
         kind = LENIENT_KIND.get(kind, kind) if lenient else kind
-        names = frozenset(_norm(n) for n in [entity.get("name"), *(entity.get("aliases") or [])] if n)
+        names = frozenset(normalise_name(str(n)) for n in [entity.get("name"), *(entity.get("aliases") or [])] if n)
         items.add((kind, names))
     return list(items)
 
@@ -151,20 +152,21 @@ def score_records(gold: dict[str, dict[str, Any]], pred: dict[str, dict[str, Any
             if n is None:
                 return None
             own = pred_keys.get(n, n)
-            return gold_keys.get(own, gold_keys.get(n, n))
+            fallback = gold_keys.get(n, n)
+            return fallback if own is None else gold_keys.get(own, fallback)
 
         for relation in RELATION_SCORES:
-            g = relation_items(gold_record, relation, gold_resolve)
-            p = relation_items(pred_record, relation, pred_resolve)
+            gold_items = relation_items(gold_record, relation, gold_resolve)
+            pred_items = relation_items(pred_record, relation, pred_resolve)
             c = counts.setdefault("rel:" + relation, Count())
-            c.tp += len(g & p)
-            c.pred += len(p)
-            c.gold += len(g)
+            c.tp += len(gold_items & pred_items)
+            c.pred += len(pred_items)
+            c.gold += len(gold_items)
     return counts, missing
 
 
 def index_by_title(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {_norm(r["title"]): r for r in records}
+    return {normalise_name(str(r["title"])): r for r in records}
 
 
 def format_table(counts: dict[str, Count]) -> str:

@@ -129,8 +129,8 @@ class LocalEngine:
             return pool.submit(self.work, [to_worker(p) for p in part])
 
         try:
-            for part, shipped in ordered_results(submit, parts, self.processes * WINDOW_PER_WORKER):
-                yield from outcomes(part, shipped)
+            for chunk, shipped in ordered_results(submit, parts, self.processes * WINDOW_PER_WORKER):
+                yield from outcomes(chunk, shipped)
         except BrokenProcessPool as e:
             raise EngineError(
                 f"a worker process died while extracting (killed, out of memory, or crashed in native code); "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from itertools import groupby
 
 import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -82,8 +83,11 @@ def graph_to_dataset(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -
     """The knowledge graph as an rdflib Dataset: one named graph per paper plus the default graph."""
     dataset = Dataset()
     _bind(dataset)
-    for s, p, o, g in graph_to_quads(graph, base_iri):
-        dataset.add((s, p, o, g if g is not None else DATASET_DEFAULT_GRAPH_ID))
+    # quads come sorted by graph: each named graph is looked up once and filled
+    for g, quads in groupby(graph_to_quads(graph, base_iri), key=lambda quad: quad[3]):
+        named = dataset.graph(DATASET_DEFAULT_GRAPH_ID if g is None else g)
+        for s, p, o, _ in quads:
+            named.add((s, p, o))
     return dataset
 
 

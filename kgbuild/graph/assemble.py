@@ -203,7 +203,7 @@ class GraphBuilder:
 
     def build(self) -> nx.MultiDiGraph:
         plan = self._plan()
-        graph = nx.MultiDiGraph(
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(
             generator="kgbuild", dropped_self_loops=0, duplicate_papers=sorted(set(self.duplicate_papers))
         )
         # Everything is inserted in sorted order so the graph (and every export of it) is the

@@ -41,7 +41,7 @@ def summarise(graph: nx.MultiDiGraph) -> GraphSummary:
             entity_kinds[data.get("kind", "?")] += 1
             merged += len(data.get("merged_from", []))
     relations: Counter[str] = Counter(
-        data.get("relation", key) for _, _, key, data in graph.edges(keys=True, data=True)
+        str(data.get("relation", key)) for _, _, key, data in graph.edges(keys=True, data=True)
     )
     return GraphSummary(
         papers=node_types["paper"],

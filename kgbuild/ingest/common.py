@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple, Protocol
 
 from kgbuild.records import Paper, Problem
 
@@ -73,11 +74,19 @@ class _TooBig(Exception):
     """The decompressed stream grew past the bomb limits."""
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def _open_binary(path: Path) -> gzip.GzipFile | io.BufferedReader:
     return gzip.open(path, "rb") if is_gzip_path(path) else open(path, "rb")  # noqa: SIM115
 
 
-def _raw_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
+class _Reader(Protocol):
+    """What the line splitters need of a binary stream."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _raw_lines(handle: _Reader, limit: int) -> Iterator[bytes | None]:
     """Physical lines of ``handle`` (endings kept); None for a line longer than ``limit``, whose
     bytes are skipped in bounded chunks rather than read into memory."""
     while True:
@@ -92,7 +101,7 @@ def _raw_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
         yield None
 
 
-def _utf16_lines(handle: IO[bytes], encoding: str, limit: int) -> Iterator[bytes | None]:
+def _utf16_lines(handle: _Reader, encoding: str, limit: int) -> Iterator[bytes | None]:
     """UTF-16 lines re-encoded as UTF-8, so the rest of the reader sees one encoding."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     pending = ""
@@ -115,7 +124,7 @@ def _utf16_lines(handle: IO[bytes], encoding: str, limit: int) -> Iterator[bytes
 class _Counted:
     """A binary reader that counts the bytes it hands out and stops a decompression bomb."""
 
-    def __init__(self, handle: IO[bytes], compressed_size: int | None) -> None:
+    def __init__(self, handle: _Reader, compressed_size: int | None) -> None:
         self.handle = handle
         self.read_bytes = 0
         self.ceiling = max(BOMB_MIN_BYTES, BOMB_RATIO * compressed_size) if compressed_size is not None else None

@@ -91,8 +91,8 @@ def iter_csv(path: Path, report: Reporter, delimiter: str = ",") -> Iterator[Par
                     yield Parsed(paper, QUALITY_EXACT)
             return
         except csv.Error as e:
-            start = source.row[0][0] if source.row else None
-            report(Problem(where, start, f"malformed CSV ({e}); row skipped, the lines after its first read again"))
+            first = source.row[0][0] if source.row else None
+            report(Problem(where, first, f"malformed CSV ({e}); row skipped, the lines after its first read again"))
             if len(source.row) <= 1:
                 source.row = []
                 continue

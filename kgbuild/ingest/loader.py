@@ -57,7 +57,7 @@ class IngestResult:
 
 def bundled_corpus_paths() -> list[Path]:
     """The founding corpus shipped inside the package (``kgbuild/data/corpus/*.txt``), sorted."""
-    corpus = importlib.resources.files("kgbuild").joinpath("data", "corpus")
+    corpus = importlib.resources.files("kgbuild") / "data" / "corpus"
     # The package is installed as plain files (setuptools package-data), so the traversable is
     # a real directory; a zipped install would need importlib.resources.as_file per file.
     return sorted(Path(str(entry)) for entry in corpus.iterdir() if entry.name.endswith(".txt"))

@@ -194,7 +194,11 @@ def run_query_bench(
         question = template.format(x=picks[kind])
         if progress:
             progress(f"ask {question}")
-        seconds, rows = _timed(lambda q=question: len(ask(store, q, index).answers), repeats)
+
+        def answers(q: str = question) -> int:
+            return len(ask(store, q, index).answers)
+
+        seconds, rows = _timed(answers, repeats)
         report.timings.append(Timed(name, "ask", question, seconds, rows))
     if cli_runs and picks.get("MODEL"):
         question = ASK_QUESTIONS["compares-against"][1].format(x=picks["MODEL"])

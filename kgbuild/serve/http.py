@@ -107,7 +107,8 @@ class SparqlServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}{PATH}"
+        # typeshed allows bytes for AF_UNIX addresses; this server binds AF_INET/AF_INET6 (text hosts)
+        return f"http://{host}:{port}{PATH}"  # type: ignore[str-bytes-safe]
 
     def server_close(self) -> None:
         super().server_close()
@@ -128,7 +129,9 @@ class _Handler(BaseHTTPRequestHandler):
     head_only = False
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_seconds  # StreamRequestHandler sets it on the socket: every read
+        # StreamRequestHandler sets it on the socket (every read); typeshed declares it class-wide,
+        # but the handler reads it from the instance, which is what a per-server limit needs
+        self.timeout = self.server.idle_seconds  # type: ignore[misc]
         super().setup()
 
     def _host_refused(self) -> bool:
@@ -207,7 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _page(self) -> None:
         url = urlsplit(self.path)
-        response = self.server.web.handle(self.command, url.path, url.query, self.headers)
+        # an email.message.Message: read-only and case-insensitive, all WebApp asks of a Mapping (.get)
+        response = self.server.web.handle(self.command, url.path, url.query, self.headers)  # type: ignore[arg-type]
         self.send_response(response.status, HTTPStatus(response.status).phrase)
         for name, value in response.all_headers():
             self.send_header(name, value)
@@ -241,7 +245,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._refuse_update()
         if uses_service(sparql):
             return self._send(Reply(400, TEXT, REFUSED_SERVICE.encode()))
-        explicit = (params.get("format") or params.get("output") or [None])[0]
+        explicit = next(iter(params.get("format") or params.get("output") or []), None)
         prefs = preferences(self.headers.get("Accept"), explicit)
         try:
             reply = self.server.current_pool().run(sparql, prefs)

@@ -61,7 +61,7 @@ def preferences(accept: str | None, explicit: str | None) -> list[str]:
 
 def choose(prefs: list[str], form: str) -> str:
     """The first preferred format that fits the result (JSON / Turtle when none fits)."""
-    allowed = GRAPH_FORMATS if form == "graph" else SOLUTION_FORMATS
+    allowed: tuple[str, ...] = GRAPH_FORMATS if form == "graph" else SOLUTION_FORMATS
     if form == "ask":
         allowed = tuple(f for f in allowed if f != "tsv")  # SPARQL TSV has no boolean form
     return next((p for p in prefs if p in allowed), allowed[0])

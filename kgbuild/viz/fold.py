@@ -36,7 +36,7 @@ def _proposed(graph: nx.MultiDiGraph, paper: str) -> list[str]:
 
 def fold_papers(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Entities only, with papers and results turned into edge evidence (see the module docstring)."""
-    folded = nx.MultiDiGraph()
+    folded: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     folded.graph.update(graph.graph)
     for node, data in graph.nodes(data=True):
         if data.get("type") not in ("paper", "result"):

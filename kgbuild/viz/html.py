@@ -6,7 +6,7 @@ import json
 import math
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -132,7 +132,7 @@ def build_network(
     )
     if positions:
         # label boxes at the page's font size: a node's label sits under it
-        boxes = {
+        boxes: dict[Hashable, tuple[float, float]] = {
             n: (
                 max(LABEL_FONT * 0.6 * len(style.short_label(graph.nodes[n].get("label") or n)), 2 * MAX_NODE),
                 LABEL_FONT * 1.3 + 2 * style.node_size(graph.degree(n)),

@@ -164,7 +164,7 @@ def layout(
 
     ``spacing``: pixels per sqrt(node) of a component's disc; smaller packs tighter, so a page
     fitted to the screen draws its labels larger."""
-    simple = nx.Graph()
+    simple: nx.Graph[Hashable] = nx.Graph()
     simple.add_nodes_from(sorted(nodes, key=str))  # insertion order drives the seeded layout
     simple.add_edges_from(sorted(((u, v) for u, v in edges if u != v), key=lambda e: (str(e[0]), str(e[1]))))
     components = sorted(

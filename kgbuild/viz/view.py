@@ -157,7 +157,7 @@ def select_view(graph: nx.MultiDiGraph, spec: ViewSpec) -> View:
     kinds = _categories(spec.kinds)
     relations = _relations(graph, spec.relations)
     edges = _kept_edges(graph, relations)
-    linked = nx.Graph()
+    linked: nx.Graph[str] = nx.Graph()
     linked.add_nodes_from(graph.nodes)
     linked.add_edges_from((u, v) for u, v, _ in edges if u != v)
 

@@ -69,7 +69,7 @@ def run(site: Site, sparql: str, pool: Any = None) -> ConsoleOutcome:
     elif outcome.form == "select":
         result.variables = outcome.variables
         result.rows = [
-            [term_json(r[v]) if r.get(v) is not None else None for v in outcome.variables] for r in outcome.rows
+            [None if (term := r.get(v)) is None else term_json(term) for v in outcome.variables] for r in outcome.rows
         ]
     else:
         result.text = "\n".join(str(t) + " ." for t in outcome.triples)
