@@ -16,10 +16,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from kgbuild.export import DEFAULT_BASE_IRI, ExportError, graph_to_rdf, serialize, write_rdf
 from kgbuild.export.iris import ILLEGAL_IRI_CHARS, entity_iri, segment
 from kgbuild.graph import assemble
+from kgbuild.ontology import ontology_graph
 from kgbuild.records import PAPER_SUBJECT, RELATION_KINDS, Entity, Paper, PaperExtraction, Relation
 from kgbuild.vocab import KGO
 
-ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "kgbuild.ttl"
 BASE = DEFAULT_BASE_IRI
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
@@ -142,7 +142,7 @@ def test_results(rdf: Graph) -> None:
 
 
 def test_every_kgo_term_used_is_defined_in_the_ontology(rdf: Graph) -> None:
-    ontology = Graph().parse(ONTOLOGY, format="turtle")
+    ontology = ontology_graph()
     defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     used = {p for p in rdf.predicates() if str(p).startswith(str(KGO._NS))}
     used |= {o for o in rdf.objects(None, RDF.type) if str(o).startswith(str(KGO._NS))}

@@ -8,7 +8,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import PROV, SDO
 
-from kgbuild.export.gen_vocab import DEFAULT_ONTOLOGY, DEFAULT_OUTPUT, KGO_IRI, main, render_vocab
+from kgbuild.export.gen_vocab import DEFAULT_OUTPUT, KGO_IRI, main, render_vocab
+from kgbuild.ontology import ontology_graph
 from kgbuild.vocab import KGO
 
 KGO_NS = Namespace(KGO_IRI)
@@ -18,11 +19,11 @@ XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return Graph().parse(DEFAULT_ONTOLOGY, format="turtle")
+    return ontology_graph()
 
 
 def test_vocab_module_matches_ontology() -> None:
-    expected = render_vocab(DEFAULT_ONTOLOGY)
+    expected = render_vocab()
     actual = DEFAULT_OUTPUT.read_text(encoding="utf-8")
     assert actual == expected, "kgbuild/vocab.py is stale: run  python -m kgbuild.export.gen_vocab"
 
@@ -33,7 +34,7 @@ def test_check_mode(tmp_path: Path) -> None:
     stale.write_text("# old\n", encoding="utf-8")
     assert main(["--check", "--output", str(stale)]) == 1
     assert main(["--output", str(stale)]) == 0
-    assert stale.read_text(encoding="utf-8") == render_vocab(DEFAULT_ONTOLOGY)
+    assert stale.read_text(encoding="utf-8") == render_vocab()
 
 
 def test_namespace_refuses_unknown_terms() -> None:

@@ -1,34 +1,30 @@
-"""SHACL: the exported graph conforms to ontology/shapes.ttl, and the shapes catch broken graphs."""
+"""SHACL: the exported graph conforms to the packaged shapes, and the shapes catch broken graphs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from fixtures.graph.papers import sample_extractions
 from fixtures.query.lineage import lineage_extractions
-from pyshacl import validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kgbuild.export import graph_to_rdf
 from kgbuild.graph import assemble
+from kgbuild.ontology import ontology_graph, shapes_graph, validate
 from kgbuild.vocab import KGO
 
-SHAPES = Path(__file__).resolve().parents[1] / "ontology" / "shapes.ttl"
-ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "kgbuild.ttl"
 BASE = "https://w3id.org/kgbuild/"
 
 
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
-    return Graph().parse(SHAPES, format="turtle")
+    return shapes_graph()
 
 
 def _check(data: Graph, shapes: Graph) -> tuple[bool, str]:
-    conforms, _, text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
-    return bool(conforms), str(text)
+    return validate(data, shapes)
 
 
 @pytest.mark.parametrize("corpus", [sample_extractions, lineage_extractions], ids=["sample", "lineage"])
@@ -38,7 +34,7 @@ def test_exported_graph_conforms(shapes: Graph, corpus: Callable[[], list]) -> N
 
 
 def test_every_shape_targets_an_ontology_term(shapes: Graph) -> None:
-    ontology = Graph().parse(ONTOLOGY, format="turtle")
+    ontology = ontology_graph()
     defined = set(ontology.subjects()) | {RDF.Statement}
     targets = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH.targetSubjectsOf))
     targets |= set(shapes.objects(None, SH.targetObjectsOf))
