@@ -46,10 +46,12 @@ chromium:
 train: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.training --seed 0
 
-# Retrains the older NER from rule-made silver data over the arXiv listings plus TDMSci (both
-# beside the repo in ../shared); it fills gaps the rules leave.
+# Retrains the older NER from rule-made silver data over the arXiv listings plus TDMSci (both in
+# the shared folder, SHARED); it fills gaps the rules leave.
+SHARED ?= ../shared
 train-silver-ner: $(VENV)/.installed
-	$(BIN)/python -m kgbuild.nlp.training --seed 0
+	$(BIN)/python -m kgbuild.nlp.training --seed 0 \
+	  --arxiv $(SHARED)/corpus/arxiv-listings-2025/listings.jsonl.gz --tdmsci $(SHARED)/corpora/tdmsci/train_1500_v2.conll
 
 # Scores extraction on the annotated test and dev splits (eval/annotated), the shared dev set
 # (beside the repo) and the held-out set (eval/heldout), with the rules/NER ablation.

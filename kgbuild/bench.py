@@ -30,9 +30,6 @@ from typing import Any
 
 from kgbuild.records import Paper
 
-# Relative to the repository root; the bench falls back to the bundled corpus when it is absent.
-DEFAULT_LISTINGS = Path("..") / "shared" / "corpus" / "arxiv-listings-2025" / "listings.jsonl.gz"
-
 # (paper_id, entities, relations, results) per paper, to compare one process with the pool.
 Counts = tuple[str, int, int, int]
 
@@ -83,11 +80,14 @@ class BenchReport:
         }
 
 
-def default_corpus(repo_root: Path | None = None) -> Path | None:
-    """The arXiv listings beside the repository, or None (meaning: the bundled corpus)."""
-    root = repo_root or Path(__file__).resolve().parent.parent
-    path = root / DEFAULT_LISTINGS
-    return path if path.is_file() else None
+def default_corpus() -> Path | None:
+    """The arXiv listings under ``KGBUILD_SHARED`` when it is set, else None (the bundled corpus)."""
+    from kgbuild.shared import ARXIV_LISTINGS, SharedDataError, shared_file
+
+    try:
+        return shared_file(ARXIV_LISTINGS, required=False)
+    except SharedDataError as e:
+        raise BenchError(str(e)) from e
 
 
 def load_corpus(corpus: str | Path | None, limit: int | None) -> list[Paper]:

@@ -232,7 +232,7 @@ def extract(inputs: tuple[Path, ...], output: Path | None) -> None:
 def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: Path | None, ablation: bool) -> None:
     """Run extraction on the papers of GOLD (JSONL, guideline format) and print P/R/F1.
 
-    Example: kgbuild evaluate ../shared/eval/dev.jsonl
+    Example: kgbuild evaluate eval/annotated/dev.jsonl --corpus eval/annotated/dev.jsonl
     """
     from kgbuild.atomic import write_text_atomic
     from kgbuild.evaluate import GoldFileError, format_ablation
@@ -492,8 +492,8 @@ def viz(
     "--corpus",
     type=click.Path(exists=True, path_type=Path),
     default=None,
-    help="File or directory of papers (default: ../shared/corpus/arxiv-listings-2025/listings.jsonl.gz "
-    "beside the repository when present, else the bundled corpus).",
+    help="File or directory of papers (default: $KGBUILD_SHARED/corpus/arxiv-listings-2025/listings.jsonl.gz "
+    "when KGBUILD_SHARED is set, else the bundled corpus).",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N papers.")
 @click.option(

@@ -191,13 +191,22 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--arxiv", type=Path, default=Path("../shared/corpus/arxiv-listings-2025/listings.jsonl.gz"))
-    parser.add_argument("--tdmsci", type=Path, default=Path("../shared/corpora/tdmsci/train_1500_v2.conll"))
+    parser.add_argument("--arxiv", type=Path, default=None, help="arXiv listings (default: under $KGBUILD_SHARED)")
+    parser.add_argument(
+        "--tdmsci", type=Path, default=None, help="TDMSci CoNLL (default: under $KGBUILD_SHARED if set)"
+    )
     parser.add_argument("--limit", type=int, default=1500, help="arXiv abstracts to annotate with the rules")
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="default: the package's model/ner directory")
     args = parser.parse_args(argv)
+    from kgbuild.shared import ARXIV_LISTINGS, TDMSCI_TRAIN, SharedDataError, shared_file
+
+    try:
+        args.arxiv = args.arxiv or shared_file(ARXIV_LISTINGS, required=True)
+        args.tdmsci = args.tdmsci or shared_file(TDMSCI_TRAIN, required=False)
+    except SharedDataError as e:
+        parser.error(str(e))
     if not args.arxiv.exists():
         parser.error(f"arXiv listings not found: {args.arxiv}")
     docs = build_training_docs(args.arxiv, args.tdmsci, limit=args.limit, seed=args.seed)
