@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import shared_dir
+
 from kgbuild.ingest import IngestResult, bundled_corpus_paths, load_papers
 from kgbuild.records import Paper, normalise_name
 
@@ -129,9 +131,7 @@ def test_bundled_corpus_loads_to_the_measured_count_without_errors() -> None:
 
 
 def test_bundled_corpus_covers_every_dev_gold_title() -> None:
-    gold = Path("/work/shared/eval/dev.jsonl")
-    if not gold.exists():  # pragma: no cover - the shared folder is outside the repository
-        return
+    gold = shared_dir() / "eval" / "dev.jsonl"
     keys = {normalise_name(p.title) for p in load_papers().papers}
     titles = [json.loads(line)["title"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(titles) == 50 and all(normalise_name(t) in keys for t in titles)

@@ -1,16 +1,14 @@
-"""kgbuild's scorer agrees with the project's reference scorer (shared/eval/score.py)."""
+"""kgbuild's scorer agrees with the project's reference scorer (eval/score.py in the shared folder)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
 import pytest
+from conftest import shared_dir
 
 from kgbuild.scoring import index_by_title, score_records
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
 
 GOLD = [
     {
@@ -71,9 +69,8 @@ def test_known_figures():
     assert scores["rel:compares_with"].pred == 2 and scores["rel:compares_with"].tp == 1
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="the shared reference scorer is not beside the repo")
 def test_agrees_with_reference_scorer(tmp_path):
-    spec = importlib.util.spec_from_file_location("reference_score", REFERENCE)
+    spec = importlib.util.spec_from_file_location("reference_score", shared_dir() / "eval" / "score.py")
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
     gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
