@@ -116,7 +116,8 @@ def detect_layout(lines: Iterable[tuple[int, str]]) -> Layout | None:
 
 
 def _paragraphs(lines: Iterable[tuple[int, str]]) -> Iterator[Block]:
-    start, parts = 0, list[str]()
+    start = 0
+    parts: list[str] = []
     for line_no, text in lines:
         if text.strip():
             if not parts:
