@@ -317,7 +317,8 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
     default="table",
     show_default=True,
     type=click.Choice(["table", "csv", "json"]),
-    help="Result format; JSON and CSV follow the SPARQL 1.1 results formats.",
+    help="Result format; JSON and CSV follow the SPARQL 1.1 results formats. CONSTRUCT/DESCRIBE "
+    "results: Turtle (table) or JSON-LD (json).",
 )
 @click.option("--limit", default=10_000, show_default=True, help="Keep at most this many rows.")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
@@ -331,7 +332,8 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
     from kgbuild.query import QueryError
     from kgbuild.query.api import query_build
     from kgbuild.query.library import list_queries
-    from kgbuild.query.results import render
+    from kgbuild.query.results import FormatError, render
+    from kgbuild.query.run import QueryUsageError
     from kgbuild.store import StoreError
 
     if list_only or not query:
@@ -350,9 +352,15 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
         outcome = query_build(
             out_dir, query, bindings, limit=limit, warn=lambda m: click.echo(f"warning: {m}", err=True)
         )
+    except QueryUsageError as e:
+        raise click.UsageError(str(e)) from e
     except (QueryError, StoreError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(render(outcome, fmt), nl=fmt != "csv")
+    try:
+        text = render(outcome, fmt)
+    except FormatError as e:
+        raise click.UsageError(str(e)) from e
+    click.echo(text, nl=fmt != "csv")
     if outcome.truncated:
         click.echo(f"(stopped at --limit {limit}; more results exist)", err=True)
 
@@ -364,7 +372,8 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
     "--json",
     "as_json",
     is_flag=True,
-    help='Print {"question", "query", "answers": [{"paper_id", "title", "entity", "evidence"}, ...]}.',
+    help='Print {"question", "query", "answers": [{"paper_id", "title", "entity": [names], "evidence"}, ...]}; '
+    'an error as {"question", "error"} (exit 1).',
 )
 def ask(question: str, out_dir: Path, as_json: bool) -> None:
     """Answer a lineage QUESTION from the graph, with the paper and evidence sentence of each answer.
@@ -381,6 +390,9 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
     try:
         result = ask_build(out_dir, question, warn=lambda m: click.echo(f"warning: {m}", err=True))
     except (AskError, StoreError) as e:
+        if as_json:  # a script reading JSON gets JSON either way: {"question", "error"}, exit 1
+            click.echo(json.dumps({"question": question, "error": str(e)}, indent=1, ensure_ascii=False))
+            raise SystemExit(1) from e
         raise click.ClickException(str(e)) from e
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))

@@ -120,10 +120,20 @@ def to_table(outcome: QueryOutcome) -> str:
     return "\n".join(lines)
 
 
+class FormatError(ValueError):
+    """The result has no form in the asked format (CONSTRUCT/DESCRIBE triples as CSV)."""
+
+
 def render(outcome: QueryOutcome, fmt: str) -> str:
-    """The outcome in one of ``RESULT_FORMATS`` (graph results are Turtle in every format)."""
+    """The outcome in one of ``RESULT_FORMATS``. CONSTRUCT/DESCRIBE results are RDF: Turtle for
+    ``table``, JSON-LD for ``json``; they have no CSV form (``FormatError``)."""
     if outcome.form == "graph":
-        return to_rdf(outcome, "turtle").decode("utf-8")
+        if fmt == "csv":
+            raise FormatError(
+                "CONSTRUCT/DESCRIBE results are RDF triples, which have no CSV form: "
+                "use -f table (Turtle) or -f json (JSON-LD)"
+            )
+        return to_rdf(outcome, "json-ld" if fmt == "json" else "turtle").decode("utf-8")
     if fmt == "json":
         return to_json(outcome)
     if fmt == "csv":

@@ -36,6 +36,27 @@ class QueryError(ValueError):
     """The query is not valid SPARQL (or is an update), or the store failed while answering it."""
 
 
+class QueryUsageError(QueryError):
+    """The query cannot be run as asked (an update, a parameter the query has no variable for):
+    a usage error, which the command line reports with exit status 2."""
+
+
+# An update sent where a query belongs: named so the user learns the store is read-only here.
+# A comment is matched to its line's end: "#[^\n]*" alone could stop before a word of the comment
+# ("# each hop with its evidence") and take that word ("with") for the update keyword.
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(?:\n|$))\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+UPDATES_REFUSED = "updates are not allowed: the graph is read-only here (INSERT, DELETE, LOAD, CLEAR… are refused)"
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether ``text`` starts (after prefixes and comments) like a SPARQL update."""
+    return bool(_UPDATE.match(text))
+
+
 @dataclass
 class QueryOutcome:
     """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
@@ -63,6 +84,8 @@ def run_query(
     limit: int | None = None,
 ) -> QueryOutcome:
     """Evaluate ``sparql``; ``bindings`` fix variables to values, ``limit`` caps rows/triples kept."""
+    if looks_like_update(sparql):
+        raise QueryUsageError(UPDATES_REFUSED)
     sparql, substitutions = bind_first(sparql, bindings or {})
     started = time.perf_counter()
     try:
@@ -71,7 +94,6 @@ def run_query(
         )
         outcome = _collect(result, limit)
     except SyntaxError as e:
-        # pyoxigraph parses only queries here, so an INSERT/DELETE also lands in this branch
         raise QueryError(f"not a valid SPARQL query: {e.msg if hasattr(e, 'msg') else e}") from e
     except OSError as e:
         raise QueryError(f"the store failed while answering: {e}") from e
@@ -105,7 +127,9 @@ def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.
     # comment lines (the header may say "where {") are blanked, keeping offsets, before matching
     masked = re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group()), sparql)
     cuts = [found.end() for found in _GROUP_OPENINGS.finditer(masked)]
-    if not cuts:  # e.g. "SELECT * { ... }" or DESCRIBE <iri>: Oxigraph's own substitution
+    if not cuts and "{" in masked:  # "SELECT * { ... }": the first brace opens the WHERE clause
+        cuts = [masked.index("{") + 1]
+    if not cuts:  # DESCRIBE <iri>: Oxigraph's own substitution
         return sparql, {ox.Variable(name): value for name, value in bindings.items()}
     pieces = [sparql[start:end] for start, end in zip([0, *cuts], [*cuts, len(sparql)])]
     return block.join(pieces), {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from kgbuild.query.results import to_csv, to_json, to_rdf, to_xml
-from kgbuild.query.run import QueryError, QueryOutcome, run_query
+from kgbuild.query.run import QueryError, QueryOutcome, looks_like_update, run_query
 from kgbuild.serve.negotiate import choose
 
 MEDIA_TYPES = {
@@ -25,14 +25,6 @@ MEDIA_TYPES = {
     "json-ld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-# An update sent where a query belongs: named so the client learns the endpoint is read-only.
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
-
-
 # SERVICE makes the engine send the query to another endpoint: the endpoint never makes an
 # outbound request (a web page could otherwise use a local endpoint to reach any address).
 # Found in the text with strings, IRIs and comments removed; ?service and ex:service are not it.
@@ -54,10 +46,6 @@ class Reply:
     media_type: str
     body: bytes
     truncated: bool = False
-
-
-def looks_like_update(text: str) -> bool:
-    return bool(_UPDATE.match(text))
 
 
 def uses_service(text: str) -> bool:
