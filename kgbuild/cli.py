@@ -280,8 +280,12 @@ def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: P
     type=click.Choice(["turtle", "nt", "json-ld", "trig", "nquads"]),
     help="Format to write; repeatable. Default: turtle, nt, json-ld and trig.",
 )
-@click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
-def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
+@click.option(
+    "--base-iri",
+    default=None,
+    help="Base for the graph's IRIs. Default: the build's own (summary.json); a different one is refused.",
+)
+def export(out_dir: Path, formats: tuple[str, ...], base_iri: str | None) -> None:
     """Write the built graph as Turtle, N-Triples, JSON-LD and TriG (one named graph per paper).
 
     Reads the build's extractions, so no text is processed again; the same build gives the same bytes.
@@ -289,10 +293,13 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
     Example: kgbuild export -o out -f trig -f nt
     """
     from kgbuild.export import ExportError
-    from kgbuild.export.files import DEFAULT_FORMATS, export_extractions
+    from kgbuild.export.files import DEFAULT_FORMATS, BaseIRIMismatch, choose_base_iri, export_extractions
 
     try:
-        written = export_extractions(out_dir / "extractions.jsonl", out_dir, formats or DEFAULT_FORMATS, base_iri)
+        base = choose_base_iri(out_dir, base_iri)
+        written = export_extractions(out_dir / "extractions.jsonl", out_dir, formats or DEFAULT_FORMATS, base)
+    except BaseIRIMismatch as e:
+        raise click.UsageError(str(e)) from e
     except ExportError as e:
         raise click.ClickException(str(e)) from e
     for path in written.values():
