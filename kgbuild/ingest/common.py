@@ -73,7 +73,7 @@ class _TooBig(Exception):
     """The decompressed stream grew past the bomb limits."""
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def open_binary(path: Path) -> IO[bytes]:
     return gzip.open(path, "rb") if is_gzip_path(path) else open(path, "rb")  # noqa: SIM115
 
 
@@ -148,7 +148,7 @@ def read_lines(path: Path, report: Reporter, max_line_bytes: int = MAX_LINE_BYTE
     where = str(path)
     line_no = 0
     try:
-        handle = _open_binary(path)
+        handle = open_binary(path)
         compressed = os.fstat(handle.fileno()).st_size if is_gzip_path(path) else None
     except FileNotFoundError:
         report(Problem(where, None, "file not found"))
