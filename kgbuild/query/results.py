@@ -141,7 +141,7 @@ def render(outcome: QueryOutcome, fmt: str) -> str:
     return to_table(outcome)
 
 
-def _xml_term(term: Term) -> str:
+def xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -167,7 +167,7 @@ def to_xml(outcome: QueryOutcome) -> str:
     parts.append("</head>\n<results>\n")
     for row in outcome.rows:
         bindings = "".join(
-            f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items() if v is not None
+            f"<binding name={quoteattr(k)}>{xml_term(v)}</binding>" for k, v in row.items() if v is not None
         )
         parts.append(f"<result>{bindings}</result>\n")
     parts.append("</results>\n</sparql>\n")

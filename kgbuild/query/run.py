@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -84,15 +85,18 @@ def run_query(
     limit: int | None = None,
 ) -> QueryOutcome:
     """Evaluate ``sparql``; ``bindings`` fix variables to values, ``limit`` caps rows/triples kept."""
-    if looks_like_update(sparql):
-        raise QueryUsageError(UPDATES_REFUSED)
-    sparql, substitutions = bind_first(sparql, bindings or {})
     started = time.perf_counter()
+    with engine_errors():
+        outcome = _collect(evaluate(store, sparql, bindings=bindings), limit)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """The engine's exceptions, while a query is parsed, planned or its results read, as ``QueryError``."""
     try:
-        result = store.query(
-            sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True, substitutions=substitutions or None
-        )
-        outcome = _collect(result, limit)
+        yield
     except SyntaxError as e:
         raise QueryError(f"not a valid SPARQL query: {e.msg if hasattr(e, 'msg') else e}") from e
     except OSError as e:
@@ -100,8 +104,19 @@ def run_query(
     except RuntimeError as e:
         # e.g. a parameter bound to a variable the query does not project (Oxigraph refuses)
         raise QueryError(f"cannot run the query: {e}") from e
-    outcome.seconds = time.perf_counter() - started
-    return outcome
+
+
+def evaluate(
+    store: ox.Store, sparql: str, *, bindings: Mapping[str, Term] | None = None
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """The engine's lazy result for ``sparql`` (updates refused); read it inside ``engine_errors``."""
+    if looks_like_update(sparql):
+        raise QueryUsageError(UPDATES_REFUSED)
+    sparql, substitutions = bind_first(sparql, bindings or {})
+    with engine_errors():
+        return store.query(
+            sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True, substitutions=substitutions or None
+        )
 
 
 # Where a group opens that a bound value should reach: a WHERE clause (the query's or a sub-select's),
