@@ -525,16 +525,30 @@ def viz(
 @click.option(
     "--queries", is_flag=True, help="Instead: time every named query and ask form on the build in -o (p50/p95)."
 )
-@build_dir_option("Build directory for --queries.")
+@click.option(
+    "--serve",
+    "serve_load",
+    is_flag=True,
+    help="Instead: load the endpoint of the build in -o (started on a free 127.0.0.1 port) with --clients "
+    "clients sending cheap queries for --seconds; req/s, p50, p99; exit 1 on any error.",
+)
+@build_dir_option("Build directory for --queries and --serve.")
 @click.option("--repeats", default=7, show_default=True, type=click.IntRange(min=1), help="Runs per query (--queries).")
+@click.option("--clients", default=16, show_default=True, type=click.IntRange(min=1, max=256), help="With --serve.")
+@click.option(
+    "--seconds", default=30.0, show_default=True, type=click.FloatRange(min=0.1, max=3600), help="With --serve."
+)
 def bench(
     corpus: Path | None,
     limit: int | None,
     processes: int | None,
     no_build: bool,
     queries: bool,
+    serve_load: bool,
     out_dir: Path,
     repeats: int,
+    clients: int,
+    seconds: float,
 ) -> None:
     """Measure extraction speed against the blank tokenizer, and the end-to-end build's time and memory.
 
@@ -542,8 +556,23 @@ def bench(
     abstracts_per_s, build_s, peak_rss_mb, docs). With --queries: p50/p95 of every named query
     and ask form on the build in -o, then one JSON line.
 
-    Example: kgbuild bench --limit 2000; kgbuild bench --queries -o out
+    With --serve: the endpoint under --clients concurrent clients for --seconds, then one JSON line
+    (requests_per_s, p50_ms, p99_ms, errors).
+
+    Example: kgbuild bench --limit 2000; kgbuild bench --queries -o out; kgbuild bench --serve -o out
     """
+    if serve_load:
+        from kgbuild.serve import ServeError
+        from kgbuild.serve.load import bench_serve, format_load_report
+
+        try:
+            report = bench_serve(out_dir, clients=clients, seconds=seconds)
+        except ServeError as e:
+            raise click.ClickException(str(e)) from e
+        click.echo(format_load_report(report))
+        if report.errors:
+            sys.exit(1)
+        return
     if queries:
         from kgbuild.query.bench import QueryBenchError, format_query_report, run_query_bench
         from kgbuild.store import StoreError
