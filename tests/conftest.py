@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,6 +12,15 @@ from kgbuild.nlp.extract import Extractor
 from kgbuild.nlp.pipeline import build_pipeline
 
 FIXTURE_PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Playwright), one per test module; skips where there is none (fails under CI)."""
+    from fixtures.browser import launched_chromium
+
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="session")

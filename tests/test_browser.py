@@ -13,7 +13,6 @@ missing browser fails: a green CI run must mean the page was tested in a browser
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from fixtures.browser import ARTIFACTS, VIEWPORT
 from fixtures.graph.papers import XSS_TITLE, many_papers, sample_extractions
 
 from kgbuild.graph import assemble
@@ -29,37 +29,7 @@ from kgbuild.viz import write_html
 
 pytestmark = pytest.mark.slow  # browser: make test-fast skips it
 
-CHROMIUM = Path("/usr/bin/chromium")
-# --disable-background-networking and friends: Chromium otherwise reaches out on start-up,
-# which would be noise in a test that asserts the page makes no request.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-VIEWPORT = {"width": 1400, "height": 900}
 DRAWN_TIMEOUT_MS = 60_000
-
-
-def browser_or_skip() -> Any:
-    """A launched Chromium, or a skip (a failure under CI) saying why there is none."""
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as e:
-        reason = f"the playwright package is not installed ({e}); run make test"
-    if reason is None and not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing; make test installs it (apt-get install chromium)"
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run under CI: {reason}")
-        pytest.skip(reason)
-    return sync_playwright
 
 
 @dataclass
@@ -134,17 +104,6 @@ def assert_offline_and_clean(loaded: LoadedPage) -> None:
 
 
 # --- fixtures -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_playwright = browser_or_skip()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")

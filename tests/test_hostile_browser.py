@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fixtures.browser import VIEWPORT
 from fixtures.hostile import write_hostile_corpus
 from fixtures.serve.endpoint import serving
-from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, browser_or_skip
 
 from kgbuild.cli import main
 from kgbuild.export.iris import DEFAULT_BASE_IRI
@@ -61,17 +61,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(out), "--quiet", "--processes", "1"])
     assert result.exit_code == 1, result.output  # built; the broken hostile files are errors
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_playwright = browser_or_skip()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")

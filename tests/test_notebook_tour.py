@@ -15,8 +15,9 @@ from typing import Any
 
 import nbformat
 import pytest
+from fixtures.browser import ARTIFACTS
 from nbclient import NotebookClient
-from test_browser import ARTIFACTS, assert_offline_and_clean, browser, drawn_nodes, open_page  # noqa: F401, F811  (browser is a fixture)
+from test_browser import assert_offline_and_clean, drawn_nodes, open_page
 
 from kgbuild.viz import ViewSpec, load_graph, write_view
 from kgbuild.viz.view import DEFAULT_MAX_NODES

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.browser import ARTIFACTS, VIEWPORT
 from fixtures.graph.papers import XSS_TITLE
 from fixtures.serve.endpoint import serving
 from fixtures.web.site import PERPLEXITY, build_site
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, LoadedPage, browser_or_skip
+from test_browser import LoadedPage
 
 from kgbuild.build import build
 from kgbuild.query.api import ask_build
@@ -30,17 +31,6 @@ pytestmark = pytest.mark.slow
 def origin(server: SparqlServer) -> str:
     host, port = server.server_address[:2]
     return f"http://{host}:{port}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_playwright = browser_or_skip()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")
