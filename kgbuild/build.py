@@ -77,9 +77,11 @@ class BuildReport:
     extracted: int = 0  # papers the engine ran on (the rest came from the cache)
     cached: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    base_iri: str = DEFAULT_BASE_IRI  # what graph.ttl, the store and names.sqlite are minted under
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "base_iri": self.base_iri,
             "papers": self.papers,
             "duplicates_merged": self.duplicates,
             "files": self.files,
@@ -406,7 +408,16 @@ def _build_into(
         load_store_file(nquads_path, staging / "store")
     nquads_path.unlink()
     report = BuildReport(
-        papers, loaded.duplicates, loaded.files, problems, summary, outputs, counts.extracted, counts.cached, seconds
+        papers,
+        loaded.duplicates,
+        loaded.files,
+        problems,
+        summary,
+        outputs,
+        counts.extracted,
+        counts.cached,
+        seconds,
+        base_iri,
     )
     write_text_atomic(staging / "problems.jsonl", "".join(json.dumps(p.to_dict()) + "\n" for p in problems))
     write_text_atomic(staging / "summary.json", json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n")

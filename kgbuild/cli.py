@@ -280,8 +280,12 @@ def evaluate(gold: Path, corpus: tuple[Path, ...], as_json: bool, predictions: P
     type=click.Choice(["turtle", "nt", "json-ld", "trig", "nquads"]),
     help="Format to write; repeatable. Default: turtle, nt, json-ld and trig.",
 )
-@click.option("--base-iri", default="https://w3id.org/kgbuild/", show_default=True, help="Base for the graph's IRIs.")
-def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
+@click.option(
+    "--base-iri",
+    default=None,
+    help="Base for the graph's IRIs. Default: the build's own (summary.json); a different one is refused.",
+)
+def export(out_dir: Path, formats: tuple[str, ...], base_iri: str | None) -> None:
     """Write the built graph as Turtle, N-Triples, JSON-LD and TriG (one named graph per paper).
 
     Reads the build's extractions, so no text is processed again; the same build gives the same bytes.
@@ -289,10 +293,13 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
     Example: kgbuild export -o out -f trig -f nt
     """
     from kgbuild.export import ExportError
-    from kgbuild.export.files import DEFAULT_FORMATS, export_extractions
+    from kgbuild.export.files import DEFAULT_FORMATS, BaseIRIMismatch, choose_base_iri, export_extractions
 
     try:
-        written = export_extractions(out_dir / "extractions.jsonl", out_dir, formats or DEFAULT_FORMATS, base_iri)
+        base = choose_base_iri(out_dir, base_iri)
+        written = export_extractions(out_dir / "extractions.jsonl", out_dir, formats or DEFAULT_FORMATS, base)
+    except BaseIRIMismatch as e:
+        raise click.UsageError(str(e)) from e
     except ExportError as e:
         raise click.ClickException(str(e)) from e
     for path in written.values():
@@ -317,7 +324,8 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str) -> None:
     default="table",
     show_default=True,
     type=click.Choice(["table", "csv", "json"]),
-    help="Result format; JSON and CSV follow the SPARQL 1.1 results formats.",
+    help="Result format; JSON and CSV follow the SPARQL 1.1 results formats. CONSTRUCT/DESCRIBE "
+    "results: Turtle (table) or JSON-LD (json).",
 )
 @click.option("--limit", default=10_000, show_default=True, help="Keep at most this many rows.")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
@@ -331,7 +339,8 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
     from kgbuild.query import QueryError
     from kgbuild.query.api import query_build
     from kgbuild.query.library import list_queries
-    from kgbuild.query.results import render
+    from kgbuild.query.results import FormatError, render
+    from kgbuild.query.run import QueryUsageError
     from kgbuild.store import StoreError
 
     if list_only or not query:
@@ -350,9 +359,15 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
         outcome = query_build(
             out_dir, query, bindings, limit=limit, warn=lambda m: click.echo(f"warning: {m}", err=True)
         )
+    except QueryUsageError as e:
+        raise click.UsageError(str(e)) from e
     except (QueryError, StoreError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(render(outcome, fmt), nl=fmt != "csv")
+    try:
+        text = render(outcome, fmt)
+    except FormatError as e:
+        raise click.UsageError(str(e)) from e
+    click.echo(text, nl=fmt != "csv")
     if outcome.truncated:
         click.echo(f"(stopped at --limit {limit}; more results exist)", err=True)
 
@@ -364,7 +379,8 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
     "--json",
     "as_json",
     is_flag=True,
-    help='Print {"question", "query", "answers": [{"paper_id", "title", "entity", "evidence"}, ...]}.',
+    help='Print {"question", "query", "answers": [{"paper_id", "title", "entity": [names], "evidence"}, ...]}; '
+    'an error as {"question", "error"} (exit 1).',
 )
 def ask(question: str, out_dir: Path, as_json: bool) -> None:
     """Answer a lineage QUESTION from the graph, with the paper and evidence sentence of each answer.
@@ -381,6 +397,9 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
     try:
         result = ask_build(out_dir, question, warn=lambda m: click.echo(f"warning: {m}", err=True))
     except (AskError, StoreError) as e:
+        if as_json:  # a script reading JSON gets JSON either way: {"question", "error"}, exit 1
+            click.echo(json.dumps({"question": question, "error": str(e)}, indent=1, ensure_ascii=False))
+            raise SystemExit(1) from e
         raise click.ClickException(str(e)) from e
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
@@ -506,16 +525,30 @@ def viz(
 @click.option(
     "--queries", is_flag=True, help="Instead: time every named query and ask form on the build in -o (p50/p95)."
 )
-@build_dir_option("Build directory for --queries.")
+@click.option(
+    "--serve",
+    "serve_load",
+    is_flag=True,
+    help="Instead: load the endpoint of the build in -o (started on a free 127.0.0.1 port) with --clients "
+    "clients sending cheap queries for --seconds; req/s, p50, p99; exit 1 on any error.",
+)
+@build_dir_option("Build directory for --queries and --serve.")
 @click.option("--repeats", default=7, show_default=True, type=click.IntRange(min=1), help="Runs per query (--queries).")
+@click.option("--clients", default=16, show_default=True, type=click.IntRange(min=1, max=256), help="With --serve.")
+@click.option(
+    "--seconds", default=30.0, show_default=True, type=click.FloatRange(min=0.1, max=3600), help="With --serve."
+)
 def bench(
     corpus: Path | None,
     limit: int | None,
     processes: int | None,
     no_build: bool,
     queries: bool,
+    serve_load: bool,
     out_dir: Path,
     repeats: int,
+    clients: int,
+    seconds: float,
 ) -> None:
     """Measure extraction speed against the blank tokenizer, and the end-to-end build's time and memory.
 
@@ -523,8 +556,23 @@ def bench(
     abstracts_per_s, build_s, peak_rss_mb, docs). With --queries: p50/p95 of every named query
     and ask form on the build in -o, then one JSON line.
 
-    Example: kgbuild bench --limit 2000; kgbuild bench --queries -o out
+    With --serve: the endpoint under --clients concurrent clients for --seconds, then one JSON line
+    (requests_per_s, p50_ms, p99_ms, errors).
+
+    Example: kgbuild bench --limit 2000; kgbuild bench --queries -o out; kgbuild bench --serve -o out
     """
+    if serve_load:
+        from kgbuild.serve import ServeError
+        from kgbuild.serve.load import bench_serve, format_load_report
+
+        try:
+            load_report = bench_serve(out_dir, clients=clients, seconds=seconds)
+        except ServeError as e:
+            raise click.ClickException(str(e)) from e
+        click.echo(format_load_report(load_report))
+        if load_report.errors:
+            sys.exit(1)
+        return
     if queries:
         from kgbuild.query.bench import QueryBenchError, format_query_report, run_query_bench
         from kgbuild.store import StoreError

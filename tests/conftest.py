@@ -15,6 +15,15 @@ from kgbuild.nlp.pipeline import build_pipeline
 FIXTURE_PATTERNS = str(Path(__file__).parent / "fixtures" / "nlp" / "patterns")
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Playwright), one per test module; skips where there is none (fails under CI)."""
+    from fixtures.browser import launched_chromium
+
+    with launched_chromium() as launched:
+        yield launched
+
+
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
     """The rule pipeline over the small fixture gazetteer, without the NER: known answers, fast.
@@ -35,50 +44,6 @@ def shared_dir() -> Path:
             pytest.fail(f"{path} is missing: CI runs with the shared folder beside the repository")
         pytest.skip(f"{path} is missing (set KGBUILD_SHARED)")
     return path
-
-
-# The browser tests drive Debian's Chromium through Playwright; nothing is downloaded.
-CHROMIUM = Path("/usr/bin/chromium")
-# --disable-background-networking and friends: Chromium otherwise reaches out on start-up,
-# which would be noise in a test that asserts the page makes no request.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def browser_or_skip() -> Any:
-    """Playwright's ``sync_playwright``, or a skip (a failure under CI) saying why the browser
-    tests cannot run: a green CI run must mean the pages were tested in a browser."""
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as e:
-        reason = f"the playwright package is not installed ({e}); run make test"
-    if reason is None and not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing; make test installs it (apt-get install chromium)"
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run under CI: {reason}")
-        pytest.skip(reason)
-    return sync_playwright
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """A launched headless Chromium (a playwright Browser), one per test module."""
-    sync_playwright = browser_or_skip()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 # Hypothesis profiles: "ci" (the default) keeps the property tests near a minute in all (over

@@ -150,3 +150,78 @@ def test_cli_text_output_and_errors(out_dir: Path) -> None:
     assert unsupported.exit_code != 0 and "who compares against GPT-3?" in unsupported.output
     missing = runner.invoke(main, ["ask", "-o", str(out_dir / "nowhere"), "who proposed BetaNet?"])
     assert missing.exit_code != 0 and "kgbuild build" in missing.output
+
+
+def _two_models_one_dataset(out: Path) -> Path:
+    """A paper proposing two models, one name holding a comma, and training (the paper itself,
+    "we train") on WebText: the answer names both models, which the query GROUP_CONCATs."""
+    from fixtures.graph.papers import ev
+
+    from kgbuild.export.iris import DEFAULT_BASE_IRI
+    from kgbuild.graph import assemble
+    from kgbuild.records import PAPER_SUBJECT, Entity, Paper, PaperExtraction, Relation
+    from kgbuild.store import load_store
+    from kgbuild.store.names import write_graph_names
+
+    comma_name = "Mamba, Large"
+    abstract = f"We propose ZetaNet and {comma_name}. We train both on WebText."
+    paper = Paper(paper_id="pair", title="Two Models", abstract=abstract, published="2024-03-01")
+
+    def entity(eid: str, name: str, kind: str) -> Entity:
+        return Entity(eid, name, kind, evidence=[ev(paper, "abstract", name, rule="gazetteer")])
+
+    def relation(kind: str, obj: str, span: str) -> Relation:
+        return Relation(kind, PAPER_SUBJECT, obj, ev(paper, "abstract", span, rule=f"{kind}-cue"))
+
+    extraction = PaperExtraction(
+        paper=paper,
+        entities=[
+            entity("zetanet", "ZetaNet", "MODEL"),
+            entity("mamba-large", comma_name, "MODEL"),
+            entity("webtext", "WebText", "DATASET"),
+        ],
+        relations=[
+            relation("proposes", "zetanet", "We propose ZetaNet"),
+            relation("proposes", "mamba-large", f"We propose ZetaNet and {comma_name}"),
+            relation("trained_on", "webtext", "We train both on WebText"),
+        ],
+    )
+    graph = assemble([extraction])
+    load_store(graph, out / "store")
+    write_graph_names(graph, out, DEFAULT_BASE_IRI)
+    return out
+
+
+def test_json_entity_is_a_list_of_names_even_with_a_comma_in_a_name(tmp_path: Path) -> None:
+    out = _two_models_one_dataset(tmp_path)
+    result = CliRunner().invoke(main, ["ask", "-o", str(out), "--json", "which models were trained on WebText?"])
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.stdout)["answers"]
+    assert [a["entity"] for a in answers] == [["Mamba, Large", "ZetaNet"]]
+    text = CliRunner().invoke(main, ["ask", "-o", str(out), "which models were trained on WebText?"])
+    assert "Mamba, Large, ZetaNet" in text.output  # for people the names stay joined
+
+
+def test_json_entity_is_a_list_for_single_answers_and_empty_for_the_paper_itself(out_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["ask", "-o", str(out_dir), "--json", "what is DeltaNet based on?"])
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.stdout)["answers"]
+    assert answers and all(isinstance(a["entity"], list) for a in answers)
+    assert ["AlphaNet"] in [a["entity"] for a in answers]
+
+
+@pytest.mark.parametrize(
+    ("question", "where", "expected"),
+    [
+        ("how tall is GPT-3?", "out", "fits none of the supported questions"),
+        ("who compares against GPT-5?", "out", "no entity called 'GPT-5'"),
+        ("who proposed BetaNet?", "nowhere", "kgbuild build"),
+    ],
+)
+def test_json_errors_are_json_with_a_nonzero_exit(out_dir: Path, question: str, where: str, expected: str) -> None:
+    target = out_dir if where == "out" else out_dir / "nowhere"
+    result = CliRunner().invoke(main, ["ask", "-o", str(target), "--json", question])
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)
+    assert error["question"] == question and expected in error["error"]
+    assert set(error) == {"question", "error"}

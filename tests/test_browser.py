@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from fixtures.browser import ARTIFACTS, VIEWPORT
 from fixtures.graph.papers import XSS_TITLE, many_papers, sample_extractions
 
 from kgbuild.graph import assemble
@@ -28,8 +29,6 @@ from kgbuild.viz import write_html
 
 pytestmark = pytest.mark.slow  # browser: make test-fast skips it
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-VIEWPORT = {"width": 1400, "height": 900}
 DRAWN_TIMEOUT_MS = 60_000
 
 

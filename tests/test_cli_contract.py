@@ -104,6 +104,8 @@ def test_dash_reads_standard_input_plain_and_gzipped(tmp_path: Path):
         assert result.exit_code == 0, result.output
         summary = json.loads((out / "summary.json").read_text())
         assert summary["papers"] == 2 and summary["files"] == ["<stdin>"]
+        titles = sorted(json.loads(line)["paper"]["title"] for line in (out / "extractions.jsonl").open())
+        assert titles == ["BarNet: Another Model", "FooNet: A Model"]  # read as JSON, not as a listing page
 
 
 def test_a_second_build_into_a_locked_out_dir_exits_2(tmp_path: Path, good: Path):

@@ -175,3 +175,38 @@ def test_export_errors_name_the_problem(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="unknown format"):
         export_extractions(_write_extractions(tmp_path / "ok.jsonl"), tmp_path, formats=["yaml"])
     assert not (tmp_path / "graph.ttl").exists()
+
+
+def test_cli_export_uses_the_base_iri_the_build_was_made_with(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kgbuild.cli import main
+
+    source = tmp_path / "papers.jsonl"
+    record = {"title": "FooNet: Fast Answers", "abstract": "We propose FooNet. FooNet outperforms GPT-3 on SQuAD."}
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    base = "https://example.org/kg/"
+    runner = CliRunner()
+    built = runner.invoke(main, ["build", str(source), "-o", str(out), "--quiet", "--base-iri", base])
+    assert built.exit_code == 0, built.output
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["base_iri"] == base
+    turtle = (out / "graph.ttl").read_bytes()
+
+    exported = runner.invoke(main, ["export", "-o", str(out), "-f", "turtle", "-f", "nt"])
+    assert exported.exit_code == 0, exported.output
+    assert (out / "graph.ttl").read_bytes() == turtle  # the same IRIs as the build's own Turtle
+    subjects = {line.split(" ", 1)[0] for line in (out / "graph.nt").read_text(encoding="utf-8").splitlines()}
+    assert f"<{base}paper/" in " ".join(subjects)
+    assert not any(s.startswith("<https://w3id.org/kgbuild/paper/") for s in subjects)
+    store = ox.Store.read_only(str(out / "store"))
+    store_subjects = {f"<{q.subject.value}>" for q in store if isinstance(q.subject, ox.NamedNode)}
+    assert subjects <= store_subjects | {s for s in subjects if s.startswith("_:")}
+
+    same = runner.invoke(main, ["export", "-o", str(out), "-f", "turtle", "--base-iri", base])
+    assert same.exit_code == 0 and (out / "graph.ttl").read_bytes() == turtle
+
+    other = runner.invoke(main, ["export", "-o", str(out), "-f", "turtle", "--base-iri", "https://other.example/"])
+    assert other.exit_code == 2
+    assert "differs from the base IRI this build was made with (https://example.org/kg/" in other.output
+    assert (out / "graph.ttl").read_bytes() == turtle  # refused before anything was written

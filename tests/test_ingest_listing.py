@@ -128,14 +128,18 @@ def test_one_per_line_record_without_trailer_is_kept_with_a_warning(tmp_path: Pa
 def test_paragraph_layout_resynchronises_on_a_missing_abstract(tmp_path: Path) -> None:
     abstract = "We study something at length. " * 20
     path = tmp_path / "page.txt"
+    # a page that is a listing (mostly title/abstract pairs) with a damaged stretch in it
+    good = "".join(f"Good Paper {n}\n\n{abstract}\n\n" for n in (1, 2))
     path.write_text(
-        f"Subscribe\n\nA Title Without Abstract\n\nA Title With One\n\n{abstract}\n\n{abstract}\n",
+        f"Subscribe\n\nA Title Without Abstract\n\nA Title With One\n\n{abstract}\n\n{abstract}\n\n{good}",
         encoding="utf-8",
     )
     papers, problems = read(path)
     assert [(p.title, bool(p.abstract)) for p in papers] == [
         ("A Title Without Abstract", False),
         ("A Title With One", True),
+        ("Good Paper 1", True),
+        ("Good Paper 2", True),
     ]
     assert [(p.line, p.severity) for p in problems] == [(3, "warning"), (9, "error")]
 
@@ -160,3 +164,51 @@ def test_html_entities_and_whitespace(tmp_path: Path) -> None:
     assert papers[0].title == "Title with Spaces &amp; Entities"
     assert "A &amp; B on &lt;tasks&gt;." in papers[0].abstract
     assert "  " not in papers[0].abstract
+
+
+ABSTRACT = "We study how to answer questions about papers, and we report what we found at length. " * 4
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (  # labelled records: read as alternating lines they made papers titled "Authors: …"
+            "labelled.txt",
+            "".join(f"Title: Paper {n}\nAuthors: A. Author, B. Author\nAbstract: {ABSTRACT}\n\n" for n in range(6)),
+        ),
+        ("notes.md", "# Notes\n\nRun make.\n\n## Usage\n\nCall it.\n\nSee the docs.\n"),
+        ("server.log", "".join(f"2025-01-0{n} 12:00:0{n} INFO worker {n} started\n" for n in range(1, 8))),
+        ("prose.txt", "\n\n".join([ABSTRACT] * 5) + "\n"),
+        ("tabbed.txt", "".join(f"Paper {n}\t{ABSTRACT}\n" for n in range(5))),
+    ],
+)
+def test_text_in_no_known_layout_is_reported_and_makes_no_paper(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    papers, problems = read(path)
+    assert papers == []
+    assert len(problems) == 1
+    problem = problems[0]
+    assert (problem.path, problem.severity) == (str(path), "error")
+    assert problem.line == 1 and "not a listing layout kgbuild reads" in problem.message
+
+
+@pytest.mark.parametrize(
+    "name", ["listing_000_paragraphs.txt", "listing_001_alternating.txt", "listing_002_paragraphs.txt"]
+)
+def test_known_layouts_are_still_read_whole(name: str) -> None:
+    papers, problems = read(FIXTURES / name)
+    assert papers and all(p.abstract for p in papers)
+    assert not [p for p in problems if "not a listing layout" in p.message]
+
+
+def test_a_long_listing_is_judged_on_its_first_lines_only(tmp_path: Path) -> None:
+    """Abstracts wrapped over several lines: the sniffed head ends inside one, and the cut
+    paragraph is not held against the file."""
+    path = tmp_path / "wrapped.txt"
+    wrapped = "\n".join([ABSTRACT[:90]] * 5)
+    path.write_text(
+        "Subscribe\n\n" + "".join(f"Wrapped Paper {n}\n\n{wrapped}\n\n" for n in range(7)), encoding="utf-8"
+    )
+    papers, problems = read(path)
+    assert [p.title for p in papers] == [f"Wrapped Paper {n}" for n in range(7)] and problems == []

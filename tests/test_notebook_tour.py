@@ -15,8 +15,9 @@ from typing import Any
 
 import nbformat
 import pytest
+from fixtures.browser import ARTIFACTS
 from nbclient import NotebookClient
-from test_browser import ARTIFACTS, assert_offline_and_clean, drawn_nodes, open_page
+from test_browser import assert_offline_and_clean, drawn_nodes, open_page
 
 from kgbuild.viz import ViewSpec, load_graph, write_view
 from kgbuild.viz.view import DEFAULT_MAX_NODES
@@ -69,7 +70,7 @@ def test_notebook_holds_no_outputs() -> None:
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 
-def test_founding_corpus_views_in_the_browser(browser: Any, tour: tuple[nbformat.NotebookNode, Path, float]) -> None:
+def test_founding_corpus_views_in_the_browser(browser: Any, tour: tuple[nbformat.NotebookNode, Path, float]) -> None:  # noqa: F811
     _notebook, out, notebook_seconds = tour
     focus = out / "gpt3-2hops.html"
     focus_summary = write_view(load_graph(out), focus, ViewSpec(focus="GPT-3", hops=2))

@@ -18,6 +18,7 @@ from kgbuild.query import QueryError, run_query
 from kgbuild.query.api import query_build
 from kgbuild.query.library import LibraryError, list_queries, load_query
 from kgbuild.query.results import render, to_csv, to_json, to_xml
+from kgbuild.query.run import QueryUsageError
 from kgbuild.store import open_store
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"
@@ -47,10 +48,26 @@ def test_limit_cuts_and_says_so(store: ox.Store) -> None:
     assert not run_query(store, "SELECT ?m WHERE { ?m a kgo:Benchmark }", limit=4).truncated
 
 
-@pytest.mark.parametrize("bad", ["SELECT ?s WHERE { ?s ?p }", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
-def test_invalid_queries_and_updates_are_query_errors(store: ox.Store, bad: str) -> None:
+def test_invalid_queries_are_query_errors(store: ox.Store) -> None:
     with pytest.raises(QueryError, match="not a valid SPARQL query"):
-        run_query(store, bad)
+        run_query(store, "SELECT ?s WHERE { ?s ?p }")
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX ex: <urn:x#>\n# a comment\nDELETE WHERE { ?s ?p ?o }",
+        "load <http://127.0.0.1:9/data.ttl>",
+        "CLEAR ALL",
+    ],
+)
+def test_updates_are_refused_as_updates_not_as_syntax_errors(store: ox.Store, update: str) -> None:
+    before = len(store)
+    with pytest.raises(QueryUsageError, match="updates are not allowed") as info:
+        run_query(store, update)
+    assert "syntax" not in str(info.value) and "valid SPARQL" not in str(info.value)
+    assert len(store) == before
 
 
 def test_result_formats(store: ox.Store) -> None:
@@ -192,3 +209,66 @@ def test_cli_build_then_query_on_a_tiny_input(tmp_path: Path) -> None:
     assert (out / "graph.trig").is_file()
     assert exported.output.count("wrote") == 2
     assert (out / "graph.ttl").read_bytes() == turtle  # export from the records = the build's Turtle
+
+
+def test_cli_construct_as_json_is_json_ld_and_as_csv_a_usage_error(out_dir: Path) -> None:
+    runner = CliRunner()
+    construct = "CONSTRUCT { ?a kgo:basedOn ?b } WHERE { ?a kgo:basedOn ?b }"
+    as_json = runner.invoke(main, ["query", "-o", str(out_dir), construct, "-f", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    document = json.loads(as_json.stdout)  # JSON-LD, not N-Triples or Turtle
+    assert isinstance(document, list) and document
+    parsed = ox.Store()
+    parsed.load(as_json.stdout_bytes, format=ox.RdfFormat.JSON_LD)
+    assert len(parsed) == 5  # the five basedOn triples of the fixture graph
+    as_table = runner.invoke(main, ["query", "-o", str(out_dir), construct])
+    assert as_table.exit_code == 0 and "basedOn" in as_table.stdout
+    as_csv = runner.invoke(main, ["query", "-o", str(out_dir), construct, "-f", "csv"])
+    assert as_csv.exit_code == 2
+    assert "no CSV form" in as_csv.output and "-f json (JSON-LD)" in as_csv.output
+    assert not as_csv.stdout.startswith("<")
+
+
+def test_cli_update_is_refused_as_an_update(out_dir: Path) -> None:
+    refused = CliRunner().invoke(main, ["query", "-o", str(out_dir), "INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
+    assert refused.exit_code == 2
+    assert "updates are not allowed" in refused.output and "not a valid SPARQL" not in refused.output
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "expected"),
+    [
+        ("SELECT ?s WHERE { ?s a kgo:Paper }", "foo=bar", "the query has no variable ?foo to bind (its variables: s)"),
+        ("SELECT * { ?s a kgo:Paper }", "foo=bar", "the query has no variable ?foo"),
+        ("DESCRIBE ?s { ?s a kgo:Paper }", "x=1", "the query has no variable ?x"),
+        ("SELECT ?s WHERE { ?s a kgo:Paper }", "fo o=bar", "a parameter is a query variable's name"),
+        ("compares-against", "foo=bar", "query 'compares-against' has no parameter 'foo'; it takes: target"),
+    ],
+)
+def test_cli_unknown_parameter_is_a_usage_error_without_engine_internals(
+    out_dir: Path, query: str, param: str, expected: str
+) -> None:
+    result = CliRunner().invoke(main, ["query", "-o", str(out_dir), query, "-p", param])
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert "projection" not in result.output and "cannot run the query" not in result.output
+
+
+def test_cli_parameter_binds_a_query_without_where_keyword(out_dir: Path) -> None:
+    """``SELECT * { … }`` has no WHERE: the value still reaches its group (it used to go to the
+    engine's substitution, which refuses a variable outside the projection)."""
+    result = CliRunner().invoke(
+        main,
+        ["query", "-o", str(out_dir), "SELECT ?id { ?p a kgo:Paper ; dcterms:identifier ?id }", "-p", "p=<urn:none>"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "(0 rows)" in result.output
+
+
+def test_no_shipped_query_is_taken_for_an_update() -> None:
+    """A query's header comment ("each hop with its evidence") once matched the update check at
+    its word "with": the endpoint refused the shipped query as an update."""
+    from kgbuild.query.run import looks_like_update
+
+    assert [q.name for q in list_queries() if looks_like_update(q.sparql)] == []
+    assert looks_like_update("# each hop with its evidence\nINSERT DATA { <urn:a> <urn:b> <urn:c> }")

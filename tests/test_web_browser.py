@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.browser import ARTIFACTS, VIEWPORT
 from fixtures.graph.papers import XSS_TITLE
 from fixtures.serve.endpoint import serving
 from fixtures.web.site import PERPLEXITY, build_site
-from test_browser import ARTIFACTS, VIEWPORT, LoadedPage
+from test_browser import LoadedPage
 
 from kgbuild.build import build
 from kgbuild.query.api import ask_build

@@ -7,6 +7,7 @@ byte-identical to the build's ``graph.ttl`` (same base IRI).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -35,6 +36,38 @@ def output_path(out_dir: str | os.PathLike[str], fmt: str) -> Path:
     if name is None:
         raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     return Path(out_dir) / f"graph{FORMATS[name].suffix}"
+
+
+class BaseIRIMismatch(ExportError):
+    """An explicit base IRI differs from the one the build minted its graph under."""
+
+
+def build_base_iri(out_dir: str | os.PathLike[str]) -> str | None:
+    """The base IRI a build recorded in its ``summary.json`` (None: no summary, or an older one)."""
+    try:
+        summary = json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise ExportError(f"cannot read {Path(out_dir) / 'summary.json'}: {e}") from e
+    recorded = summary.get("base_iri") if isinstance(summary, dict) else None
+    return recorded if isinstance(recorded, str) else None
+
+
+def choose_base_iri(out_dir: str | os.PathLike[str], requested: str | None) -> str:
+    """The base IRI to export under: the build's own, so the files agree with its graph.ttl and
+    store. A different one is refused (``BaseIRIMismatch``): ``graph.ttl`` would be rewritten
+    with IRIs that the store and the name index do not know."""
+    recorded = build_base_iri(out_dir)
+    if requested is None:
+        return recorded or DEFAULT_BASE_IRI
+    if recorded is not None and requested != recorded:
+        raise BaseIRIMismatch(
+            f"--base-iri {requested} differs from the base IRI this build was made with ({recorded}, in "
+            f"summary.json): the exported files would disagree with its graph.ttl and store. Leave "
+            f"--base-iri out to export under {recorded}, or build again with --base-iri {requested}"
+        )
+    return requested
 
 
 def export_extractions(

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import io
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import IO, NamedTuple, Protocol
 
 from kgbuild.records import Paper, Problem
 
@@ -74,8 +73,10 @@ class _TooBig(Exception):
     """The decompressed stream grew past the bomb limits."""
 
 
-def _open_binary(path: Path) -> gzip.GzipFile | io.BufferedReader:
-    return gzip.open(path, "rb") if is_gzip_path(path) else open(path, "rb")  # noqa: SIM115
+def open_binary(path: Path) -> IO[bytes]:
+    if is_gzip_path(path):
+        return gzip.open(path, "rb")  # type: ignore[return-value]  # GzipFile is a binary IO; typeshed types it apart
+    return open(path, "rb")  # noqa: SIM115
 
 
 class _Reader(Protocol):
@@ -157,7 +158,7 @@ def read_lines(path: Path, report: Reporter, max_line_bytes: int = MAX_LINE_BYTE
     where = str(path)
     line_no = 0
     try:
-        handle = _open_binary(path)
+        handle = open_binary(path)
         compressed = os.fstat(handle.fileno()).st_size if is_gzip_path(path) else None
     except FileNotFoundError:
         report(Problem(where, None, "file not found"))

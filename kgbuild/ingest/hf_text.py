@@ -221,6 +221,56 @@ def _one_per_line(
         yield Parsed(_paper(where, line_no, split.title, split.abstract, **extra), quality)
 
 
+ABSTRACT_MIN_CHARS = 200  # abstracts in the listings run to ~480 characters and more
+_UNKNOWN_LAYOUT = (
+    "not a listing layout kgbuild reads ({evidence}); the file was skipped. Text files are read as "
+    "Hugging Face listing pages: title and abstract paragraphs, title and abstract on alternate lines, "
+    "or '- Title Abstract … N authors · date' lines; give other data as JSONL, JSON or CSV/TSV"
+)
+
+
+def layout_evidence(head: list[tuple[int, str]], layout: Layout, complete: bool) -> tuple[int, int, int | None]:
+    """(pairs, misfits, first content line) among the first blocks of a title/abstract layout.
+
+    A pair is a title-like block followed by an abstract-like one (long, ending like prose);
+    a misfit is a title followed by no abstract, or a block that is neither. A listing page is
+    mostly pairs; other text (notes, logs, "Title: / Authors: / Abstract:" records) is not, and
+    read as a listing it made junk papers of its lines. ``complete``: ``head`` is the whole file
+    (else its last paragraph may be cut short and is not judged).
+    """
+    blocks = list(_paragraphs(head) if layout == "paragraphs" else _single_lines(head))
+    if not complete and layout == "paragraphs" and blocks:
+        blocks.pop()
+    kinds: list[str] = []
+    first: int | None = None
+    for block in blocks:
+        text = block.text
+        if is_chrome(text):
+            continue
+        if not kinds:
+            text = strip_glued_chrome(text)
+            if not text or is_chrome(text):
+                continue
+            first = block.line
+        if looks_like_title(text):
+            kinds.append("title")
+        elif len(text) >= ABSTRACT_MIN_CHARS:
+            kinds.append("abstract")
+        else:
+            kinds.append("other")
+    pairs = misfits = 0
+    i = 0
+    while i < len(kinds):
+        if kinds[i] == "title" and i + 1 < len(kinds) and kinds[i + 1] == "abstract":
+            pairs += 1
+            i += 2
+            continue
+        if not (kinds[i] == "title" and i + 1 == len(kinds) and not complete):  # a title cut from its abstract
+            misfits += 1
+        i += 1
+    return pairs, misfits, first
+
+
 def sniff_layout(path: Path) -> Layout | None:
     """Layout of a listing file from its first lines, without reporting anything."""
     return detect_layout(list(islice(read_lines(path, lambda _p: None), SNIFF_LINES)))
@@ -234,6 +284,13 @@ def iter_listing(path: Path, report: Reporter, known_titles: Collection[str] = (
     layout = detect_layout(head)
     if layout is None and len(head) == SNIFF_LINES:
         layout = "paragraphs"  # 40 lines of chrome: unlikely, let the pairing report what follows
+    if layout in ("paragraphs", "alternating"):
+        pairs, misfits, first = layout_evidence(head, layout, complete=len(head) < SNIFF_LINES)
+        if misfits and pairs <= misfits:  # as many misfits as pairs: not a listing (none: too little to judge)
+            evidence = f"{pairs} title/abstract pair{'s' if pairs != 1 else ''} and {misfits} other block"
+            evidence += f"{'s' if misfits != 1 else ''} in its first {len(head)} lines"
+            report(Problem(where, first, _UNKNOWN_LAYOUT.format(evidence=evidence)))
+            return
     everything = chain(head, lines)
     if layout == "one-per-line":
         yield from _one_per_line(everything, where, report, known_titles)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from kgbuild.ingest.common import Parsed, Reporter, inner_suffix
+from kgbuild.ingest.common import Parsed, Reporter, inner_suffix, open_binary
 from kgbuild.ingest.csvfile import iter_csv, iter_tsv
 from kgbuild.ingest.dedupe import Deduper
 from kgbuild.ingest.hf_text import iter_listing, sniff_layout
@@ -71,9 +71,10 @@ def _format_of(path: Path) -> str:
         return ".txt"
     # Unknown suffix: look at the first non-blank character.
     try:
-        with open(path, "rb") as handle:
+        # decompressed: JSON lines piped in gzipped ("stdin.gz") were read as a listing page
+        with open_binary(path) as handle:
             head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
-    except OSError:
+    except (OSError, EOFError):
         return ".txt"  # the reader will report why it cannot be read
     if head.startswith("{"):
         return ".jsonl"

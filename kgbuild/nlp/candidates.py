@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.annotations import write_notes
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
-from kgbuild.nlp.tokens import sentence_starts, spaces, span_text, words
+from kgbuild.nlp.tokens import sentence_starts, spaces, span_text, unsupported_caps_title_words, words
 from kgbuild.records import entity_key
 
 RUN_RULE = "capitalised-run"
@@ -44,6 +44,9 @@ def capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
     """Token ranges of maximal runs of name-like words (a glued hyphen may join two), outside
     ``covered`` tokens, at most ``MAX_RUN`` long."""
     texts, gaps, starts = words(doc), spaces(doc), sentence_starts(doc)
+    unsupported = unsupported_caps_title_words(doc)
+    if unsupported:  # words of a title set in capitals that nothing else writes as a name
+        covered = covered | unsupported
     n = len(texts)
     runs = []
     i = 0

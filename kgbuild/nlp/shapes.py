@@ -38,6 +38,7 @@ from kgbuild.nlp.tokens import (
     span_text,
     text_of_span,
     title_end,
+    unsupported_caps_title_words,
     words,
 )
 from kgbuild.records import entity_key
@@ -667,10 +668,13 @@ class NameShapes:
         # none, and slicing the Doc for them is what used to make this the slowest component.
         may_start_a_name = [i for i in range(n) if texts[i] != lowered[i] or (i + 1 < n and texts[i + 1] == "-")]
         taken_until = 0
+        unsupported = unsupported_caps_title_words(doc)
         for i in may_start_a_name:
             if i < taken_until:
                 continue  # inside the name found last
             end = compound_end(doc, i)
+            if unsupported and not unsupported.isdisjoint(range(i, end)):
+                continue  # a word of a title set in capitals that nothing else writes as a name
             text = "".join(texts[i:end])  # a compound's parts are glued: no spaces between them
             shape = (
                 shape_of_text(text)

@@ -21,6 +21,8 @@ _SENTENCE_STARTS = "kgbuild.sentence_starts"
 _TEXT = "kgbuild.text"
 _LIKE_NUMS = "kgbuild.like_nums"
 _SENTENCE_BOUNDS = "kgbuild.sentence_bounds"
+_CAPS_TITLE = "kgbuild.caps_title_unsupported"
+CAPS_TITLE_SHARE = 0.6  # a title this share of whose words are upper-case is set in capitals
 
 
 # ORTH id -> text. The id is the hash of the text, the same in every Vocab, and looking it up
@@ -119,6 +121,36 @@ def title_end(doc: Doc) -> int:
         starts = sentence_starts(doc)
         cached = doc.user_data[_TITLE_END] = next((i for i in range(1, len(starts)) if starts[i]), len(starts))
     return cached
+
+
+def unsupported_caps_title_words(doc: Doc) -> frozenset[int]:
+    """Title tokens whose capitals say nothing about them, cached on the Doc.
+
+    A title set in capitals ("RESNETS VIA ENHANCED SHORTCUTS") makes every word look like an
+    acronym, and the shape rules took "VIA", "WITH", "ENHANCED" for names. In such a title a word
+    counts as name-like only if the text after the title writes it with a capital too ("PALM"
+    where the abstract has "PaLM"; a capital opening a sentence does not count). Words the
+    gazetteer knows are matched whatever their case, so they need no such support. Empty when
+    the title is not set in capitals (most of its words upper-case, at least three of them).
+    """
+    cached = doc.user_data.get(_CAPS_TITLE)
+    if cached is None:
+        cached = doc.user_data[_CAPS_TITLE] = _unsupported_caps_title_words(doc)
+    return cached
+
+
+def _unsupported_caps_title_words(doc: Doc) -> frozenset[int]:
+    texts, starts, end = words(doc), sentence_starts(doc), title_end(doc)
+    lettered = [i for i in range(end) if any(c.isalpha() for c in texts[i])]
+    upper = [i for i in lettered if texts[i].isupper()]
+    if len(upper) < 3 or len(upper) < CAPS_TITLE_SHARE * len(lettered):
+        return frozenset()
+    named = {
+        texts[i].lower()
+        for i in range(end, len(texts))
+        if any(c.isupper() for c in texts[i][1:]) or (texts[i][:1].isupper() and not starts[i])
+    }
+    return frozenset(i for i in upper if texts[i].lower() not in named)
 
 
 def sentence_bounds(doc: Doc) -> SentenceBounds:

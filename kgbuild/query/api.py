@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ import pyoxigraph as ox
 from kgbuild.query.ask import AskResult, ask
 from kgbuild.query.library import LibraryError, NamedQuery, load_query, parse_query_file
 from kgbuild.query.names import NameIndex, UnknownName
-from kgbuild.query.run import QueryError, QueryOutcome, Term, run_query
+from kgbuild.query.run import QueryError, QueryOutcome, QueryUsageError, Term, run_query
 from kgbuild.store import open_store, store_path
 
 DEFAULT_LIMIT = 10_000
@@ -42,14 +43,34 @@ def pick_query(query: str) -> NamedQuery:
     return NamedQuery("inline", "", text)
 
 
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def check_param_names(query: NamedQuery, names: Iterable[str]) -> None:
+    """Refuse a parameter the query cannot take, before the engine sees it (its message names
+    internals such as the SELECT projection): a named query takes its declared parameters, SPARQL
+    text the variables it uses."""
+    for name in names:
+        if query.params:
+            if query.param(name) is None:
+                taken = ", ".join(p.name for p in query.params)
+                raise QueryUsageError(f"query {query.name!r} has no parameter {name!r}; it takes: {taken}")
+            continue
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise QueryUsageError(f"-p {name}=…: a parameter is a query variable's name (letters, digits, _)")
+        used = sorted(set(_VARIABLE.findall(query.sparql)))
+        if name not in used:
+            listed = ", ".join(used) if used else "none"
+            raise QueryUsageError(f"-p {name}=…: the query has no variable ?{name} to bind (its variables: {listed})")
+
+
 def bind_params(query: NamedQuery, params: Mapping[str, str], index: NameIndex | None) -> dict[str, Term]:
     """Turn ``name=value`` strings into RDF terms following the query's declared parameter kinds."""
+    check_param_names(query, params)
     bound: dict[str, Term] = {}
     for name, value in params.items():
         declared = query.param(name)
-        if declared is None and query.params:
-            names = ", ".join(p.name for p in query.params)
-            raise QueryError(f"query {query.name!r} has no parameter {name!r}; it takes: {names}")
         kind = declared.kind if declared else ("iri" if value.startswith("<") else "literal")
         try:
             if kind == "entity" and index is not None:
@@ -85,6 +106,7 @@ def query_build(
     """Run a query against the store of a build directory; ``warn`` hears about a slow name lookup ahead."""
     store = open_store(store_path(out_dir))
     named = pick_query(query)
+    check_param_names(named, params or {})
     index = NameIndex.for_build(out_dir, store, warn) if params else None
     return run_query(store, named.sparql, bindings=bind_params(named, params or {}, index), limit=limit)
 

@@ -174,16 +174,17 @@ FORMS: tuple[Form, ...] = (
 class Answer:
     paper_id: str
     title: str
-    entity: str | None
+    entity: str | None  # for people: the names joined with ", " (None: the paper itself)
     evidence: str
     details: dict[str, Any] = field(default_factory=dict)
     published: str | None = None  # the paper's date (ISO), when known
+    entities: list[str] = field(default_factory=list)  # each name apart (a name may hold a comma)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "paper_id": self.paper_id,
             "title": self.title,
-            "entity": self.entity,
+            "entity": list(self.entities),
             "evidence": self.evidence,
             "published": self.published,
             **self.details,
@@ -322,7 +323,9 @@ def ask(store: ox.Store, question: str, index: NameIndex | None = None) -> AskRe
         if form.lineage:
             found, spent = _lineage_answers(store, form, target, several=len(targets) > 1)
         else:
-            outcome = run_query(store, load_query(form.query).sparql, bindings={form.bind: ox.NamedNode(target.iri)})
+            outcome = run_query(
+                store, _names_apart(load_query(form.query).sparql), bindings={form.bind: ox.NamedNode(target.iri)}
+            )
             found, spent = _answers(form, outcome, target, several=len(targets) > 1), outcome.seconds
         answers.extend(found)
         seconds += spent
@@ -402,6 +405,17 @@ def _lineage_answers(store: ox.Store, form: Form, target: Match, several: bool) 
     return answers, seconds
 
 
+# Several names of one answer (the models a paper trained on D) come GROUP_CONCAT-ed; the shipped
+# queries join them with ", ", which a name may contain. ask joins them with the unit separator,
+# a control character no label holds (ingest turns control characters into spaces), and splits.
+_JOINED_BY_COMMA = 'separator=", "'
+_NAME_SEPARATOR = "\x1f"
+
+
+def _names_apart(sparql: str) -> str:
+    return sparql.replace(_JOINED_BY_COMMA, 'separator="\\u001F"')
+
+
 def _text(value: Any) -> str | None:
     text = term_text(value) if value is not None else ""
     return text or None
@@ -417,13 +431,16 @@ def _answer(form: Form, row: dict[str, Any], target: Match, hops: dict[str, int]
         details.update(_extra(extra, row, target, hops))
     if several:
         details["target"] = target.label
+    joined = _text(row.get(form.entity_column))
+    names = sorted({name for name in joined.split(_NAME_SEPARATOR) if name}) if joined else []
     return Answer(
         paper_id=term_text(row["paper_id"]),
         title=term_text(row["title"]),
-        entity=_text(row.get(form.entity_column)),
+        entity=", ".join(names) or None,
         evidence=term_text(row["sentence"]),
         details=details,
         published=_text(row.get("published")),
+        entities=names,
     )
 
 

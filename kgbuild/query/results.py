@@ -120,10 +120,20 @@ def to_table(outcome: QueryOutcome) -> str:
     return "\n".join(lines)
 
 
+class FormatError(ValueError):
+    """The result has no form in the asked format (CONSTRUCT/DESCRIBE triples as CSV)."""
+
+
 def render(outcome: QueryOutcome, fmt: str) -> str:
-    """The outcome in one of ``RESULT_FORMATS`` (graph results are Turtle in every format)."""
+    """The outcome in one of ``RESULT_FORMATS``. CONSTRUCT/DESCRIBE results are RDF: Turtle for
+    ``table``, JSON-LD for ``json``; they have no CSV form (``FormatError``)."""
     if outcome.form == "graph":
-        return to_rdf(outcome, "turtle").decode("utf-8")
+        if fmt == "csv":
+            raise FormatError(
+                "CONSTRUCT/DESCRIBE results are RDF triples, which have no CSV form: "
+                "use -f table (Turtle) or -f json (JSON-LD)"
+            )
+        return to_rdf(outcome, "json-ld" if fmt == "json" else "turtle").decode("utf-8")
     if fmt == "json":
         return to_json(outcome)
     if fmt == "csv":
@@ -131,7 +141,7 @@ def render(outcome: QueryOutcome, fmt: str) -> str:
     return to_table(outcome)
 
 
-def _xml_term(term: Term) -> str:
+def xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -157,7 +167,7 @@ def to_xml(outcome: QueryOutcome) -> str:
     parts.append("</head>\n<results>\n")
     for row in outcome.rows:
         bindings = "".join(
-            f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items() if v is not None
+            f"<binding name={quoteattr(k)}>{xml_term(v)}</binding>" for k, v in row.items() if v is not None
         )
         parts.append(f"<result>{bindings}</result>\n")
     parts.append("</results>\n</sparql>\n")

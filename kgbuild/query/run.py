@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,6 +35,27 @@ DEFAULT_PREFIXES: dict[str, str] = {
 
 class QueryError(ValueError):
     """The query is not valid SPARQL (or is an update), or the store failed while answering it."""
+
+
+class QueryUsageError(QueryError):
+    """The query cannot be run as asked (an update, a parameter the query has no variable for):
+    a usage error, which the command line reports with exit status 2."""
+
+
+# An update sent where a query belongs: named so the user learns the store is read-only here.
+# A comment is matched to its line's end: "#[^\n]*" alone could stop before a word of the comment
+# ("# each hop with its evidence") and take that word ("with") for the update keyword.
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(?:\n|$))\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+UPDATES_REFUSED = "updates are not allowed: the graph is read-only here (INSERT, DELETE, LOAD, CLEAR… are refused)"
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether ``text`` starts (after prefixes and comments) like a SPARQL update."""
+    return bool(_UPDATE.match(text))
 
 
 @dataclass
@@ -63,23 +85,38 @@ def run_query(
     limit: int | None = None,
 ) -> QueryOutcome:
     """Evaluate ``sparql``; ``bindings`` fix variables to values, ``limit`` caps rows/triples kept."""
-    sparql, substitutions = bind_first(sparql, bindings or {})
     started = time.perf_counter()
+    with engine_errors():
+        outcome = _collect(evaluate(store, sparql, bindings=bindings), limit)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """The engine's exceptions, while a query is parsed, planned or its results read, as ``QueryError``."""
     try:
-        result = store.query(
-            sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True, substitutions=substitutions or None
-        )
-        outcome = _collect(result, limit)
+        yield
     except SyntaxError as e:
-        # pyoxigraph parses only queries here, so an INSERT/DELETE also lands in this branch
         raise QueryError(f"not a valid SPARQL query: {e.msg if hasattr(e, 'msg') else e}") from e
     except OSError as e:
         raise QueryError(f"the store failed while answering: {e}") from e
     except RuntimeError as e:
         # e.g. a parameter bound to a variable the query does not project (Oxigraph refuses)
         raise QueryError(f"cannot run the query: {e}") from e
-    outcome.seconds = time.perf_counter() - started
-    return outcome
+
+
+def evaluate(
+    store: ox.Store, sparql: str, *, bindings: Mapping[str, Term] | None = None
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """The engine's lazy result for ``sparql`` (updates refused); read it inside ``engine_errors``."""
+    if looks_like_update(sparql):
+        raise QueryUsageError(UPDATES_REFUSED)
+    sparql, substitutions = bind_first(sparql, bindings or {})
+    with engine_errors():
+        return store.query(
+            sparql, prefixes=DEFAULT_PREFIXES, use_default_graph_as_union=True, substitutions=substitutions or None
+        )
 
 
 # Where a group opens that a bound value should reach: a WHERE clause (the query's or a sub-select's),
@@ -105,7 +142,9 @@ def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.
     # comment lines (the header may say "where {") are blanked, keeping offsets, before matching
     masked = re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group()), sparql)
     cuts = [found.end() for found in _GROUP_OPENINGS.finditer(masked)]
-    if not cuts:  # e.g. "SELECT * { ... }" or DESCRIBE <iri>: Oxigraph's own substitution
+    if not cuts and "{" in masked:  # "SELECT * { ... }": the first brace opens the WHERE clause
+        cuts = [masked.index("{") + 1]
+    if not cuts:  # DESCRIBE <iri>: Oxigraph's own substitution
         return sparql, {ox.Variable(name): value for name, value in bindings.items()}
     pieces = [sparql[start:end] for start, end in zip([0, *cuts], [*cuts, len(sparql)])]
     return block.join(pieces), {}

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from kgbuild.query.results import to_csv, to_json, to_rdf, to_xml
-from kgbuild.query.run import QueryError, QueryOutcome, run_query
+import pyoxigraph as ox
+
+from kgbuild.query.run import QueryError, engine_errors, evaluate, looks_like_update
 from kgbuild.serve.negotiate import choose
+from kgbuild.serve.stream import ResponseTooLarge, write_boolean, write_solutions, write_triples
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -25,14 +27,6 @@ MEDIA_TYPES = {
     "json-ld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-# An update sent where a query belongs: named so the client learns the endpoint is read-only.
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
-
-
 # SERVICE makes the engine send the query to another endpoint: the endpoint never makes an
 # outbound request (a web page could otherwise use a local endpoint to reach any address).
 # Found in the text with strings, IRIs and comments removed; ?service and ex:service are not it.
@@ -56,50 +50,41 @@ class Reply:
     truncated: bool = False
 
 
-def looks_like_update(text: str) -> bool:
-    return bool(_UPDATE.match(text))
-
-
 def uses_service(text: str) -> bool:
     return bool(_SERVICE.search(_STRINGS_IRIS_COMMENTS.sub(" ", text)))
-
-
-def to_tsv(outcome: QueryOutcome) -> str:
-    """SPARQL 1.1 TSV results: ``?var`` header, terms in N-Triples syntax (tabs and newlines escaped)."""
-    lines = ["\t".join(f"?{v}" for v in outcome.variables)]
-    for row in outcome.rows:
-        lines.append("\t".join("" if row.get(v) is None else str(row[v]) for v in outcome.variables))
-    return "\n".join(lines) + "\n"
-
-
-def render(outcome: QueryOutcome, fmt: str) -> bytes:
-    if outcome.form == "graph":
-        return to_rdf(outcome, "xml" if fmt == "rdfxml" else fmt)
-    text = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml}[fmt](outcome)
-    return text.encode("utf-8")
 
 
 def answer(
     store: object, sparql: str, prefs: list[str], max_results: int, max_bytes: int = MAX_RESPONSE_BYTES
 ) -> Reply:
-    """Run one query and serialise its (capped) result in the client's preferred format."""
+    """Run one query and serialise its (capped) result in the client's preferred format, the
+    result streamed into the reply and the byte cap enforced as it is written (``stream``)."""
     if looks_like_update(sparql):
         return Reply(403, "text/plain; charset=utf-8", b"this endpoint is read-only: SPARQL updates are refused\n")
     if uses_service(sparql):
         return Reply(400, "text/plain; charset=utf-8", REFUSED_SERVICE.encode())
+    truncated = False
     try:
-        outcome = run_query(store, sparql, limit=max_results)  # type: ignore[arg-type]
+        with engine_errors():
+            result = evaluate(store, sparql)  # type: ignore[arg-type]
+            if isinstance(result, ox.QueryBoolean):
+                fmt = choose(prefs, "ask")
+                body = write_boolean(result, fmt)
+            elif isinstance(result, ox.QuerySolutions):
+                fmt = choose(prefs, "select")
+                body, truncated = write_solutions(result, fmt, max_results, max_bytes)
+            else:
+                fmt = choose(prefs, "graph")
+                body, truncated = write_triples(result, fmt, max_results, max_bytes)
     except QueryError as e:
         return Reply(400, "text/plain; charset=utf-8", f"{e}\n".encode())
-    fmt = choose(prefs, outcome.form)
-    body = render(outcome, fmt)
-    if len(body) > max_bytes:
+    except ResponseTooLarge as e:
         message = (
-            f"the result is {len(body) >> 20} MiB, over this endpoint's {max_bytes >> 20} MiB limit; "
+            f"the result passed this endpoint's {e.limit >> 20} MiB limit (stopped at {e.size >> 20} MiB); "
             "select fewer or shorter values (LIMIT, SUBSTR)\n"
         )
         return Reply(400, "text/plain; charset=utf-8", message.encode())
-    return Reply(200, MEDIA_TYPES[fmt], body, outcome.truncated)
+    return Reply(200, MEDIA_TYPES[fmt], body, truncated)
 
 
 def worker_main(conn: Connection, store_dir: str, max_results: int) -> None:

@@ -85,9 +85,10 @@ def write_name_index(entries: Iterable[tuple[NamedEntity, list[tuple[str, int]]]
                     "INSERT OR IGNORE INTO entity VALUES (?, ?, ?, ?)",
                     (entity.iri, entity.label, entity.kind, entity.papers),
                 )
+                # sorted: a set iterates in hash-seed order, and SQLite pages follow insertion order
                 keys = {(normalise_name(name), tier) for name, tier in names}
                 db.executemany(
-                    "INSERT OR IGNORE INTO name VALUES (?, ?, ?)", [(k, t, entity.iri) for k, t in keys if k]
+                    "INSERT OR IGNORE INTO name VALUES (?, ?, ?)", [(k, t, entity.iri) for k, t in sorted(keys) if k]
                 )
                 label_key = normalise_name(entity.label)
                 if label_key:

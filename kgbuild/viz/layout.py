@@ -153,6 +153,19 @@ def _raise(skyline: list[list[float]], x: float, width: float, y: float) -> list
     return merged
 
 
+def _ordered_subgraph(graph: nx.Graph, members: list[Hashable]) -> nx.Graph:
+    """A copy of ``graph`` restricted to ``members``, nodes and edges in ``members``' order.
+
+    ``graph.subgraph`` iterates its nodes through a set, so the seeded layout's starting positions
+    (assigned in node order) changed with PYTHONHASHSEED; a copy built in a fixed order does not.
+    """
+    sub: nx.Graph = nx.Graph()
+    sub.add_nodes_from(members)
+    inside = set(members)
+    sub.add_edges_from((u, v) for u in members for v in graph.adj[u] if v in inside)
+    return sub
+
+
 def layout(
     nodes: Iterable[Hashable],
     edges: Iterable[tuple[Hashable, Hashable]],
@@ -174,7 +187,7 @@ def layout(
     placed: list[dict[Hashable, Position]] = []
     boxes: list[tuple[float, float]] = []
     for members in components:
-        sub = simple.subgraph(members)
+        sub = _ordered_subgraph(simple, members)
         positions = _scaled(_component_layout(sub, seed), len(members), spacing)
         xs = [p[0] for p in positions.values()]
         ys = [p[1] for p in positions.values()]
