@@ -17,11 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kgbuild.nlp.entity_classifier import AveragedPerceptron, read_weights, write_weights
+from kgbuild.nlp.entity_classifier import AveragedPerceptron, read_weights, segment_sums, write_weights
 from kgbuild.nlp.lemmas import LookupLemmas
 from kgbuild.nlp.tokens import sentence_bounds, title_end
 from kgbuild.records import PAPER_SUBJECT
@@ -146,7 +147,7 @@ def entity_role_features(
             feats.add(f"next={lemmas[end]}")
         if start > 1 and lemmas[start - 1] == "(":
             feats.add("in_parens")
-    return sorted(feats)
+    return list(feats)  # unordered: each feature weighs on its own
 
 
 def main_subject(entities: list[dict[str, Any]], proposed: set[str]) -> str:
@@ -170,6 +171,8 @@ class RelationClassifier:
         self.name = name
         self.cues = CueFinder(nlp, read_cue_patterns(Path(cues_path) if cues_path else default_cues_path()))
         self.models: dict[str, AveragedPerceptron] = {}
+        self._combined: tuple[dict[str, int], numpy.ndarray, list[str]] | None = None
+        self._combined_for: tuple[tuple[str, int], ...] = ()
         if model_dir is not None:
             self.from_disk(model_dir)
 
@@ -188,18 +191,39 @@ class RelationClassifier:
             entity_role_features(doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas) for e in entities
         ]
 
+    def _margins(self) -> tuple[dict[str, int], numpy.ndarray, list[str]]:
+        """All roles' models as one (features x roles) matrix of YES-minus-NO weights, built once:
+        one gather and sum per Doc scores every entity for every role."""
+        built_for = tuple((role, id(model)) for role, model in self.models.items())
+        if self._combined is None or self._combined_for != built_for:
+            self._combined_for = built_for
+            roles = list(self.models)
+            index: dict[str, int] = {}
+            for model in self.models.values():
+                for feature in model.weights:
+                    index.setdefault(feature, len(index))
+            matrix = numpy.zeros((len(index) + 1, len(roles)), dtype="float32")  # last row: unknown
+            for j, role in enumerate(roles):
+                for feature, row in self.models[role].weights.items():
+                    matrix[index[feature], j] = row.get(YES, 0.0) - row.get(NO, 0.0)
+            self._combined = (index, matrix, roles)
+        return self._combined
+
     def predict(self, docs: list[Doc]) -> list[list[set[str]]]:
         out = []
         for doc in docs:
+            entities = doc._.kg_entities or []
+            if not entities or not self.models:
+                out.append([set() for _ in entities])
+                continue
             _, features = self.features(doc)
+            index, matrix, roles = self._margins()
+            margins = segment_sums(index, matrix, features).tolist()
             out.append(
                 [
-                    {
-                        role
-                        for role, model in self.models.items()
-                        if entity["kind"] in ROLE_KINDS[role] and model.best(f) == YES
-                    }
-                    for entity, f in zip(doc._.kg_entities or [], features)
+                    # YES only when it scores above NO (a tie is NO, as the model's ``best`` says)
+                    {role for role, margin in zip(roles, row) if margin > 0 and entity["kind"] in ROLE_KINDS[role]}
+                    for entity, row in zip(entities, margins)
                 ]
             )
         return out
