@@ -106,8 +106,10 @@ def entity_role_features(
     rule_roles: set[str],
     main: str,
     lemmas: list[str],
+    proposed_names: tuple[str, ...] = (),
 ) -> list[str]:
-    """Sparse features of one entity for every role (``lemmas``: the Doc's, set by the cue finder)."""
+    """Sparse features of one entity for every role (``lemmas``: the Doc's, set by the cue finder;
+    ``proposed_names``: the names of what the rules say the paper proposes)."""
     kind = entity["kind"]
     sentences = sentence_bounds(doc)
     abstract_start = title_end(doc)
@@ -119,6 +121,10 @@ def entity_role_features(
         f"main_is_paper={main == PAPER_SUBJECT}",
         f"known={any(m['rule'] == 'gazetteer' for m in entity['mentions'])}",
     }
+    if name_inside(entity["name"], proposed_names):
+        # "TrajMamba" / "LoRA-Edge" / "SIMFIT++": the proposed name is made from this one (lineage)
+        feats.add("inside_proposed")
+        feats.add(f"inside_proposed|kind={kind}")
     for role in rule_roles:
         feats.add(f"rule={role}")
         feats.add(f"rule={role}|kind={kind}")
@@ -143,11 +149,20 @@ def entity_role_features(
             feats.add(f"lem_after={lemmas[i]}")
         if start > sentence_start:
             feats.add(f"prev={lemmas[start - 1]}")
+            if in_title:
+                feats.add(f"title_prev={lemmas[start - 1]}")  # "Guidance for SAM", "with RieszNet"
         if end < sentence_end:
             feats.add(f"next={lemmas[end]}")
+            if end + 1 < sentence_end:
+                feats.add(f"next2={lemmas[end]}|{lemmas[end + 1]}")  # "Mamba-based", "CLIP-style"
         if start > 1 and lemmas[start - 1] == "(":
             feats.add("in_parens")
     return list(feats)  # unordered: each feature weighs on its own
+
+
+def name_inside(name: str, others: Iterable[str]) -> bool:
+    """Whether ``name`` (two characters or more) is a proper part of one of ``others``."""
+    return len(name) >= 2 and any(name in other and name != other for other in others)
 
 
 def main_subject(entities: list[dict[str, Any]], proposed: set[str]) -> str:
@@ -182,13 +197,16 @@ class RelationClassifier:
         relations = doc._.kg_relations or []
         cues, lemmas = self.cues(doc)
         rule_roles = relation_facts_by_object(relations)
-        main = main_subject(entities, {f["object"] for f in relations if f["kind"] == "proposes"})
+        proposed = {f["object"] for f in relations if f["kind"] == "proposes"}
+        main = main_subject(entities, proposed)
+        proposed_names = tuple(e["name"] for e in entities if e["id"] in proposed)
         sentences = sentence_bounds(doc)
         by_sentence: dict[int, list[tuple[str, int, int]]] = {}
         for cue in cues:
             by_sentence.setdefault(sentences.sentence_of(cue[1])[0], []).append(cue)
         return main, [
-            entity_role_features(doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas) for e in entities
+            entity_role_features(doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas, proposed_names)
+            for e in entities
         ]
 
     def _margins(self) -> tuple[dict[str, int], numpy.ndarray, list[str]]:
@@ -240,7 +258,9 @@ class RelationClassifier:
             proposed = (
                 {e["id"] for e, r in zip(entities, roles) if "proposes" in r} if "proposes" in self.models else set()
             )
-            main = main_subject(entities, proposed or {f["object"] for f in kept if f["kind"] == "proposes"})
+            proposed = proposed or {f["object"] for f in kept if f["kind"] == "proposes"}
+            main = main_subject(entities, proposed)
+            by_proposal = [e for e in entities if e["id"] in proposed]
             have = {(f["kind"], f["object"]) for f in kept}
             sentences = sentence_bounds(doc)
             for entity, entity_roles in zip(entities, roles):
@@ -248,6 +268,14 @@ class RelationClassifier:
                     if (role, entity["id"]) in have:
                         continue
                     subject = PAPER_SUBJECT if role == "proposes" else main
+                    if role == "based_on":
+                        # "SepGRPO" builds on "GRPO": the proposed name made from this one is the
+                        # subject; lineage needs a subject the paper proposes, never the paper
+                        subject = next(
+                            (e["id"] for e in by_proposal if name_inside(entity["name"], (e["name"],))), main
+                        )
+                        if subject == PAPER_SUBJECT:
+                            continue
                     if subject == entity["id"]:
                         continue
                     first = min(entity["mentions"], key=lambda m: m["token_start"])

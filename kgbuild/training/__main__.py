@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--classifier-epochs", type=int, default=15)
     parser.add_argument("--tagger-policy", default="off", help="how the tagger's entities join the rules' candidates")
     parser.add_argument("--skip-tagger", action="store_true", help="keep the tagger on disk, retrain the classifiers")
+    parser.add_argument(
+        "--skip-entities", action="store_true", help="keep the tagger and entity classifier on disk, retrain relations"
+    )
     parser.add_argument("--relation-epochs", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     tagger_dir = args.model_dir / "tagger" if args.model_dir else bundled_tagger_dir()
     classifier_dir = args.model_dir / "entity_classifier" if args.model_dir else bundled_classifier_dir()
     relations_dir = args.model_dir / "relation_classifier" if args.model_dir else bundled_relations_dir()
-    if not args.skip_tagger:
+    if not (args.skip_tagger or args.skip_entities):
         report = train_tagger(train_records, dev_records, tagger_dir, epochs=args.tagger_epochs, seed=args.seed)
         print(json.dumps({"tagger": asdict(report)}), flush=True)
     candidates = build_pipeline(
@@ -47,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         use_ner=False,
         broad_candidates=True,
     )
-    train = candidate_examples(candidates, train_records)
-    dev = candidate_examples(candidates, dev_records)
-    report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
-    print(json.dumps({"entity_classifier": asdict(report)}), flush=True)
+    if not args.skip_entities:
+        train = candidate_examples(candidates, train_records)
+        dev = candidate_examples(candidates, dev_records)
+        report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
+        print(json.dumps({"entity_classifier": asdict(report)}), flush=True)
     with_entities = build_pipeline(
         mode="combined",
         tagger_dir=tagger_dir,
