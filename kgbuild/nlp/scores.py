@@ -82,11 +82,18 @@ class ScoreFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_scores = self.match(doc)
+        doc._.kg_scores, doc._.kg_weak_scores = self.match_all(doc)
         return doc
 
     def match(self, doc: Doc) -> list[dict[str, Any]]:
+        return self.match_all(doc)[0]
+
+    def match_all(self, doc: Doc) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The scores, and the weak ones: percentages and decimals that fail only the rules'
+        reading (no score cue in the sentence, a word after them that rarely follows a score).
+        Weak scores are never results by themselves; the result classifier may keep them."""
         scores: list[dict[str, Any]] = []
+        weak: list[dict[str, Any]] = []
         cues_by_sentence: dict[int, bool] = {}  # sentence start -> has a score cue word
         n = len(doc)
         skip_to = 0
@@ -140,6 +147,9 @@ class ScoreFinder:
             if not (percent or signed or "." in token.text or integer_score):
                 continue
             if not self._reads_like_score(doc, start, end, number, percent, share, cues_by_sentence):
+                if percent or "." in token.text:
+                    kind = "delta" if signed or self._is_delta(doc, i, end) else "absolute"
+                    weak.append({**self._score(doc, start, end, number, kind), "weak": True})
                 continue
             kind = "delta" if signed or self._is_delta(doc, i, end) else "absolute"
             if (
@@ -158,7 +168,7 @@ class ScoreFinder:
             ):
                 scores[-1]["kind"] = "delta"  # "16.8% (…) and 40.1% (…) retrieval gains": both are gains
             scores.append(self._score(doc, start, end, number, kind))
-        return keep_as_written(doc, scores)
+        return keep_as_written(doc, scores), keep_as_written(doc, weak)
 
     @staticmethod
     def _joined(doc: Doc, previous_end: int, start: int) -> bool:
@@ -370,8 +380,9 @@ def _phrase_after(lowered: list[str], end: int, phrases: tuple[tuple[str, ...], 
 
 
 def keep_as_written(doc: Doc, scores: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Values as the paper writes them: "8.38% to 38.6%" one range, "up to 17.9 percentage points"
-    with its qualifier and unit (what the annotation keeps, and what changes a value's meaning)."""
+    """Values as the paper writes them: "8.38% to 38.6%" one range (but "from 72.45% to 98.32%" two
+    values: a change), "up to 17.9 percentage points" with its qualifier and unit (what the
+    annotation keeps, and what changes a value's meaning)."""
     if not scores:
         return scores
     affixes = value_affixes()
@@ -383,6 +394,7 @@ def keep_as_written(doc: Doc, scores: list[dict[str, Any]]) -> list[dict[str, An
             previous is not None
             and score["token_start"] - previous["token_end"] == 1
             and (lowered[previous["token_end"]],) in affixes["RANGE"]
+            and not (previous["token_start"] > 0 and lowered[previous["token_start"] - 1] == "from")
         ):
             previous["token_end"] = score["token_end"]
             previous["joined"] = True
