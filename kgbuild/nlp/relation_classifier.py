@@ -107,6 +107,7 @@ def entity_role_features(
     main: str,
     lemmas: list[str],
     proposed_names: tuple[str, ...] = (),
+    doc_feats: Iterable[str] = (),
 ) -> list[str]:
     """Sparse features of one entity for every role (``lemmas``: the Doc's, set by the cue finder;
     ``proposed_names``: the names of what the rules say the paper proposes)."""
@@ -121,6 +122,7 @@ def entity_role_features(
         f"main_is_paper={main == PAPER_SUBJECT}",
         f"known={any(m['rule'] == 'gazetteer' for m in entity['mentions'])}",
     }
+    feats.update(doc_feats)
     if name_inside(entity["name"], proposed_names):
         # "TrajMamba" / "LoRA-Edge" / "SIMFIT++": the proposed name is made from this one (lineage)
         feats.add("inside_proposed")
@@ -157,7 +159,27 @@ def entity_role_features(
                 feats.add(f"next2={lemmas[end]}|{lemmas[end + 1]}")  # "Mamba-based", "CLIP-style"
         if start > 1 and lemmas[start - 1] == "(":
             feats.add("in_parens")
+        if in_title and end < abstract_start and lemmas[end] == ":":
+            feats.add(f"title_head={start == 0}|kind={kind}")  # "X: A … Model for …"
+        if end + 1 < sentence_end and lemmas[end] == "," and lemmas[end + 1] in ("a", "an", "the"):
+            feats.add(f"appositive|kind={kind}")  # "X, a benchmark of …"
     return list(feats)  # unordered: each feature weighs on its own
+
+
+STUDY_WORDS = frozenset(
+    "study survey review analysis analyze evaluate evaluating benchmarking comparison comparative "
+    "investigate investigating understanding rethinking revisiting empirical case how why what when "
+    "do does can is are toward towards".split()
+)
+
+
+def document_features(lemmas: list[str], title_stop: int) -> list[str]:
+    """What the title says about the paper as a whole: a name before a colon, a question, a study
+    word ("survey", "evaluating", "how") - papers that propose nothing read that way."""
+    title = lemmas[:title_stop]
+    feats = [f"doc_colon={':' in title}", f"doc_question={'?' in title}"]
+    feats += [f"doc_word={w}" for w in sorted(STUDY_WORDS.intersection(title))]
+    return feats
 
 
 def name_inside(name: str, others: Iterable[str]) -> bool:
@@ -200,12 +222,15 @@ class RelationClassifier:
         proposed = {f["object"] for f in relations if f["kind"] == "proposes"}
         main = main_subject(entities, proposed)
         proposed_names = tuple(e["name"] for e in entities if e["id"] in proposed)
+        doc_feats = document_features(lemmas, title_end(doc))
         sentences = sentence_bounds(doc)
         by_sentence: dict[int, list[tuple[str, int, int]]] = {}
         for cue in cues:
             by_sentence.setdefault(sentences.sentence_of(cue[1])[0], []).append(cue)
         return main, [
-            entity_role_features(doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas, proposed_names)
+            entity_role_features(
+                doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas, proposed_names, doc_feats
+            )
             for e in entities
         ]
 
