@@ -42,7 +42,8 @@ chromium:
 	fi
 
 # Retrains the learned components from the annotated corpus (eval/annotated: train, chosen on
-# dev): the entity tagger and the entity classifier. Seeded; about 10 minutes on 2 cores.
+# dev): the entity tagger, the entity classifier, the relation classifier and the result
+# classifier. Seeded; 15-30 minutes on 2 cores (`--skip-entities` retrains relations and results only).
 train: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.training --seed 0
 

@@ -184,7 +184,9 @@ def test_relation_classifier_trains_saves_and_rewrites_relations(tmp_path):
     classifier.to_disk(tmp_path)
     loaded = RelationClassifier(nlp, "rel", tmp_path)
     assert {r: m.weights for r, m in loaded.models.items()} == {r: m.weights for r, m in classifier.models.items()}
-    full = build_pipeline(PATTERNS, use_ner=False, use_classifier=False, relations_dir=tmp_path)
+    full = build_pipeline(
+        PATTERNS, use_ner=False, use_classifier=False, relations_dir=tmp_path, use_result_classifier=False
+    )
     assert full.pipe_names[-1] == "kgbuild_relation_classifier"
     doc = full(records[1]["title"] + "\n\n" + records[1]["abstract"])
     facts = {(f["kind"], f["object"]) for f in doc._.kg_relations}

@@ -16,6 +16,7 @@ from kgbuild.nlp.gazetteer import CANDIDATES_KEY, Gazetteer, load_pattern_table
 from kgbuild.nlp.mentions import MentionResolver
 from kgbuild.nlp.relation_classifier import RelationClassifier
 from kgbuild.nlp.relations import RelationFinder
+from kgbuild.nlp.result_classifier import ResultClassifier
 from kgbuild.nlp.scores import ScoreFinder
 from kgbuild.nlp.sections import SentenceSegmenter
 from kgbuild.nlp.shapes import NameShapes
@@ -24,7 +25,7 @@ from kgbuild.nlp.tagger import TAGGED_KEY, EntityTagger
 
 def register_extensions() -> None:
     """Custom attributes hold plain values only (strings, numbers, lists of dicts)."""
-    for name in ("kg_entities", "kg_scores", "kg_relations", "kg_results"):
+    for name in ("kg_entities", "kg_scores", "kg_relations", "kg_results", "kg_result_candidates", "kg_weak_scores"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
     for name in ("kg_rule", "kg_confidence", "kg_variant_of", "kg_alias"):
@@ -85,7 +86,9 @@ def make_mentions(
     )
 
 
-@Language.factory("kgbuild_scores", assigns=["doc._.kg_scores"], requires=["token.is_sent_start"])
+@Language.factory(
+    "kgbuild_scores", assigns=["doc._.kg_scores", "doc._.kg_weak_scores"], requires=["token.is_sent_start"]
+)
 def make_scores(nlp: Language, name: str) -> ScoreFinder:
     register_extensions()
     return ScoreFinder(name)
@@ -93,7 +96,7 @@ def make_scores(nlp: Language, name: str) -> ScoreFinder:
 
 @Language.factory(
     "kgbuild_relations",
-    assigns=["doc._.kg_relations", "doc._.kg_results"],
+    assigns=["doc._.kg_relations", "doc._.kg_results", "doc._.kg_result_candidates"],
     requires=["doc._.kg_entities", "doc._.kg_scores"],
 )
 def make_relations(nlp: Language, name: str) -> RelationFinder:
@@ -163,6 +166,20 @@ def make_relation_classifier(
 
     register_extensions()
     return RelationClassifier(nlp, name, model_dir or bundled_relations_dir(), cues_path)
+
+
+@Language.factory(
+    "kgbuild_result_classifier",
+    assigns=["doc._.kg_results"],
+    requires=["doc._.kg_entities", "doc._.kg_relations", "doc._.kg_result_candidates"],
+    default_config={"model_dir": None},
+)
+def make_result_classifier(nlp: Language, name: str, model_dir: str | None) -> ResultClassifier:
+    """Keeps or drops each score and decides its owner (the bundled model unless ``model_dir``)."""
+    from kgbuild.nlp.pipeline import bundled_results_dir  # the pipeline module imports this one
+
+    register_extensions()
+    return ResultClassifier(name, model_dir or bundled_results_dir())
 
 
 @Language.factory(

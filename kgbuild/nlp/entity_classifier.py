@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ CONTEXT = 3
 _SHAPE_RUNS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def coarse_shape(text: str) -> str:
     """ "GPT-4o" -> "X-dx", "ImageNet" -> "XxXx": case and digit classes, runs collapsed."""
     shape = "".join("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c for c in text)
@@ -87,7 +89,7 @@ def entity_features(doc: Doc, entity: dict[str, Any]) -> list[str]:
                 feats.add(f"bow={word}")
     feats.add(f"where={'title' if in_title else ''}{'abstract' if in_abstract else ''}")
     feats.add(f"where|kind={in_title}{in_abstract}|{kind}")
-    return sorted(feats)
+    return list(feats)  # unordered: each feature weighs on its own
 
 
 def write_weights(directory: str | Path, filename: str, data: Any) -> None:
@@ -106,6 +108,19 @@ def read_weights(directory: str | Path, filename: str, component: str) -> Any:
         raise FileNotFoundError(f"no trained {component} at {file} (run `make train`): {e}") from e
 
 
+def segment_sums(index: dict[str, int], matrix: numpy.ndarray, feature_lists: list[list[str]]) -> numpy.ndarray:
+    """Row ``i``: the sum of ``matrix``'s rows for the features of ``feature_lists[i]`` (unknown
+    features read the last row, all zeros)."""
+    unknown = len(index)
+    get = index.get
+    rows: list[int] = []
+    starts: list[int] = []
+    for features in feature_lists:
+        starts.append(len(rows))
+        rows.extend([get(f, unknown) for f in features] or [unknown])
+    return numpy.add.reduceat(matrix[rows], starts, axis=0)
+
+
 class AveragedPerceptron:
     """Multi-class linear model over string features; weights are averaged over all updates."""
 
@@ -115,7 +130,7 @@ class AveragedPerceptron:
         self._totals: dict[tuple[str, str], float] = {}
         self._stamps: dict[tuple[str, str], int] = {}
         self._updates = 0
-        self._matrix: tuple[dict[str, int], numpy.ndarray] | None = None
+        self._matrix: tuple[dict[str, int], numpy.ndarray, list[str]] | None = None
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
         totals = dict.fromkeys(self.classes, 0.0)
@@ -124,26 +139,32 @@ class AveragedPerceptron:
                 totals[label] += weight
         return totals
 
-    def _frozen(self) -> tuple[dict[str, int], numpy.ndarray]:
-        """Feature -> row of a (features x classes) weight matrix, built once after training: one
-        numpy sum per prediction instead of a Python loop over every feature's weights."""
+    def _frozen(self) -> tuple[dict[str, int], numpy.ndarray, list[str]]:
+        """Feature -> row of a (features x classes) weight matrix, built once after training, and
+        the classes in column order: ``NONE`` first, the others as trained, so that ``argmax``
+        (which takes the first of equal scores) settles ties as ``predict`` does."""
         if self._matrix is None:
+            ordered = sorted(self.classes, key=lambda label: label != NONE)
             index = {feature: row for row, feature in enumerate(self.weights)}
-            matrix = numpy.zeros((len(index) + 1, len(self.classes)), dtype="float32")  # last row: unknown
-            column = {label: j for j, label in enumerate(self.classes)}
+            matrix = numpy.zeros((len(index) + 1, len(ordered)), dtype="float32")  # last row: unknown
+            column = {label: j for j, label in enumerate(ordered)}
             for feature, row in index.items():
                 for label, weight in self.weights[feature].items():
                     matrix[row, column[label]] = weight
-            self._matrix = (index, matrix)
+            self._matrix = (index, matrix, ordered)
         return self._matrix
 
     def best(self, features: Iterable[str]) -> str:
         """``predict`` for a trained model that no longer changes (fast path)."""
-        index, matrix = self._frozen()
-        unknown = len(index)
-        totals = matrix[[index.get(f, unknown) for f in features]].sum(axis=0)
-        best = max(range(len(self.classes)), key=lambda j: (totals[j], self.classes[j] == NONE))
-        return self.classes[best]
+        return self.best_many([list(features)])[0]
+
+    def best_many(self, feature_lists: list[list[str]]) -> list[str]:
+        """``best`` for many examples at once: one gather and one segmented sum over the weight
+        matrix for all of them (the per-example numpy calls cost more than the arithmetic)."""
+        if not feature_lists:
+            return []
+        index, matrix, ordered = self._frozen()
+        return [ordered[j] for j in segment_sums(index, matrix, feature_lists).argmax(axis=1).tolist()]
 
     def predict(self, features: Iterable[str]) -> str:
         scores = self.scores(features)
@@ -190,7 +211,7 @@ class EntityClassifier:
             self.from_disk(model_dir)
 
     def predict(self, docs: list[Doc]) -> list[list[str]]:
-        return [[self.model.best(entity_features(doc, e)) for e in doc._.kg_entities or []] for doc in docs]
+        return [self.model.best_many([entity_features(doc, e) for e in doc._.kg_entities or []]) for doc in docs]
 
     def set_annotations(self, docs: list[Doc], predictions: list[list[str]]) -> None:
         for doc, kinds in zip(docs, predictions):

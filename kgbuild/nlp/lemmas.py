@@ -39,21 +39,28 @@ class LookupLemmas:
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self._hashes: dict[str, int] = {}
+        # word -> its lemma and the lemma's StringStore id: after the first few hundred abstracts
+        # almost every word is known, and a Doc's lemmas are two C-level maps over its words.
+        self._lemma: dict[str, str] = {}
+        self._hash: dict[str, int] = {}
+
+    def _learn(self, word: str) -> str:
+        lemma = self._lemma[word] = lemma_of(word)
+        self._hash[word] = self.vocab.strings.add(lemma)
+        return lemma
 
     def lemmas(self, doc: Doc) -> list[str]:
         """The Doc's lemmas as strings (memoised per word; no Token objects made)."""
-        return [lemma_of(word) for word in words(doc)]
+        texts = words(doc)
+        try:
+            return list(map(self._lemma.__getitem__, texts))
+        except KeyError:
+            known = self._lemma
+            return [known[w] if w in known else self._learn(w) for w in texts]
 
     def set_lemmas(self, doc: Doc) -> list[str]:
         """Writes ``token.lemma`` for the Matcher and returns the lemmas."""
-        hashes = self._hashes
-        lemmas = self.lemmas(doc)
-        values = numpy.empty((len(doc), 1), dtype="uint64")
-        for i, lemma in enumerate(lemmas):
-            found = hashes.get(lemma)
-            if found is None:
-                found = hashes[lemma] = self.vocab.strings.add(lemma)
-            values[i, 0] = found
-        doc.from_array([LEMMA], values)
+        lemmas = self.lemmas(doc)  # every word of the Doc is now known
+        values = numpy.fromiter(map(self._hash.__getitem__, words(doc)), dtype="uint64", count=len(doc))
+        doc.from_array([LEMMA], values.reshape(-1, 1))
         return lemmas

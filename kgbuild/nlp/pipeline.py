@@ -47,6 +47,11 @@ def bundled_relations_dir() -> Path:
     return Path(str(resources.files("kgbuild.nlp") / "model" / "relation_classifier"))
 
 
+def bundled_results_dir() -> Path:
+    """The result classifier trained on the annotated corpus (``make train``)."""
+    return Path(str(resources.files("kgbuild.nlp") / "model" / "result_classifier"))
+
+
 def bundled_tagger_dir() -> Path:
     """The entity tagger trained on the annotated corpus (``make train``)."""
     return Path(str(resources.files("kgbuild.nlp") / "model" / "tagger"))
@@ -72,6 +77,8 @@ def build_pipeline(
     use_classifier: bool = True,
     relations_dir: str | Path | None = None,
     use_relation_classifier: bool = True,
+    results_dir: str | Path | None = None,
+    use_result_classifier: bool = True,
     broad_candidates: bool = False,
 ) -> Language:
     """A fresh pipeline. ``patterns_dir`` overrides the bundled gazetteer patterns.
@@ -79,7 +86,8 @@ def build_pipeline(
     ``mode`` is for ablations: "rules" runs the rule components only; "learned" the entity tagger
     (trained on the annotated corpus) without the gazetteer and name-shape rules; "combined" (the
     product) runs the rules, adds broad capitalised candidates, and lets the trained entity and
-    relation classifiers decide (``use_classifier``/``use_relation_classifier`` turn them off);
+    relation classifiers decide, and the result classifier keeps scores and names their owners
+    (``use_classifier``/``use_relation_classifier``/``use_result_classifier`` turn them off);
     ``tagger_policy`` says whether and how the tagger's entities join the candidates (see
     ``merge_tagged``; off in the product: on dev it did not pay for its cost). "ner" is the older
     silver-trained NER taking every word; that NER fills the rules' gaps only when no entity
@@ -130,6 +138,9 @@ def build_pipeline(
     relations_path = Path(relations_dir) if relations_dir else bundled_relations_dir()
     if use_relation_classifier and mode == "combined" and (relations_path / "relation_classifier.json").exists():
         nlp.add_pipe("kgbuild_relation_classifier", config={"model_dir": str(relations_path)})
+    results_path = Path(results_dir) if results_dir else bundled_results_dir()
+    if use_result_classifier and mode == "combined" and (results_path / "result_classifier.json").exists():
+        nlp.add_pipe("kgbuild_result_classifier", config={"model_dir": str(results_path)})
     empty_tokenizer_cache(nlp)
     return nlp
 

@@ -17,11 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kgbuild.nlp.entity_classifier import AveragedPerceptron, read_weights, write_weights
+from kgbuild.nlp.entity_classifier import AveragedPerceptron, read_weights, segment_sums, write_weights
 from kgbuild.nlp.lemmas import LookupLemmas
 from kgbuild.nlp.tokens import sentence_bounds, title_end
 from kgbuild.records import PAPER_SUBJECT
@@ -105,8 +106,11 @@ def entity_role_features(
     rule_roles: set[str],
     main: str,
     lemmas: list[str],
+    proposed_names: tuple[str, ...] = (),
+    doc_feats: Iterable[str] = (),
 ) -> list[str]:
-    """Sparse features of one entity for every role (``lemmas``: the Doc's, set by the cue finder)."""
+    """Sparse features of one entity for every role (``lemmas``: the Doc's, set by the cue finder;
+    ``proposed_names``: the names of what the rules say the paper proposes)."""
     kind = entity["kind"]
     sentences = sentence_bounds(doc)
     abstract_start = title_end(doc)
@@ -118,6 +122,11 @@ def entity_role_features(
         f"main_is_paper={main == PAPER_SUBJECT}",
         f"known={any(m['rule'] == 'gazetteer' for m in entity['mentions'])}",
     }
+    feats.update(doc_feats)
+    if name_inside(entity["name"], proposed_names):
+        # "TrajMamba" / "LoRA-Edge" / "SIMFIT++": the proposed name is made from this one (lineage)
+        feats.add("inside_proposed")
+        feats.add(f"inside_proposed|kind={kind}")
     for role in rule_roles:
         feats.add(f"rule={role}")
         feats.add(f"rule={role}|kind={kind}")
@@ -142,11 +151,40 @@ def entity_role_features(
             feats.add(f"lem_after={lemmas[i]}")
         if start > sentence_start:
             feats.add(f"prev={lemmas[start - 1]}")
+            if in_title:
+                feats.add(f"title_prev={lemmas[start - 1]}")  # "Guidance for SAM", "with RieszNet"
         if end < sentence_end:
             feats.add(f"next={lemmas[end]}")
+            if end + 1 < sentence_end:
+                feats.add(f"next2={lemmas[end]}|{lemmas[end + 1]}")  # "Mamba-based", "CLIP-style"
         if start > 1 and lemmas[start - 1] == "(":
             feats.add("in_parens")
-    return sorted(feats)
+        if in_title and end < abstract_start and lemmas[end] == ":":
+            feats.add(f"title_head={start == 0}|kind={kind}")  # "X: A … Model for …"
+        if end + 1 < sentence_end and lemmas[end] == "," and lemmas[end + 1] in ("a", "an", "the"):
+            feats.add(f"appositive|kind={kind}")  # "X, a benchmark of …"
+    return list(feats)  # unordered: each feature weighs on its own
+
+
+STUDY_WORDS = frozenset(
+    "study survey review analysis analyze evaluate evaluating benchmarking comparison comparative "
+    "investigate investigating understanding rethinking revisiting empirical case how why what when "
+    "do does can is are toward towards".split()
+)
+
+
+def document_features(lemmas: list[str], title_stop: int) -> list[str]:
+    """What the title says about the paper as a whole: a name before a colon, a question, a study
+    word ("survey", "evaluating", "how") - papers that propose nothing read that way."""
+    title = lemmas[:title_stop]
+    feats = [f"doc_colon={':' in title}", f"doc_question={'?' in title}"]
+    feats += [f"doc_word={w}" for w in sorted(STUDY_WORDS.intersection(title))]
+    return feats
+
+
+def name_inside(name: str, others: Iterable[str]) -> bool:
+    """Whether ``name`` (two characters or more) is a proper part of one of ``others``."""
+    return len(name) >= 2 and any(name in other and name != other for other in others)
 
 
 def main_subject(entities: list[dict[str, Any]], proposed: set[str]) -> str:
@@ -170,6 +208,8 @@ class RelationClassifier:
         self.name = name
         self.cues = CueFinder(nlp, read_cue_patterns(Path(cues_path) if cues_path else default_cues_path()))
         self.models: dict[str, AveragedPerceptron] = {}
+        self._combined: tuple[dict[str, int], numpy.ndarray, list[str]] | None = None
+        self._combined_for: tuple[tuple[str, int], ...] = ()
         if model_dir is not None:
             self.from_disk(model_dir)
 
@@ -179,27 +219,54 @@ class RelationClassifier:
         relations = doc._.kg_relations or []
         cues, lemmas = self.cues(doc)
         rule_roles = relation_facts_by_object(relations)
-        main = main_subject(entities, {f["object"] for f in relations if f["kind"] == "proposes"})
+        proposed = {f["object"] for f in relations if f["kind"] == "proposes"}
+        main = main_subject(entities, proposed)
+        proposed_names = tuple(e["name"] for e in entities if e["id"] in proposed)
+        doc_feats = document_features(lemmas, title_end(doc))
         sentences = sentence_bounds(doc)
         by_sentence: dict[int, list[tuple[str, int, int]]] = {}
         for cue in cues:
             by_sentence.setdefault(sentences.sentence_of(cue[1])[0], []).append(cue)
         return main, [
-            entity_role_features(doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas) for e in entities
+            entity_role_features(
+                doc, e, by_sentence, rule_roles.get(e["id"], set()), main, lemmas, proposed_names, doc_feats
+            )
+            for e in entities
         ]
+
+    def _margins(self) -> tuple[dict[str, int], numpy.ndarray, list[str]]:
+        """All roles' models as one (features x roles) matrix of YES-minus-NO weights, built once:
+        one gather and sum per Doc scores every entity for every role."""
+        built_for = tuple((role, id(model)) for role, model in self.models.items())
+        if self._combined is None or self._combined_for != built_for:
+            self._combined_for = built_for
+            roles = list(self.models)
+            index: dict[str, int] = {}
+            for model in self.models.values():
+                for feature in model.weights:
+                    index.setdefault(feature, len(index))
+            matrix = numpy.zeros((len(index) + 1, len(roles)), dtype="float32")  # last row: unknown
+            for j, role in enumerate(roles):
+                for feature, row in self.models[role].weights.items():
+                    matrix[index[feature], j] = row.get(YES, 0.0) - row.get(NO, 0.0)
+            self._combined = (index, matrix, roles)
+        return self._combined
 
     def predict(self, docs: list[Doc]) -> list[list[set[str]]]:
         out = []
         for doc in docs:
+            entities = doc._.kg_entities or []
+            if not entities or not self.models:
+                out.append([set() for _ in entities])
+                continue
             _, features = self.features(doc)
+            index, matrix, roles = self._margins()
+            margins = segment_sums(index, matrix, features).tolist()
             out.append(
                 [
-                    {
-                        role
-                        for role, model in self.models.items()
-                        if entity["kind"] in ROLE_KINDS[role] and model.best(f) == YES
-                    }
-                    for entity, f in zip(doc._.kg_entities or [], features)
+                    # YES only when it scores above NO (a tie is NO, as the model's ``best`` says)
+                    {role for role, margin in zip(roles, row) if margin > 0 and entity["kind"] in ROLE_KINDS[role]}
+                    for entity, row in zip(entities, margins)
                 ]
             )
         return out
@@ -216,7 +283,9 @@ class RelationClassifier:
             proposed = (
                 {e["id"] for e, r in zip(entities, roles) if "proposes" in r} if "proposes" in self.models else set()
             )
-            main = main_subject(entities, proposed or {f["object"] for f in kept if f["kind"] == "proposes"})
+            proposed = proposed or {f["object"] for f in kept if f["kind"] == "proposes"}
+            main = main_subject(entities, proposed)
+            by_proposal = [e for e in entities if e["id"] in proposed]
             have = {(f["kind"], f["object"]) for f in kept}
             sentences = sentence_bounds(doc)
             for entity, entity_roles in zip(entities, roles):
@@ -224,6 +293,14 @@ class RelationClassifier:
                     if (role, entity["id"]) in have:
                         continue
                     subject = PAPER_SUBJECT if role == "proposes" else main
+                    if role == "based_on":
+                        # "SepGRPO" builds on "GRPO": the proposed name made from this one is the
+                        # subject; lineage needs a subject the paper proposes, never the paper
+                        subject = next(
+                            (e["id"] for e in by_proposal if name_inside(entity["name"], (e["name"],))), main
+                        )
+                        if subject == PAPER_SUBJECT:
+                            continue
                     if subject == entity["id"]:
                         continue
                     first = min(entity["mentions"], key=lambda m: m["token_start"])

@@ -574,6 +574,7 @@ class RelationFinder:
         benchmark in its sentence. A score on a benchmark named after "on"/"in" also says that the
         model was evaluated on it."""
         results = []
+        unowned = []  # scores the rules give no owner: candidates for the result classifier
         own = {m.entity_id for m in proposed}
         main_mention = next((m for m in proposed if m.entity_id == main), None)
         main_first = next((m.start for m in mentions if m.entity_id == main), None)
@@ -582,7 +583,10 @@ class RelationFinder:
         main_owns = main_mention is not None and main_mention.kind in ("MODEL", "METHOD") and main_first is not None
         by_sentence: dict[int, list[Mention]] = {}
         sentences = sentence_bounds(doc)
-        for score in doc._.kg_scores:
+        weak = doc._.kg_weak_scores or []
+        for score in (
+            sorted([*doc._.kg_scores, *weak], key=lambda found: found["token_start"]) if weak else doc._.kg_scores
+        ):
             position = score["token_start"]
             sentence_start, sentence_end = sentences.sentence_of(position)
             in_sentence = by_sentence.get(sentence_start)
@@ -594,12 +598,12 @@ class RelationFinder:
                 continue
             fallback = main if main_owns and main_first < position else PAPER_SUBJECT
             model, rule = self._score_owner(doc, score, sentence_start, in_sentence, own, fallback)
-            if model is None:
-                continue  # an unnamed baseline's or another method's number
             benchmark = self._nearest(in_sentence, position, ("BENCHMARK", "DATASET"))
             metric = self._nearest(in_sentence, position, ("METRIC",))
             sentence_start_char, sentence_end_char = sentences.sentence_chars_of(position)
-            results.append(
+            # an unnamed baseline's or another method's number, or a weak score: a candidate only
+            is_candidate = model is None or score.get("weak", False)
+            (unowned if is_candidate else results).append(
                 {
                     **score,
                     "model": model,
@@ -611,9 +615,12 @@ class RelationFinder:
                     "confidence": 0.6,
                 }
             )
+            if is_candidate:
+                continue
             if benchmark is not None and benchmark.start > 0 and doc_lowers(doc)[benchmark.start - 1] in ("on", "in"):
                 subject = model if model != PAPER_SUBJECT else main
                 relations.append(self._fact(doc, "evaluated_on", subject, benchmark, "score-on-benchmark", 0.65))
+        doc._.kg_result_candidates = sorted(results + unowned, key=lambda r: r["token_start"])
         return results
 
     @staticmethod

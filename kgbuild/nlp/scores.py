@@ -8,12 +8,17 @@ the relation component, which knows the entities around it.
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc
 
-from kgbuild.nlp.tokens import words
+from kgbuild.nlp.tokens import lowers, span_text, words
+
+AFFIX_LABELS = ("PREFIX", "SUFFIX", "RANGE")
 
 NUMBER = re.compile(r"^(?P<sign>[+\-−±])?(?P<num>\d+(?:\.\d+)?)(?P<pct>\\?%)?$")
 # A multiplier glued to its number: "3.25x", "2×".
@@ -77,11 +82,18 @@ class ScoreFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_scores = self.match(doc)
+        doc._.kg_scores, doc._.kg_weak_scores = self.match_all(doc)
         return doc
 
     def match(self, doc: Doc) -> list[dict[str, Any]]:
+        return self.match_all(doc)[0]
+
+    def match_all(self, doc: Doc) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The scores, and the weak ones: percentages and decimals that fail only the rules'
+        reading (no score cue in the sentence, a word after them that rarely follows a score).
+        Weak scores are never results by themselves; the result classifier may keep them."""
         scores: list[dict[str, Any]] = []
+        weak: list[dict[str, Any]] = []
         cues_by_sentence: dict[int, bool] = {}  # sentence start -> has a score cue word
         n = len(doc)
         skip_to = 0
@@ -135,6 +147,9 @@ class ScoreFinder:
             if not (percent or signed or "." in token.text or integer_score):
                 continue
             if not self._reads_like_score(doc, start, end, number, percent, share, cues_by_sentence):
+                if percent or "." in token.text:
+                    kind = "delta" if signed or self._is_delta(doc, i, end) else "absolute"
+                    weak.append({**self._score(doc, start, end, number, kind), "weak": True})
                 continue
             kind = "delta" if signed or self._is_delta(doc, i, end) else "absolute"
             if (
@@ -153,7 +168,7 @@ class ScoreFinder:
             ):
                 scores[-1]["kind"] = "delta"  # "16.8% (…) and 40.1% (…) retrieval gains": both are gains
             scores.append(self._score(doc, start, end, number, kind))
-        return scores
+        return keep_as_written(doc, scores), keep_as_written(doc, weak)
 
     @staticmethod
     def _joined(doc: Doc, previous_end: int, start: int) -> bool:
@@ -328,3 +343,80 @@ class ScoreFinder:
             if not (token.is_alpha or token.text == "-"):
                 return False
         return False
+
+
+@lru_cache(maxsize=1)
+def value_affixes() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Words that belong to a value as written (``cues/value_affixes.jsonl``): qualifiers before it
+    ("up to", "over", "about"), units after it ("points", "pp"), and what joins a range ("to").
+    Longest phrases first, so "up to a" wins over "up to"."""
+    path = resources.files("kgbuild.nlp") / "cues" / "value_affixes.jsonl"
+    found: dict[str, list[tuple[str, ...]]] = {label: [] for label in AFFIX_LABELS}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            found[row["label"]].append(tuple(row["phrase"].lower().split()))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise ValueError(f"{path}:{number}: not a value affix row ({e})") from e
+    return {label: tuple(sorted(phrases, key=len, reverse=True)) for label, phrases in found.items()}
+
+
+def _phrase_before(lowered: list[str], start: int, phrases: tuple[tuple[str, ...], ...], floor: int) -> int:
+    for phrase in phrases:
+        begin = start - len(phrase)
+        if begin >= floor and tuple(lowered[begin:start]) == phrase:
+            return begin
+    return start
+
+
+def _phrase_after(lowered: list[str], end: int, phrases: tuple[tuple[str, ...], ...], ceiling: int) -> int:
+    for phrase in phrases:
+        stop = end + len(phrase)
+        if stop <= ceiling and tuple(lowered[end:stop]) == phrase:
+            return stop
+    return end
+
+
+def keep_as_written(doc: Doc, scores: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Values as the paper writes them: "8.38% to 38.6%" one range (but "from 72.45% to 98.32%" two
+    values: a change), "up to 17.9 percentage points" with its qualifier and unit (what the
+    annotation keeps, and what changes a value's meaning)."""
+    if not scores:
+        return scores
+    affixes = value_affixes()
+    lowered = lowers(doc)
+    merged: list[dict[str, Any]] = []
+    for score in scores:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and score["token_start"] - previous["token_end"] == 1
+            and (lowered[previous["token_end"]],) in affixes["RANGE"]
+            and not (previous["token_start"] > 0 and lowered[previous["token_start"] - 1] == "from")
+        ):
+            previous["token_end"] = score["token_end"]
+            previous["joined"] = True
+            if score["kind"] == "delta":
+                previous["kind"] = "delta"
+            continue
+        merged.append(dict(score))
+    out = []
+    floor = 0
+    for k, score in enumerate(merged):
+        ceiling = merged[k + 1]["token_start"] if k + 1 < len(merged) else len(doc)
+        start = _phrase_before(lowered, score["token_start"], affixes["PREFIX"], floor)
+        end = _phrase_after(lowered, score["token_end"], affixes["SUFFIX"], ceiling)
+        floor = end
+        if score.pop("joined", False) or (start, end) != (score["token_start"], score["token_end"]):
+            text = span_text(doc, start, end)
+            score.update(
+                token_start=start,
+                token_end=end,
+                start=doc[start].idx,
+                end=doc[start].idx + len(text),
+                value=text.replace("\\%", "%"),
+            )
+        out.append(score)
+    return out

@@ -1,6 +1,7 @@
 """``python -m kgbuild.training`` (``make train``): retrain the shipped learned components from the
 annotated corpus, seeded: the entity tagger, then the entity classifier over the candidates of the
-rules and that tagger."""
+rules and that tagger, then the relation classifier over its entities, then the result classifier
+over the scores and the decided relations."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from kgbuild.nlp.pipeline import build_pipeline, bundled_classifier_dir, bundled_relations_dir, bundled_tagger_dir
+from kgbuild.nlp.pipeline import (
+    build_pipeline,
+    bundled_classifier_dir,
+    bundled_relations_dir,
+    bundled_results_dir,
+    bundled_tagger_dir,
+)
 from kgbuild.nlp.relation_classifier import RelationClassifier
+from kgbuild.nlp.result_classifier import ResultClassifier
 from kgbuild.training.data import read_split
 from kgbuild.training.entities import candidate_examples, train_classifier
 from kgbuild.training.relations import train_relations
+from kgbuild.training.results import train_results
 from kgbuild.training.tagger import train_tagger
 
 
@@ -25,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--classifier-epochs", type=int, default=15)
     parser.add_argument("--tagger-policy", default="off", help="how the tagger's entities join the rules' candidates")
     parser.add_argument("--skip-tagger", action="store_true", help="keep the tagger on disk, retrain the classifiers")
+    parser.add_argument(
+        "--skip-entities", action="store_true", help="keep the tagger and entity classifier on disk, retrain relations"
+    )
     parser.add_argument("--relation-epochs", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -36,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     tagger_dir = args.model_dir / "tagger" if args.model_dir else bundled_tagger_dir()
     classifier_dir = args.model_dir / "entity_classifier" if args.model_dir else bundled_classifier_dir()
     relations_dir = args.model_dir / "relation_classifier" if args.model_dir else bundled_relations_dir()
-    if not args.skip_tagger:
+    results_dir = args.model_dir / "result_classifier" if args.model_dir else bundled_results_dir()
+    if not (args.skip_tagger or args.skip_entities):
         report = train_tagger(train_records, dev_records, tagger_dir, epochs=args.tagger_epochs, seed=args.seed)
         print(json.dumps({"tagger": asdict(report)}), flush=True)
     candidates = build_pipeline(
@@ -47,16 +60,18 @@ def main(argv: list[str] | None = None) -> int:
         use_ner=False,
         broad_candidates=True,
     )
-    train = candidate_examples(candidates, train_records)
-    dev = candidate_examples(candidates, dev_records)
-    report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
-    print(json.dumps({"entity_classifier": asdict(report)}), flush=True)
+    if not args.skip_entities:
+        train = candidate_examples(candidates, train_records)
+        dev = candidate_examples(candidates, dev_records)
+        report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
+        print(json.dumps({"entity_classifier": asdict(report)}), flush=True)
     with_entities = build_pipeline(
         mode="combined",
         tagger_dir=tagger_dir,
         tagger_policy=args.tagger_policy,
         classifier_dir=classifier_dir,
         use_relation_classifier=False,
+        use_result_classifier=False,
     )
     relations = RelationClassifier(with_entities, "kgbuild_relation_classifier")
     relation_report = train_relations(
@@ -64,6 +79,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     relations.to_disk(relations_dir)
     print(json.dumps({"relation_classifier": asdict(relation_report)}), flush=True)
+    with_relations = build_pipeline(
+        mode="combined",
+        tagger_dir=tagger_dir,
+        tagger_policy=args.tagger_policy,
+        classifier_dir=classifier_dir,
+        relations_dir=relations_dir,
+        use_result_classifier=False,
+    )
+    results = ResultClassifier("kgbuild_result_classifier")
+    result_report = train_results(
+        with_relations, results, train_records, dev_records, epochs=args.relation_epochs, seed=args.seed
+    )
+    results.to_disk(results_dir)
+    print(json.dumps({"result_classifier": asdict(result_report)}), flush=True)
     return 0
 
 
