@@ -19,7 +19,6 @@ from fixtures.web.site import PERPLEXITY, build_site
 from kgbuild.query.api import ask_build
 from kgbuild.serve import SparqlServer
 from kgbuild.web.highlight import highlight
-from kgbuild.web.metrics import lower_is_better
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Chromium sends
 
@@ -148,11 +147,26 @@ def test_sparql_protocol_unchanged(server: SparqlServer) -> None:
     assert status == 200 and "sd:Service" in body and "sd:endpoint" in body
 
 
-def test_lower_is_better_reads_the_metric_name() -> None:
-    assert lower_is_better("perplexity") and lower_is_better("Top-1 error rate") and lower_is_better("WER")
-    assert not lower_is_better("accuracy") and not lower_is_better("BLEU-4") and not lower_is_better("F1")
-
-
 def test_highlight_escapes_and_marks() -> None:
     out = str(highlight("<b>GPT3</b> beats gpt-3 & BERT", ["GPT-3"]))
     assert out == "&lt;b&gt;<mark>GPT3</mark>&lt;/b&gt; beats <mark>gpt-3</mark> &amp; BERT"
+
+
+def test_pages_follow_a_rebuild_of_the_store(tmp_path: Path) -> None:
+    """A rebuild swaps in a new store directory: the pages answer from it, as the endpoint does."""
+    from fixtures.web.site import _lm_paper
+
+    from kgbuild.graph import assemble
+    from kgbuild.store import load_store
+
+    out = build_site(tmp_path / "out")
+    with serving(out, timeout=10, workers=1) as srv:
+        assert get(srv, "/entity/zetalm")[0] == 200
+        assert get(srv, "/entity/iotalm")[0] == 404
+        load_store(assemble([_lm_paper("IotaLM", 30.5, "2025-01-02")]), out / "store")
+        status, _, body = get(srv, "/entity/iotalm")
+        assert status == 200 and "IotaLM" in body
+        assert get(srv, "/entity/zetalm")[0] == 404  # the old store's page is not served from a cache either
+        query = urllib.request.quote("SELECT ?l WHERE { ?e a kgo:Model ; rdfs:label ?l }")
+        _, _, answer = get(srv, f"/sparql?query={query}", accept="application/sparql-results+json")
+        assert [b["l"]["value"] for b in json.loads(answer)["results"]["bindings"]] == ["IotaLM"]

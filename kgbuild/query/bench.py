@@ -48,6 +48,10 @@ QUERY_TARGETS: dict[str, str] = {
     "web-entity": "MODEL",
     "web-entity-papers": "MODEL",
     "web-comparisons": "MODEL",
+    "web-evaluations": "MODEL",
+    "web-evidence": "MODEL",  # an evidence node's IRI in use; bound to a model it finds nothing, fast or not
+    "web-lineage-up": "LINEAGE",
+    "web-lineage-down": "LINEAGE",
     "web-label": "MODEL",
     "web-leaderboard": "BENCHMARK",
     "web-paper": "paper",
