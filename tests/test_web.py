@@ -170,3 +170,27 @@ def test_pages_follow_a_rebuild_of_the_store(tmp_path: Path) -> None:
         query = urllib.request.quote("SELECT ?l WHERE { ?e a kgo:Model ; rdfs:label ?l }")
         _, _, answer = get(srv, f"/sparql?query={query}", accept="application/sparql-results+json")
         assert [b["l"]["value"] for b in json.loads(answer)["results"]["bindings"]] == ["IotaLM"]
+
+
+def test_long_lists_page_through_every_row(out_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list longer than a page shows one page and a "show more" link; following the links visits
+    every row once, the same rows as one long page."""
+    from kgbuild.web import WebApp
+    from kgbuild.web import site as site_module
+
+    def compared_by(body: str) -> str:
+        return body[body.index('id="compared-by"') : body.index('id="graph"')]
+
+    whole = compared_by(WebApp(out_dir).handle("GET", "/entity/gpt-3", "", {}).body.decode())
+    expected = re.findall(r'<li>(.*?) <span class="count">', whole)
+    assert len(expected) > 2 and 'rel="next"' not in whole
+    monkeypatch.setattr(site_module, "PAGE_SIZE", 1)
+    app, query, seen = WebApp(out_dir), "", []
+    while True:
+        section = compared_by(app.handle("GET", "/entity/gpt-3", query, {}).body.decode())
+        seen += re.findall(r'<li>(.*?) <span class="count">', section)
+        following = re.search(r'href="\?([^"#]*)#compared-by" rel="next"', section)
+        if not following:
+            break
+        query = html.unescape(following.group(1))
+    assert seen == expected

@@ -77,7 +77,8 @@ class Paged:
         return (self.page - 1) * self.size
 
 
-def paged(rows: Sequence[Any], key: str, page: int, size: int = PAGE_SIZE) -> Paged:
+def paged(rows: Sequence[Any], key: str, page: int, size: int | None = None) -> Paged:
+    size = size or PAGE_SIZE
     pages = max(1, -(-len(rows) // size))
     page = min(max(page, 1), pages)
     return Paged(list(rows[(page - 1) * size : page * size]), len(rows), page, pages, key, size)
