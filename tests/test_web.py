@@ -135,6 +135,9 @@ def test_console_runs_a_query_and_links_entities(server: SparqlServer) -> None:
     assert 'href="/entity/alphanet"' in body and "AlphaNet" in body
     _, _, examples = get(server, "/sparql")
     assert "most-compared" in examples and "web-leaderboard" in examples
+    # a failed query (here: not SPARQL; also a timeout or a busy pool) is not kept as the page's answer
+    status, headers, failed = get(server, "/console?query=" + urllib.request.quote("SELECT nonsense"))
+    assert status == 200 and "error" in failed and headers.get("Cache-Control") == "no-store"
 
 
 def test_sparql_protocol_unchanged(server: SparqlServer) -> None:

@@ -129,7 +129,11 @@ class WebApp:
         response = self._cache.get(key)
         if response is None:
             response = self._respond(path, params, headers)
-            if response.status == 200 and len(response.body) <= CACHED_BODY_BYTES:
+            if (
+                response.status == 200
+                and len(response.body) <= CACHED_BODY_BYTES
+                and response.headers.get("Cache-Control") != "no-store"
+            ):
                 self._cache.put(key, response)
         if method == "HEAD":
             response = Response(
@@ -229,12 +233,15 @@ class WebApp:
         if not text and chosen:
             text = next((ex["sparql"] for ex in examples if ex["name"] == chosen), "")
         outcome = console.run(self.site, text, self.pool) if text.strip() else None
-        return self._page(
+        response = self._page(
             "console.html",
             query=text or console.DEFAULT_QUERY,
             examples=examples,
             outcome=outcome,
         )
+        if outcome is not None and outcome.error:
+            response.headers["Cache-Control"] = "no-store"  # a timeout or a busy pool passes
+        return response
 
     def explorer_page(self) -> Response:
         """The build's graph.html (what ``kgbuild build`` wrote), under the CSP that page declares itself."""
