@@ -16,6 +16,7 @@ import argparse
 import statistics
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -28,9 +29,12 @@ CHROMIUM = "/usr/bin/chromium"
 def fetch(url: str) -> tuple[int, int, float]:
     started = time.perf_counter()
     request = urllib.request.Request(url, headers={"Accept": "text/html"})
-    with urllib.request.urlopen(request, timeout=600) as response:
-        body = response.read()
-        return response.status, len(body), time.perf_counter() - started
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            body = response.read()
+            return response.status, len(body), time.perf_counter() - started
+    except urllib.error.HTTPError as e:  # a page that is not there is timed too, and said
+        return e.code, len(e.read()), time.perf_counter() - started
 
 
 def main() -> None:

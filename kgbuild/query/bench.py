@@ -49,7 +49,8 @@ QUERY_TARGETS: dict[str, str] = {
     "web-entity-papers": "MODEL",
     "web-comparisons": "MODEL",
     "web-evaluations": "MODEL",
-    "web-evidence": "MODEL",  # an evidence node's IRI in use; bound to a model it finds nothing, fast or not
+    "web-comparison-evidence": "MODEL",
+    "web-evidence": "MODEL",  # takes evidence nodes: bound to a model it finds nothing, but must not scan
     "web-lineage-up": "LINEAGE",
     "web-lineage-down": "LINEAGE",
     "web-label": "MODEL",

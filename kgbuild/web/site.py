@@ -276,9 +276,10 @@ class Site:
             raise NotFound(f"no entity {unquote(segment)!r} in this build")
         entity["papers"] = self._entity_papers(iri, pages.get("papers", 1))
         comparisons = _rows(self.named("web-comparisons", target=iri))
-        for direction, key in (("against", "against"), ("by", "by")):
+        comparisons.sort(key=lambda r: (-r["papers"], r["other"]))
+        for direction in ("against", "by"):
             rows = [r for r in comparisons if r["direction"] == direction]
-            entity[f"compared_{direction}"] = self._comparisons(paged(rows, key, pages.get(key, 1)))
+            entity[f"compared_{direction}"] = self._comparisons(iri, paged(rows, direction, pages.get(direction, 1)))
         entity["ancestors"] = self.lineage(iri, "up")
         entity["descendants"] = self.lineage(iri, "down")
         entity.update(self._evaluations(iri, pages.get("scores", 1)))
@@ -288,13 +289,21 @@ class Site:
 
     def _entity_papers(self, iri: str, page: int) -> Paged:
         rows = _rows(self.named("web-entity-papers", target=iri))
+        rows.sort(key=lambda r: (-r["kinds"], r["paper"]))
         listed = paged(rows, "papers", page)
         meta = self.paper_meta(r["paper"] for r in listed.items)
         listed.items = [{**meta[r["paper"]], "relations": r["relations"]} for r in listed.items if r["paper"] in meta]
         return listed
 
-    def _comparisons(self, listed: Paged) -> Paged:
+    def _comparisons(self, iri: str, listed: Paged) -> Paged:
         """The page's comparisons with the other entity's name and one evidence sentence each."""
+        others = [r["other"] for r in listed.items]
+        examples = {
+            (r["direction"], r["other"]): r["example"]
+            for r in (_rows(self.named("web-comparison-evidence", target=iri, other=others)) if others else [])
+        }
+        for row in listed.items:
+            row["example"] = examples.get((row["direction"], row["other"]), "")
         evidence = self.evidence(r["example"] for r in listed.items)
         meta = self.paper_meta(e["paper"] for e in evidence.values())
         names = self.labels_of(r["other"] for r in listed.items)
@@ -463,9 +472,10 @@ class Site:
         return names
 
 
-# Where a group opens that a bound value should reach: a WHERE clause (the query's or a sub-select's),
-# a UNION branch, or a group nested first in another (the first branch of a UNION).
-_GROUP_OPENINGS = re.compile(r"\bWHERE\s*\{|\bUNION\s*\{|\{(?=\s*\{)", re.IGNORECASE)
+# A group that a bound value should reach opens after a WHERE (the query's or a sub-select's),
+# after a UNION (a branch), or right inside another group (the first branch of a UNION).
+_OPENS_GROUP = re.compile(r"(?:\bWHERE|\bUNION|\{)\s*$", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # "{ SELECT": its own WHERE gets the VALUES
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Sequence[str]]) -> str:
@@ -480,7 +490,11 @@ def bind_values(sparql: str, bindings: Mapping[str, Sequence[str]]) -> str:
         f"VALUES ?{name} {{ {' '.join(str(ox.NamedNode(iri)) for iri in iris)} }}" for name, iris in bindings.items()
     )
     masked = re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group()), sparql)
-    cuts = [found.end() for found in _GROUP_OPENINGS.finditer(masked)]
+    cuts = [
+        at + 1
+        for at, char in enumerate(masked)
+        if char == "{" and _OPENS_GROUP.search(masked, 0, at) and not _SUBSELECT.match(masked, at + 1)
+    ]
     if not cuts:
         raise ValueError("query has no WHERE group to bind parameters in")
     pieces = [sparql[start:end] for start, end in zip([0, *cuts], [*cuts, len(sparql)])]
