@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +25,7 @@ from kgbuild.query.ask import AskError, supported_forms
 from kgbuild.query.library import list_queries
 from kgbuild.web import console
 from kgbuild.web.highlight import highlight
-from kgbuild.web.site import NotFound, Site, paged
+from kgbuild.web.site import NotFound, Recent, Site, paged
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -112,7 +110,7 @@ class WebApp:
         self.pool = pool
         # the store does not change under a running server (a rebuild gets a new WebApp), so a page
         # once rendered is the same page until then
-        self._cache = _Recent(CACHED_PAGES)
+        self._cache: Recent[Response] = Recent(CACHED_PAGES)
         self.routes: list[tuple[str, Callable[..., Response]]] = [
             ("/static/", self.static),
             ("/entity/", self.entity_page),
@@ -271,29 +269,6 @@ def _examples(home: Mapping[str, Any]) -> list[str]:
     return [
         ex.replace("FooNet", model).replace("ImageNet-1k", dataset).replace("GPT-3", first) for ex in supported_forms()
     ]
-
-
-class _Recent:
-    """The most recently used responses, at most ``size`` of them (threads share it)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Any, Response] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Response | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: Any, response: Response) -> None:
-        with self._lock:
-            self._items[key] = response
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
 
 def _pages(params: Mapping[str, list[str]]) -> dict[str, int]:

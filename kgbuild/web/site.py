@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
@@ -35,6 +36,7 @@ LINEAGE_LIMIT = 40  # entities drawn per lineage direction; the page says how ma
 LINEAGE_HOPS = 6
 ROW_CAP = 20_000  # rows any page query returns at most (a safety net: queries are target-bound)
 BATCH = 200  # IRIs bound in one lookup query
+ASKED = 32  # questions whose answers are kept
 KIND_NAMES = {
     "Model": "model",
     "Dataset": "dataset",
@@ -43,6 +45,32 @@ KIND_NAMES = {
     "Task": "task",
     "Method": "method",
 }
+
+
+T = TypeVar("T")
+
+
+class Recent(Generic[T]):
+    """The most recently used values, at most ``size`` of them (threads share it)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> T | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Any, value: T) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 class NotFound(LookupError):
@@ -102,6 +130,7 @@ class Site:
         self.store = open_store(store_path(out_dir))
         self._lock = threading.Lock()
         self._cache: dict[str, Any] = {}
+        self._answers: Recent[AskResult] = Recent(ASKED)
 
     # -- identifiers -------------------------------------------------------------------------
 
@@ -462,7 +491,11 @@ class Site:
     def ask(self, question: str) -> AskResult:
         """``kgbuild ask``'s answer: the same function, over the build's name index."""
         parse_question(question)  # an unsupported question fails before the name index is opened
-        return ask(self.store, question, self.names)
+        found = self._answers.get(question)
+        if found is None:  # the next page of answers, or their JSON, asks the same question again
+            found = ask(self.store, question, self.names)
+            self._answers.put(question, found)
+        return found
 
     def aliases_of(self, iris: Iterable[str]) -> list[str]:
         names: list[str] = []
