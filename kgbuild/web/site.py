@@ -238,13 +238,22 @@ class Site:
 
     def home(self) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
-            compared = _rows(run_query(self.store, load_query("most-compared").sparql, limit=HOME_LIMIT))
-            benchmarks = _rows(run_query(self.store, load_query("papers-per-benchmark").sparql, limit=HOME_LIMIT))
+            compared = _rows(run_query(self.store, load_query("web-most-compared").sparql, limit=HOME_LIMIT))
+            benchmarks = _rows(run_query(self.store, load_query("web-benchmarks").sparql, limit=HOME_LIMIT))
             newest = _rows(run_query(self.store, load_query("web-newest-papers").sparql, limit=HOME_LIMIT))
             counts = run_query(self.store, "SELECT (COUNT(?p) AS ?papers) WHERE { ?p a kgo:Paper }").rows[0]
+            names = self.labels_of([r["entity"] for r in compared] + [r["benchmark"] for r in benchmarks])
             return {
-                "compared": [{**r, "href": self.local_path(r["entity"])} for r in compared],
-                "benchmarks": [{**r, "href": self.local_path(r["benchmark"])} for r in benchmarks],
+                "compared": [
+                    {**r, "entity_label": names[r["entity"]][0], "href": self.local_path(r["entity"])}
+                    for r in compared
+                    if names.get(r["entity"], ("", ""))[0]
+                ],
+                "benchmarks": [
+                    {**r, "benchmark_label": names[r["benchmark"]][0], "href": self.local_path(r["benchmark"])}
+                    for r in benchmarks
+                    if names.get(r["benchmark"], ("", ""))[0]
+                ],
                 "newest": [self._paper_links(r) for r in newest],
                 "papers": python_value(counts["papers"]),
             }
