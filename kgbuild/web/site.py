@@ -238,22 +238,24 @@ class Site:
 
     def home(self) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
-            compared = _rows(run_query(self.store, load_query("web-most-compared").sparql, limit=HOME_LIMIT))
-            benchmarks = _rows(run_query(self.store, load_query("web-benchmarks").sparql, limit=HOME_LIMIT))
+            compared = _rows(run_query(self.store, load_query("web-most-compared").sparql))
+            benchmarks = _rows(run_query(self.store, load_query("web-benchmarks").sparql))
             newest = _rows(run_query(self.store, load_query("web-newest-papers").sparql, limit=HOME_LIMIT))
             counts = run_query(self.store, "SELECT (COUNT(?p) AS ?papers) WHERE { ?p a kgo:Paper }").rows[0]
             names = self.labels_of([r["entity"] for r in compared] + [r["benchmark"] for r in benchmarks])
+
+            def top(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+                named = [
+                    {**r, f"{column}_label": names[r[column]][0], "href": self.local_path(r[column])}
+                    for r in rows
+                    if names.get(r[column], ("", ""))[0]
+                ]
+                named.sort(key=lambda r: (-r["papers"], r[f"{column}_label"].lower()))
+                return named[:HOME_LIMIT]
+
             return {
-                "compared": [
-                    {**r, "entity_label": names[r["entity"]][0], "href": self.local_path(r["entity"])}
-                    for r in compared
-                    if names.get(r["entity"], ("", ""))[0]
-                ],
-                "benchmarks": [
-                    {**r, "benchmark_label": names[r["benchmark"]][0], "href": self.local_path(r["benchmark"])}
-                    for r in benchmarks
-                    if names.get(r["benchmark"], ("", ""))[0]
-                ],
+                "compared": top(compared, "entity"),
+                "benchmarks": top(benchmarks, "benchmark"),
                 "newest": [self._paper_links(r) for r in newest],
                 "papers": python_value(counts["papers"]),
             }
