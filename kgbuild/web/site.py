@@ -424,9 +424,10 @@ class Site:
         titles = {k: v["title"] for k, v in self.paper_meta(e["paper"] for e in evidence.values()).items()}
         for row in edges:
             found = evidence.get(row["example"], {})
+            label, own = names.get(row["entity"], ("", ""))
             child = {
                 "iri": row["entity"],
-                "label": names.get(row["entity"], ("", ""))[0] or entity_segment(row["entity"]),
+                "label": label or own or entity_segment(row["entity"]),  # a paper: what it proposes
                 "href": self.local_path(row["entity"]),
                 "relation": _relation_label(row["relation"]),
                 "papers": row["papers"],
