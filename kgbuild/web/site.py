@@ -464,7 +464,8 @@ class Site:
                 boards.setdefault(row["metric_label"], []).append(row)
         tables = []
         for number, (metric, entries) in enumerate(
-            sorted(boards.items(), key=lambda kv: (-len(kv[1]), kv[0].lower())), start=1
+            sorted(boards.items(), key=lambda kv: (not kv[0], -len(kv[1]), kv[0].lower())),
+            start=1,  # unstated last
         ):
             ascending = any(e["lower"] for e in entries)
             numeric = [e for e in entries if isinstance(e["value"], (int, float))]
