@@ -37,6 +37,7 @@ LINEAGE_HOPS = 6
 ROW_CAP = 20_000  # rows any page query returns at most (a safety net: queries are target-bound)
 BATCH = 200  # IRIs bound in one lookup query
 ASKED = 32  # questions whose answers are kept
+BENCHMARKS_SHOWN = 30  # benchmarks named in an entity's "evaluated on" summary
 KIND_NAMES = {
     "Model": "model",
     "Dataset": "dataset",
@@ -362,28 +363,32 @@ class Site:
         return run_query(self.store, f"ASK {{ ?r kgo:resultBenchmark {ox.NamedNode(iri)} }}").boolean is True
 
     def _evaluations(self, iri: str, page: int) -> dict[str, Any]:
-        """The scores reported for an entity (a page of them) and every benchmark it was evaluated on, counted."""
+        """The scores reported for an entity (a page of them, most evaluated benchmarks first) and the
+        benchmarks it was evaluated on, counted; only the benchmarks shown are looked up by name."""
         rows = _rows(self.named("web-evaluations", target=iri))
-        benchmarks: dict[str, set[str]] = {}
+        papers: dict[str, set[str]] = {}
         for row in rows:
-            benchmarks.setdefault(row["benchmark"], set()).add(row["paper"])
-        names = self.labels_of(benchmarks)
-        summary = sorted(
-            (
-                {
-                    "benchmark": b,
-                    "benchmark_label": names.get(b, ("", ""))[0] or entity_segment(b),
-                    "benchmark_href": self.local_path(b),
-                    "papers": len(papers),
-                }
-                for b, papers in benchmarks.items()
-            ),
-            key=lambda r: (-r["papers"], r["benchmark_label"].lower()),
-        )
-        label = {r["benchmark"]: r["benchmark_label"] for r in summary}
+            papers.setdefault(row["benchmark"], set()).add(row["paper"])
+        order = sorted(papers, key=lambda b: (-len(papers[b]), b))
+        rank = {b: i for i, b in enumerate(order)}
         results = [r for r in rows if r["kind"] != "stated"]  # stated evaluations are counted in the summary
-        results.sort(key=lambda r: (label[r["benchmark"]].lower(), str(r["paper"]), str(r["score"])))
+        results.sort(key=lambda r: (rank[r["benchmark"]], str(r["paper"]), str(r["score"])))
         listed = paged(results, "scores", page)
+        shown = order[:BENCHMARKS_SHOWN]
+        names = self.labels_of(shown + [r["benchmark"] for r in listed.items])
+
+        def label(benchmark: str) -> str:
+            return names.get(benchmark, ("", ""))[0] or entity_segment(benchmark)
+
+        summary = [
+            {
+                "benchmark": b,
+                "benchmark_label": label(b),
+                "benchmark_href": self.local_path(b),
+                "papers": len(papers[b]),
+            }
+            for b in shown
+        ]
         evidence = self.evidence(r["ev"] for r in listed.items)
         meta = self.paper_meta(r["paper"] for r in listed.items)
         metrics = self.metrics_of(r["metric"] for r in listed.items if r["metric"])
@@ -391,10 +396,10 @@ class Site:
             paper = meta.get(row["paper"], {})
             row.update({k: paper.get(k, "") for k in ("paper_id", "title", "published")})
             row["sentence"] = evidence.get(row["ev"], {}).get("sentence", "")
-            row["benchmark_label"] = label[row["benchmark"]]
+            row["benchmark_label"] = label(row["benchmark"])
             row["benchmark_href"] = self.local_path(row["benchmark"])
             row["metric_label"] = metrics.get(row["metric"], ("", False))[0] if row["metric"] else ""
-        return {"scores": listed, "benchmarks": summary}
+        return {"scores": listed, "benchmarks": summary, "benchmarks_total": len(order)}
 
     def lineage(self, iri: str, direction: str) -> Lineage:
         """Ancestors (``up``) or descendants (``down``) as a tree, walked a hop at a time from the
