@@ -403,7 +403,7 @@ def _build_into(
     del graph
     _release_memory()
     with _timed(seconds, "store"):
-        load_store_file(nquads_path, staging / "store")
+        load_store_file(nquads_path, staging / "store", base_iri)
     nquads_path.unlink()
     report = BuildReport(
         papers, loaded.duplicates, loaded.files, problems, summary, outputs, counts.extracted, counts.cached, seconds
