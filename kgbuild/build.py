@@ -405,7 +405,7 @@ def _build_into(
     del graph
     _release_memory()
     with _timed(seconds, "store"):
-        load_store_file(nquads_path, staging / "store")
+        load_store_file(nquads_path, staging / "store", base_iri)
     nquads_path.unlink()
     report = BuildReport(
         papers,

@@ -18,9 +18,11 @@ class KGO(DefinedNamespace):
 
     # Classes
     Benchmark: URIRef  # Benchmark
+    Comparison: URIRef  # comparison
     Dataset: URIRef  # Dataset
     Entity: URIRef  # Entity
     Evidence: URIRef  # Evidence
+    LineageStep: URIRef  # lineage step
     Method: URIRef  # Method
     Metric: URIRef  # Metric
     Model: URIRef  # Model
@@ -30,12 +32,19 @@ class KGO(DefinedNamespace):
 
     # Object properties
     addresses: URIRef  # addresses
+    ancestor: URIRef  # ancestor
     basedOn: URIRef  # based on
+    compared: URIRef  # compared
+    comparer: URIRef  # comparer
     comparesWith: URIRef  # compares with
+    descendant: URIRef  # descendant
     evaluatedOn: URIRef  # evaluated on
+    firstStep: URIRef  # first step
     hasEvidence: URIRef  # has evidence
     hasResult: URIRef  # has result
     inPaper: URIRef  # in paper
+    lastStep: URIRef  # last step
+    mainMetric: URIRef  # main metric
     mentions: URIRef  # mentions
     proposes: URIRef  # proposes
     resultBenchmark: URIRef  # result benchmark
@@ -46,10 +55,13 @@ class KGO(DefinedNamespace):
 
     # Datatype properties
     arxivId: URIRef  # arXiv id
+    benchmarkPapers: URIRef  # benchmark papers
     charEnd: URIRef  # character end
     charStart: URIRef  # character start
+    comparedInPapers: URIRef  # compared in papers
     component: URIRef  # component
     confidence: URIRef  # confidence
+    hops: URIRef  # hops
     lowerIsBetter: URIRef  # lower is better
     params: URIRef  # parameters
     resultKind: URIRef  # result kind
@@ -57,5 +69,6 @@ class KGO(DefinedNamespace):
     section: URIRef  # section
     sentence: URIRef  # sentence
     sentenceStart: URIRef  # sentence start
+    statedBy: URIRef  # stated by
     value: URIRef  # value
     valueText: URIRef  # value text

@@ -12,19 +12,28 @@ from kgbuild.export import graph_to_quads, serialize
 from kgbuild.graph import assemble
 from kgbuild.store import StoreError, load_store, open_store, store_path
 
+DERIVED = "https://w3id.org/kgbuild/derived"
 
-def test_store_holds_the_trig_dataset(tmp_path: Path) -> None:
+
+def _exported(store: ox.Store) -> ox.Dataset:
+    """The store without the graph the build derives from it (``store/derived.py``)."""
+    return ox.Dataset(q for q in store if q.graph_name != ox.NamedNode(DERIVED))
+
+
+def test_store_holds_the_trig_dataset_and_the_derived_graph(tmp_path: Path) -> None:
     graph = assemble(sample_extractions())
     count = load_store(graph, tmp_path / "store")
-    assert count == len(graph_to_quads(graph))
     store = open_store(tmp_path / "store")
+    derived = len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED))))
+    assert derived > 0 and count == len(graph_to_quads(graph)) + derived
     expected = ox.Dataset(ox.parse(serialize(graph, format="trig"), ox.RdfFormat.TRIG))
-    assert ox.Dataset(store) == expected
+    assert _exported(store) == expected
     names = {g.value for g in store.named_graphs()}
     assert names == {
         "https://w3id.org/kgbuild/paper/p1",
         "https://w3id.org/kgbuild/paper/p2",
         "https://w3id.org/kgbuild/paper/2403.99999v2",
+        DERIVED,
     }
 
 
@@ -32,7 +41,7 @@ def test_rebuild_replaces_the_store_and_leaves_no_temporary_files(tmp_path: Path
     load_store(assemble(sample_extractions()), tmp_path / "store")
     smaller = assemble([paper_one()])
     load_store(smaller, tmp_path / "store")
-    assert len(open_store(tmp_path / "store")) == len(graph_to_quads(smaller))
+    assert len(_exported(open_store(tmp_path / "store"))) == len(graph_to_quads(smaller))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
 
 
@@ -79,9 +88,9 @@ def test_store_loaded_in_small_parts_holds_the_same_quads(tmp_path: Path, monkey
     graph = assemble(sample_extractions())
     quads = graph_to_quads(graph)
     assert not any(isinstance(term, ox.BlankNode) for quad in quads for term in quad)  # parts are safe
-    load_store(graph, tmp_path / "whole")
+    whole = load_store(graph, tmp_path / "whole")
     import kgbuild.store.persist as persist
 
     monkeypatch.setattr(persist, "QUADS_PER_PART", 7)  # many parts, the last one short
-    assert load_store(graph, tmp_path / "parts") == len(quads) > 7
+    assert load_store(graph, tmp_path / "parts") == whole > len(quads) > 7  # the derived graph too
     assert ox.Dataset(open_store(tmp_path / "parts")) == ox.Dataset(open_store(tmp_path / "whole"))

@@ -19,7 +19,6 @@ from fixtures.web.site import PERPLEXITY, build_site
 from kgbuild.query.api import ask_build
 from kgbuild.serve import SparqlServer
 from kgbuild.web.highlight import highlight
-from kgbuild.web.metrics import lower_is_better
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Chromium sends
 
@@ -136,6 +135,9 @@ def test_console_runs_a_query_and_links_entities(server: SparqlServer) -> None:
     assert 'href="/entity/alphanet"' in body and "AlphaNet" in body
     _, _, examples = get(server, "/sparql")
     assert "most-compared" in examples and "web-leaderboard" in examples
+    # a failed query (here: not SPARQL; also a timeout or a busy pool) is not kept as the page's answer
+    status, headers, failed = get(server, "/console?query=" + urllib.request.quote("SELECT nonsense"))
+    assert status == 200 and "error" in failed and headers.get("Cache-Control") == "no-store"
 
 
 def test_sparql_protocol_unchanged(server: SparqlServer) -> None:
@@ -148,11 +150,50 @@ def test_sparql_protocol_unchanged(server: SparqlServer) -> None:
     assert status == 200 and "sd:Service" in body and "sd:endpoint" in body
 
 
-def test_lower_is_better_reads_the_metric_name() -> None:
-    assert lower_is_better("perplexity") and lower_is_better("Top-1 error rate") and lower_is_better("WER")
-    assert not lower_is_better("accuracy") and not lower_is_better("BLEU-4") and not lower_is_better("F1")
-
-
 def test_highlight_escapes_and_marks() -> None:
     out = str(highlight("<b>GPT3</b> beats gpt-3 & BERT", ["GPT-3"]))
     assert out == "&lt;b&gt;<mark>GPT3</mark>&lt;/b&gt; beats <mark>gpt-3</mark> &amp; BERT"
+
+
+def test_pages_follow_a_rebuild_of_the_store(tmp_path: Path) -> None:
+    """A rebuild swaps in a new store directory: the pages answer from it, as the endpoint does."""
+    from fixtures.web.site import _lm_paper
+
+    from kgbuild.graph import assemble
+    from kgbuild.store import load_store
+
+    out = build_site(tmp_path / "out")
+    with serving(out, timeout=10, workers=1) as srv:
+        assert get(srv, "/entity/zetalm")[0] == 200
+        assert get(srv, "/entity/iotalm")[0] == 404
+        load_store(assemble([_lm_paper("IotaLM", 30.5, "2025-01-02")]), out / "store")
+        status, _, body = get(srv, "/entity/iotalm")
+        assert status == 200 and "IotaLM" in body
+        assert get(srv, "/entity/zetalm")[0] == 404  # the old store's page is not served from a cache either
+        query = urllib.request.quote("SELECT ?l WHERE { ?e a kgo:Model ; rdfs:label ?l }")
+        _, _, answer = get(srv, f"/sparql?query={query}", accept="application/sparql-results+json")
+        assert [b["l"]["value"] for b in json.loads(answer)["results"]["bindings"]] == ["IotaLM"]
+
+
+def test_long_lists_page_through_every_row(out_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list longer than a page shows one page and a "show more" link; following the links visits
+    every row once, the same rows as one long page."""
+    from kgbuild.web import WebApp
+    from kgbuild.web import site as site_module
+
+    def compared_by(body: str) -> str:
+        return body[body.index('id="compared-by"') : body.index('id="graph"')]
+
+    whole = compared_by(WebApp(out_dir).handle("GET", "/entity/gpt-3", "", {}).body.decode())
+    expected = re.findall(r'<li>(.*?) <span class="count">', whole)
+    assert len(expected) > 2 and 'rel="next"' not in whole
+    monkeypatch.setattr(site_module, "PAGE_SIZE", 1)
+    app, query, seen = WebApp(out_dir), "", []
+    while True:
+        section = compared_by(app.handle("GET", "/entity/gpt-3", query, {}).body.decode())
+        seen += re.findall(r'<li>(.*?) <span class="count">', section)
+        following = re.search(r'href="\?([^"#]*)#compared-by" rel="next"', section)
+        if not following:
+            break
+        query = html.unescape(following.group(1))
+    assert seen == expected

@@ -253,7 +253,7 @@ class RelationClassifier:
         return self._combined
 
     def predict(self, docs: list[Doc]) -> list[list[set[str]]]:
-        out = []
+        out: list[list[set[str]]] = []
         for doc in docs:
             entities = doc._.kg_entities or []
             if not entities or not self.models:

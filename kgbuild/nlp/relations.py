@@ -573,8 +573,8 @@ class RelationFinder:
         """Each score with the model it belongs to (see ``_score_owner``) and the nearest metric and
         benchmark in its sentence. A score on a benchmark named after "on"/"in" also says that the
         model was evaluated on it."""
-        results = []
-        unowned = []  # scores the rules give no owner: candidates for the result classifier
+        results: list[dict[str, Any]] = []
+        unowned: list[dict[str, Any]] = []  # scores the rules give no owner: candidates for the result classifier
         own = {m.entity_id for m in proposed}
         main_mention = next((m for m in proposed if m.entity_id == main), None)
         main_first = next((m.start for m in mentions if m.entity_id == main), None)

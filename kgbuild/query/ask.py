@@ -354,55 +354,13 @@ def _scored_evaluations(answers: list[Answer], index: NameIndex) -> list[Answer]
     return kept
 
 
-MAX_LINEAGE_HOPS = 6
-# One hop of lineage from a set of entities (the frontier, given as VALUES): each edge with its
-# evidence. "down" finds what is based on the frontier, "up" what the frontier is based on.
-_HOP = """
-SELECT ?entity ?entity_label ?via ?via_label ?relation ?paper_id ?title ?sentence ?confidence ?published ?paper
-WHERE {{
-  VALUES ?via {{ {frontier} }}
-  {edge}
-  ?st rdf:subject ?{subject} ; rdf:predicate ?relation ; rdf:object ?{object} ; kgo:hasEvidence ?ev .
-  ?ev kgo:inPaper ?paper ; kgo:sentence ?sentence ; kgo:confidence ?confidence .
-  ?paper dcterms:identifier ?paper_id ; dcterms:title ?title .
-  OPTIONAL {{ ?paper dcterms:issued ?published }}
-  ?via rdfs:label ?via_label .
-  ?entity rdfs:label ?entity_label .
-}}
-"""
-_EDGES = {
-    "down": ("?entity kgo:basedOn|kgo:variantOf ?via .", "entity", "via"),
-    "up": ("?via kgo:basedOn|kgo:variantOf ?entity .", "via", "entity"),
-}
-
-
 def _lineage_answers(store: ox.Store, form: Form, target: Match, several: bool) -> tuple[list[Answer], float]:
-    """Lineage walked breadth-first from the target, one bounded query per hop (at most
-    ``MAX_LINEAGE_HOPS``): a transitive path from a popular model reaches a large part of the graph,
-    and the hop count is known exactly as each entity is first reached."""
-    edge, subject, obj = _EDGES[form.lineage or "down"]
-    depth = {target.iri: 0}
-    frontier = [target.iri]
-    rows: list[dict[str, Any]] = []
-    seconds = 0.0
-    for hop in range(1, MAX_LINEAGE_HOPS + 1):
-        if not frontier:
-            break
-        sparql = _HOP.format(frontier=" ".join(f"<{iri}>" for iri in frontier), edge=edge, subject=subject, object=obj)
-        outcome = run_query(store, sparql)
-        seconds += outcome.seconds
-        reached: list[str] = []
-        for row in outcome.rows:
-            entity = term_text(row["entity"])
-            if entity not in depth:
-                depth[entity] = hop
-                reached.append(entity)
-            if depth[entity] == hop and entity != target.iri:  # each entity by its shortest hops
-                rows.append(row)
-        frontier = sorted(set(reached))
-    answers = [_answer(form, row, target, depth, several) for row in rows]
+    """Lineage up to six hops, each entity at its fewest hops from the target: the named query reads
+    the build's closure (the hop counts), so a popular model's descendants are one bounded query."""
+    outcome = run_query(store, load_query(form.query).sparql, bindings={form.bind: ox.NamedNode(target.iri)})
+    answers = [_answer(form, row, target, several) for row in outcome.rows]
     answers.sort(key=lambda a: (a.details.get("hops", 0), a.entity or "", a.paper_id))
-    return answers, seconds
+    return answers, outcome.seconds
 
 
 # Several names of one answer (the models a paper trained on D) come GROUP_CONCAT-ed; the shipped
@@ -422,13 +380,13 @@ def _text(value: Any) -> str | None:
 
 
 def _answers(form: Form, outcome: QueryOutcome, target: Match, several: bool) -> list[Answer]:
-    return [_answer(form, row, target, {}, several) for row in outcome.rows]
+    return [_answer(form, row, target, several) for row in outcome.rows]
 
 
-def _answer(form: Form, row: dict[str, Any], target: Match, hops: dict[str, int], several: bool) -> Answer:
+def _answer(form: Form, row: dict[str, Any], target: Match, several: bool) -> Answer:
     details: dict[str, Any] = {}
     for extra in form.extras:
-        details.update(_extra(extra, row, target, hops))
+        details.update(_extra(extra, row, target))
     if several:
         details["target"] = target.label
     joined = _text(row.get(form.entity_column))
@@ -444,7 +402,7 @@ def _answer(form: Form, row: dict[str, Any], target: Match, hops: dict[str, int]
     )
 
 
-def _extra(name: str, row: dict[str, Any], target: Match, hops: dict[str, int]) -> dict[str, Any]:
+def _extra(name: str, row: dict[str, Any], target: Match) -> dict[str, Any]:
     if name == "compared":
         compared = _text(row.get("compared_label"))
         # only worth saying when the paper compared against a variant (GPT-3 175B for GPT-3)
@@ -455,7 +413,7 @@ def _extra(name: str, row: dict[str, Any], target: Match, hops: dict[str, int]) 
         relation = term_text(row.get("relation"))
         return {"relation": "variant of" if relation.endswith("variantOf") else "based on"}
     if name == "hops":
-        return {"hops": hops.get(term_text(row.get("entity")), 1)}
+        return {"hops": python_value(row.get("hops"))}
     if name == "score":
         return {"score": _text(row.get("score"))}
     if name == "value":

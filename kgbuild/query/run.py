@@ -119,20 +119,20 @@ def evaluate(
         )
 
 
-# Where a group opens that a bound value should reach: a WHERE clause (the query's or a sub-select's),
-# a UNION branch, or a group nested first in another (the first branch of a UNION).
-_GROUP_OPENINGS = re.compile(r"\bWHERE\s*\{|\bUNION\s*\{|\{(?=\s*\{)", re.IGNORECASE)
+# Where a group opens that a bound value should reach: a brace right after WHERE (the query's or a
+# sub-select's), after UNION, or right after another brace (the first branch of a UNION).
+_GROUP_OPENINGS = re.compile(r"\b(?:WHERE|UNION)\s*\{|(?<=\{)\s*\{", re.IGNORECASE)
 
 
 def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.Variable, Term]]:
     """The query with ``bindings`` as VALUES blocks opening its groups (else as substitutions).
 
-    Oxigraph plans a query without knowing which variables substitutions will bind, and evaluates
-    a nested group (a UNION branch) on its own before joining it: a bound target did not steer the
-    join order, and at 1M triples a one-row answer took seconds, reading every comparison or
-    evidence node first. A VALUES block at the start of the WHERE clause and of every nested
-    group is planned as the group's first, bound, input (milliseconds for the same answer).
-    Repeating it is harmless: every copy binds the same variables to the same values.
+    Oxigraph plans a query without knowing which variables substitutions will bind, and plans
+    each UNION branch on its own: a bound target did not steer the join order, and at 1M
+    triples a one-row answer took seconds, reading every comparison or evidence node first. A
+    VALUES block at the start of the WHERE clause and of every branch is planned as the group's
+    first, bound, input (milliseconds for the same answer). Repeating it is harmless: every copy
+    binds the same variables to the same values.
     """
     if not bindings:
         return sparql, {}

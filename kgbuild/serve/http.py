@@ -13,7 +13,8 @@
 * The server binds 127.0.0.1 only and answers only requests whose Host is that address or
   localhost (a DNS-rebinding page cannot reach it). Request bodies over 1 MiB are refused (413)
   whatever the headers say; idle and slow connections are closed after ``IDLE_SECONDS``.
-* When a rebuild replaces the store, the workers are restarted on the new one.
+* When a rebuild replaces the store, the workers are restarted on the new one, and the web pages
+  read the new one too.
 """
 
 from __future__ import annotations
@@ -103,6 +104,15 @@ class SparqlServer(ThreadingHTTPServer):
                 )
                 old.close()
         return self.pool
+
+    def current_web(self) -> WebApp:
+        """The pages, reopened on the new store when a rebuild has replaced it (like the pool)."""
+        pool = self.current_pool()
+        if self.web.pool is not pool:
+            with self._reopen_lock:
+                if self.web.pool is not pool:
+                    self.web = WebApp(self.web.site.out_dir, pool)
+        return self.web
 
     @property
     def url(self) -> str:
@@ -211,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _page(self) -> None:
         url = urlsplit(self.path)
         # an email.message.Message: read-only and case-insensitive, all WebApp asks of a Mapping (.get)
-        response = self.server.web.handle(self.command, url.path, url.query, self.headers)  # type: ignore[arg-type]
+        response = self.server.current_web().handle(self.command, url.path, url.query, self.headers)  # type: ignore[arg-type]
         self.send_response(response.status, HTTPStatus(response.status).phrase)
         for name, value in response.all_headers():
             self.send_header(name, value)

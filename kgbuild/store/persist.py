@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from kgbuild.export.iris import DEFAULT_BASE_IRI
 from kgbuild.export.stream import write_nquads
+from kgbuild.store.derived import write_derived
 from kgbuild.store.location import STORE_MARKER, StoreError
 
 
@@ -34,7 +35,8 @@ def _is_replaceable(path: Path) -> bool:
 
 
 def load_store(graph: nx.MultiDiGraph, path: str | os.PathLike[str], base_iri: str = DEFAULT_BASE_IRI) -> int:
-    """Write ``graph`` as a fresh store at ``path`` (replacing an older store); returns the quad count."""
+    """Write ``graph`` as a fresh store at ``path`` (replacing an older store); returns the quad count
+    (the derived graph's included)."""
     target = Path(path)
     _check_replaceable(target)
     # Quads go through an N-Quads file that Oxigraph's bulk loader parses in Rust: millions of
@@ -44,7 +46,7 @@ def load_store(graph: nx.MultiDiGraph, path: str | os.PathLike[str], base_iri: s
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             write_nquads(graph, handle, base_iri)
-        return load_store_file(nquads, target)
+        return load_store_file(nquads, target, base_iri)
     finally:
         nquads.unlink(missing_ok=True)
 
@@ -68,11 +70,15 @@ def _check_replaceable(target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
 
 
-def load_store_file(nquads: str | os.PathLike[str], path: str | os.PathLike[str]) -> int:
-    """Bulk-load an N-Quads file as a fresh store at ``path`` (replacing an older store); returns the quad count.
+def load_store_file(
+    nquads: str | os.PathLike[str], path: str | os.PathLike[str], base_iri: str = DEFAULT_BASE_IRI
+) -> int:
+    """Bulk-load an N-Quads file as a fresh store at ``path`` (replacing an older store), add the
+    derived graph worked out from it (``store/derived.py``); returns the quad count.
 
     The file must hold no blank nodes (kgbuild's exports have none): it is loaded in parts, to
-    bound the bulk loader's memory. The build calls this once its graph is freed.
+    bound the bulk loader's memory. The build calls this once its graph is freed. ``base_iri`` is
+    the build's: the derived graph and its nodes are named under it.
     """
     target = Path(path)
     _check_replaceable(target)
@@ -84,7 +90,11 @@ def load_store_file(nquads: str | os.PathLike[str], path: str | os.PathLike[str]
     try:
         store = ox.Store(str(staging))
         _bulk_load_in_parts(store, nquads)
+        _add_derived(store, staging, base_iri)
         store.flush()
+        # Each bulk-loaded part is a set of files of its own; merged, a lookup reads one file per
+        # index instead of one per part (queries on a 75k-paper store took a third less CPU).
+        store.optimize()
         count = len(store)
         del store  # closes RocksDB before the directory is renamed
         _swap_in(staging, target)
@@ -94,6 +104,17 @@ def load_store_file(nquads: str | os.PathLike[str], path: str | os.PathLike[str]
             raise StoreError(f"cannot write the store at {target}: {e}") from e
         raise
     return count
+
+
+def _add_derived(store: ox.Store, staging: Path, base_iri: str) -> None:
+    fd, name = tempfile.mkstemp(prefix=".derived.", suffix=".nq", dir=staging.parent)
+    derived = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            write_derived(store, handle, base_iri)
+        _bulk_load_in_parts(store, derived)
+    finally:
+        derived.unlink(missing_ok=True)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

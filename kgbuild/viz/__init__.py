@@ -1,33 +1,36 @@
-"""Viz stage: the assembled graph as a self-contained, offline, interactive HTML page."""
+"""Viz stage: the assembled graph as a self-contained, offline, interactive HTML page.
 
-from kgbuild.viz.html import (
-    PHYSICS_MAX_NODES,
-    VizSummary,
-    render_html,
-    render_view,
-    select_nodes,
-    write_html,
-    write_view,
-)
-from kgbuild.viz.notebook import InlineView, inline
-from kgbuild.viz.source import load_graph, view_build
-from kgbuild.viz.view import View, ViewSpec, VizError, resolve_focus, select_view
+Names resolve lazily: the web pages use ``kgbuild.viz.style`` alone and should not pay for
+importing networkx and pyvis on their first request.
+"""
 
-__all__ = [
-    "PHYSICS_MAX_NODES",
-    "InlineView",
-    "View",
-    "ViewSpec",
-    "VizError",
-    "VizSummary",
-    "inline",
-    "load_graph",
-    "render_html",
-    "render_view",
-    "resolve_focus",
-    "select_nodes",
-    "select_view",
-    "view_build",
-    "write_html",
-    "write_view",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "PHYSICS_MAX_NODES": "html",
+    "VizSummary": "html",
+    "render_html": "html",
+    "render_view": "html",
+    "select_nodes": "html",
+    "write_html": "html",
+    "write_view": "html",
+    "InlineView": "notebook",
+    "inline": "notebook",
+    "load_graph": "source",
+    "view_build": "source",
+    "View": "view",
+    "ViewSpec": "view",
+    "VizError": "view",
+    "resolve_focus": "view",
+    "select_view": "view",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"kgbuild.viz.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -25,7 +25,7 @@ from kgbuild.query.ask import AskError, supported_forms
 from kgbuild.query.library import list_queries
 from kgbuild.web import console
 from kgbuild.web.highlight import highlight
-from kgbuild.web.site import NotFound, Site
+from kgbuild.web.site import NotFound, Recent, Site, paged
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -36,6 +36,10 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+
+CACHED_PAGES = 256  # rendered pages kept (most recently used)
+CACHED_BODY_BYTES = 1 << 20  # larger bodies (the explorer) are not kept
 
 
 @dataclass
@@ -104,6 +108,9 @@ class WebApp:
     def __init__(self, out_dir: str | os.PathLike[str], pool: Any = None) -> None:
         self.site = Site(out_dir)
         self.pool = pool
+        # the store does not change under a running server (a rebuild gets a new WebApp), so a page
+        # once rendered is the same page until then
+        self._cache: Recent[Response] = Recent(CACHED_PAGES)
         self.routes: list[tuple[str, Callable[..., Response]]] = [
             ("/static/", self.static),
             ("/entity/", self.entity_page),
@@ -116,16 +123,29 @@ class WebApp:
         if method not in ("GET", "HEAD"):
             return Response(405, b"read-only: GET and HEAD only\n", "text/plain; charset=utf-8", {"Allow": "GET, HEAD"})
         params = parse_qs(query, keep_blank_values=True)
+        key = (path, query, _wants_json(headers, params))
+        response = self._cache.get(key)
+        if response is None:
+            response = self._respond(path, params, headers)
+            if (
+                response.status == 200
+                and len(response.body) <= CACHED_BODY_BYTES
+                and response.headers.get("Cache-Control") != "no-store"
+            ):
+                self._cache.put(key, response)
+        if method == "HEAD":
+            response = Response(
+                response.status, b"", response.content_type, {"Content-Length": str(len(response.body))}
+            )
+        return response
+
+    def _respond(self, path: str, params: Mapping[str, list[str]], headers: Mapping[str, str]) -> Response:
         try:
             response = self._route(path, params, headers)
         except NotFound as e:
             response = self._page("error.html", 404, message=str(e))
         except Exception as e:  # noqa: BLE001 - a page that fails says so instead of dropping the connection
             response = self._page("error.html", 500, message=f"this page failed: {type(e).__name__}: {e}")
-        if method == "HEAD":
-            response = Response(
-                response.status, b"", response.content_type, {"Content-Length": str(len(response.body))}
-            )
         return response
 
     def _route(self, path: str, params: Mapping[str, list[str]], headers: Mapping[str, str]) -> Response:
@@ -170,10 +190,12 @@ class WebApp:
             return self._page("ask.html", 400, question=question, error=str(e), examples=supported_forms())
         if as_json:
             return _json(200, result.to_json())
-        meta = self.site.paper_meta(self.site.paper_iri(a.paper_id) for a in result.answers)
+        listed = paged(result.answers, "page", _pages(params).get("page", 1))
+        # only the answers shown are looked up (links, arXiv ids), all at once
+        meta = self.site.paper_meta(self.site.paper_iri(a.paper_id) for a in listed.items)
         names = self.site.aliases_of(t.iri for t in result.targets)
         answers = []
-        for answer in result.answers:
+        for answer in listed.items:
             paper = meta.get(self.site.paper_iri(answer.paper_id), {})
             marks = names + [answer.details.get("compared") or ""]
             answers.append({"answer": answer, "paper": paper, "marks": [m for m in marks if m]})
@@ -184,35 +206,40 @@ class WebApp:
             heading=result.form.heading.format(target=" / ".join(t.label for t in result.targets)),
             targets=[{"label": t.label, "href": self.site.local_path(t.iri)} for t in result.targets],
             answers=answers,
+            listed=listed,
+            more=_more_link(params),
             examples=supported_forms(),
         )
 
     def entity_page(self, segment: str, params: Mapping[str, list[str]]) -> Response:
-        entity = self.site.entity(segment)
+        entity = self.site.entity(segment, _pages(params))
         from kgbuild.web.focus import focus_graph
 
-        return self._page("entity.html", e=entity, graph=focus_graph(entity))
+        return self._page("entity.html", e=entity, graph=focus_graph(entity), more=_more_link(params))
 
     def leaderboard_page(self, segment: str, params: Mapping[str, list[str]]) -> Response:
-        board = self.site.leaderboard(segment)
-        return self._page("leaderboard.html", b=board, entity_href=f"/entity/{segment}")
+        board = self.site.leaderboard(segment, _pages(params))
+        return self._page("leaderboard.html", b=board, entity_href=f"/entity/{segment}", more=_more_link(params))
 
     def paper_page(self, segment: str, params: Mapping[str, list[str]]) -> Response:
         return self._page("paper.html", **self.site.paper(segment))
 
     def console_page(self, params: Mapping[str, list[str]]) -> Response:
-        examples = console.examples(list_queries(), self.site)
+        examples = console.examples(list_queries(), self.site.sample_entity())
         chosen = (params.get("example") or [""])[0]
         text = (params.get("query") or [""])[0]
         if not text and chosen:
             text = next((ex["sparql"] for ex in examples if ex["name"] == chosen), "")
         outcome = console.run(self.site, text, self.pool) if text.strip() else None
-        return self._page(
+        response = self._page(
             "console.html",
             query=text or console.DEFAULT_QUERY,
             examples=examples,
             outcome=outcome,
         )
+        if outcome is not None and outcome.error:
+            response.headers["Cache-Control"] = "no-store"  # a timeout or a busy pool passes
+        return response
 
     def explorer_page(self) -> Response:
         """The build's graph.html (what ``kgbuild build`` wrote), under the CSP that page declares itself."""
@@ -242,6 +269,28 @@ def _examples(home: Mapping[str, Any]) -> list[str]:
     return [
         ex.replace("FooNet", model).replace("ImageNet-1k", dataset).replace("GPT-3", first) for ex in supported_forms()
     ]
+
+
+def _pages(params: Mapping[str, list[str]]) -> dict[str, int]:
+    """The page number asked for each long list (``?by=2``); anything not a small number is page 1."""
+    out = {}
+    for key, values in params.items():
+        value = values[0] if values else ""
+        if value.isdigit() and 0 < len(value) <= 6:
+            out[key] = int(value)
+    return out
+
+
+def _more_link(params: Mapping[str, list[str]]) -> Callable[[str, int], str]:
+    """For the templates: the query string of this page with one list's page changed."""
+
+    def link(key: str, page: int) -> str:
+        kept = {k: v[0] for k, v in params.items() if v and k != key}
+        if page > 1:
+            kept[key] = str(page)
+        return "?" + urlencode(kept) if kept else "?"
+
+    return link
 
 
 def _static_file(name: str) -> Path | None:

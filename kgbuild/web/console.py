@@ -33,9 +33,8 @@ class ConsoleOutcome:
     seconds: float = 0.0
 
 
-def examples(queries: list[NamedQuery], site: Site) -> list[dict[str, str]]:
-    """Each named query as runnable text; a required parameter is filled with a real entity."""
-    sample = _sample_entity(site)
+def examples(queries: list[NamedQuery], sample: str | None) -> list[dict[str, str]]:
+    """Each named query as runnable text; a required parameter is filled with ``sample``, a real entity."""
     out = []
     for query in queries:
         text = query.sparql
@@ -47,11 +46,6 @@ def examples(queries: list[NamedQuery], site: Site) -> list[dict[str, str]]:
             text = text.rstrip() + "\nVALUES ?" + required[0].name + " { <" + sample + "> }\n"
         out.append({"name": query.name, "description": query.description, "sparql": text})
     return out
-
-
-def _sample_entity(site: Site) -> str | None:
-    rows = site.home()["compared"]
-    return rows[0]["entity"] if rows else None
 
 
 def run(site: Site, sparql: str, pool: Any = None) -> ConsoleOutcome:

@@ -1,7 +1,7 @@
 """The focused graph of an entity page: the entity, its lineage, comparisons and benchmarks.
 
 Entity-level: papers are not nodes, they are folded into the edges as evidence counts (the
-tooltip lists them). Lineage is laid out top-down (ancestors above, descendants below), so the
+tooltip names an example paper). Lineage is laid out top-down (ancestors above, descendants below), so the
 data carries a ``level`` per node for vis-network's hierarchical layout.
 """
 
@@ -36,10 +36,11 @@ def focus_graph(entity: Mapping[str, Any]) -> dict[str, Any]:
                 "root": level == 0 and not nodes,
             }
 
-    def edge(u: str, v: str, relation: str, papers: Iterable[str]) -> None:
-        item = edges.setdefault((u, v, relation), {"from": u, "to": v, "relation": relation, "papers": []})
-        for title in papers:
-            if title not in item["papers"]:
+    def edge(u: str, v: str, relation: str, count: int, titles: Iterable[str]) -> None:
+        item = edges.setdefault((u, v, relation), {"from": u, "to": v, "relation": relation, "papers": [], "n": 0})
+        item["n"] += count
+        for title in titles:
+            if title and title not in item["papers"]:
                 item["papers"].append(title)
 
     root = entity["iri"]
@@ -51,44 +52,34 @@ def focus_graph(entity: Mapping[str, Any]) -> dict[str, Any]:
             parent, depth = frontier.pop(0)
             for child in tree.children.get(parent, []):
                 node(child["iri"], child["label"], "model", sign * (depth + 1), child["href"])
-                titles = [p["title"] for p in child["papers"]]
                 # an arrow always points from the derived entity to what it is based on
                 u, v = (parent, child["iri"]) if sign < 0 else (child["iri"], parent)
-                edge(u, v, child["relation"].replace(" ", "_"), titles)
+                edge(u, v, child["relation"].replace(" ", "_"), child["papers"], [child["title"]])
                 frontier.append((child["iri"], depth + 1))
-    for group, rows, level in (
-        ("compares_against", entity["compares_against"], 1),
+    for group, listed, level in (
+        ("compares_against", entity["compared_against"], 1),
         ("compared_by", entity["compared_by"], -1),
     ):
-        counted: dict[str, list[dict[str, Any]]] = {}
-        for row in rows:
-            if row["other_name"]:
-                counted.setdefault(row["other"], []).append(row)
-        for other, hits in sorted(counted.items(), key=lambda kv: (-len(kv[1]), kv[1][0]["other_name"]))[:PER_GROUP]:
-            name = hits[0]["other_name"]
+        # the busiest neighbours: the list is sorted by papers, most first
+        for row in [r for r in listed.items if r["other_name"]][:PER_GROUP]:
             # a comparing paper is drawn as what it proposes (its own label), a model
-            node(other, name, "model", level, hits[0]["other_href"] if hits[0]["other_label"] else None)
-            u, v = (root, other) if group == "compares_against" else (other, root)
-            edge(u, v, "compares_with", [h["title"] for h in hits])
-    benchmarks: dict[str, list[dict[str, Any]]] = {}
-    for row in entity["evaluations"]:
-        benchmarks.setdefault(row["benchmark"], []).append(row)
-    for bench, hits in sorted(benchmarks.items(), key=lambda kv: (-len(kv[1]), kv[1][0]["benchmark_label"]))[
-        :PER_GROUP
-    ]:
-        node(bench, hits[0]["benchmark_label"], "benchmark", 1, hits[0]["benchmark_href"])
-        edge(root, bench, "evaluated_on", [h["title"] for h in hits])
+            node(row["other"], row["other_name"], "model", level, row["other_href"])
+            u, v = (root, row["other"]) if group == "compares_against" else (row["other"], root)
+            edge(u, v, "compares_with", row["papers"], [row["title"]])
+    for row in entity["benchmarks"][:PER_GROUP]:
+        node(row["benchmark"], row["benchmark_label"], "benchmark", 1, row["benchmark_href"])
+        edge(root, row["benchmark"], "evaluated_on", row["papers"], [])
     degree: dict[str, int] = {}
     for item in edges.values():
         for end in (item["from"], item["to"]):
-            degree[end] = degree.get(end, 0) + len(item["papers"])
+            degree[end] = degree.get(end, 0) + item["n"]
     for iri, item in nodes.items():
         item["size"] = node_size(degree.get(iri, 0))
         item["color"] = style.CATEGORY_COLOURS.get(item["group"], style.CATEGORY_COLOURS["entity"])
         item["shape"] = style.CATEGORY_SHAPES.get(item["group"], "dot")
     out_edges = []
     for item in edges.values():
-        n = len(item["papers"])
+        n = item["n"]
         out_edges.append(
             {
                 "from": item["from"],
