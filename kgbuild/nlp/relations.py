@@ -618,7 +618,7 @@ class RelationFinder:
             if is_candidate:
                 continue
             if benchmark is not None and benchmark.start > 0 and doc_lowers(doc)[benchmark.start - 1] in ("on", "in"):
-                subject = model if model != PAPER_SUBJECT else main
+                subject = model if model is not None and model != PAPER_SUBJECT else main
                 relations.append(self._fact(doc, "evaluated_on", subject, benchmark, "score-on-benchmark", 0.65))
         doc._.kg_result_candidates = sorted(results + unowned, key=lambda r: r["token_start"])
         return results
