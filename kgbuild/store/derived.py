@@ -57,9 +57,12 @@ SELECT ?source ?compared ?ev ?paper WHERE {
 """
 _PROPOSES = "SELECT DISTINCT ?paper ?entity WHERE { ?paper kgo:proposes ?entity }"
 _PAPERS = "SELECT ?paper WHERE { ?paper a kgo:Paper }"
+# A statement shared by many papers is written into each paper's graph: over the union default graph
+# every pattern of a star met each copy, so the join grew with the cube of the papers sharing it
+# (a benchmark named by a thousand papers took minutes). Each star is joined inside one graph.
 _EVALUATED = """
 SELECT DISTINCT ?benchmark ?paper WHERE {
-  ?st rdf:predicate kgo:evaluatedOn ; rdf:object ?benchmark ; kgo:hasEvidence ?ev . ?ev kgo:inPaper ?paper
+  GRAPH ?g { ?st rdf:predicate kgo:evaluatedOn ; rdf:object ?benchmark ; kgo:hasEvidence ?ev . ?ev kgo:inPaper ?paper }
 }
 """
 _RESULTS = """
