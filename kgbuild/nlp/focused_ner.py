@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import spacy
+from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 from thinc.api import Model, NumpyOps
@@ -115,7 +117,7 @@ class FocusedNER:
             trained = spacy.load(self.model_dir)
         except OSError as e:
             raise FileNotFoundError(f"no trained NER at {self.model_dir} (run `make train`)") from e
-        self.ner = trained.get_pipe("ner")
+        self.ner = cast(EntityRecognizer, trained.get_pipe("ner"))  # get_pipe is typed as any component
         use_numpy_blas(self.ner.model)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -126,7 +128,7 @@ class FocusedNER:
             yield from self._annotate(list(batch))
 
     def _windows(self, doc: Doc) -> list[Window]:
-        covered = set()
+        covered: set[int] = set()
         for span in doc.spans.get(self.candidates_key, []):
             covered.update(range(span.start, span.end))
         return name_windows(doc, covered, self.context)

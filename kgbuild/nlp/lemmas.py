@@ -8,12 +8,14 @@ the Doc in one array so the Matcher's ``LEMMA`` patterns can read them.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
 import numpy
 from spacy.attrs import LEMMA
 from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+from thinc.types import Ints2d
 
 from kgbuild.nlp.tokens import words
 
@@ -62,5 +64,5 @@ class LookupLemmas:
         """Writes ``token.lemma`` for the Matcher and returns the lemmas."""
         lemmas = self.lemmas(doc)  # every word of the Doc is now known
         values = numpy.fromiter(map(self._hash.__getitem__, words(doc)), dtype="uint64", count=len(doc))
-        doc.from_array([LEMMA], values.reshape(-1, 1))
+        doc.from_array([LEMMA], cast(Ints2d, values.reshape(-1, 1)))
         return lemmas

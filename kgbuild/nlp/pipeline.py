@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 import kgbuild.nlp.components  # noqa: F401  (registers the factories when not installed as a package)
 
@@ -21,16 +23,16 @@ PATTERN_PIPES = ("kgbuild_gazetteer", "kgbuild_name_shapes", "kgbuild_mentions")
 NAME_FINAL_STOP = r"(?<=[-0-9a-z][A-Z])\.$"  # also "… Llama-2-70B."
 
 
-def _is_unit_suffix(pattern: str) -> bool:
+def _is_unit_suffix(pattern: object) -> bool:
     """spaCy's rule that splits "100M" into "100" + "M" (a unit). For us "HowTo100M", "WebVid-2M"
     and "21M" (parameters) are single tokens; the percent sign is still split off."""
-    return pattern.startswith("(?<=[0-9])(?:km|")
+    return isinstance(pattern, str) and pattern.startswith("(?<=[0-9])(?:km|")
 
 
 def configure_tokenizer(nlp: Language) -> None:
     kept = [p for p in nlp.Defaults.suffixes or [] if not _is_unit_suffix(p)]
     suffixes = kept + [r"(?<=[0-9])%", NAME_FINAL_STOP]
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    cast(Tokenizer, nlp.tokenizer).suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
 def bundled_ner_dir() -> Path:
@@ -153,4 +155,5 @@ def empty_tokenizer_cache(nlp: Language) -> None:
     abstracts than a fresh one (spaCy 3.8, measured over 4,000 abstracts). Setting ``rules`` is
     spaCy's way to rebuild the cache and the special cases from scratch.
     """
-    nlp.tokenizer.rules = dict(nlp.tokenizer.rules or {})
+    tokenizer = cast(Tokenizer, nlp.tokenizer)  # a blank pipeline's is always spaCy's Tokenizer
+    tokenizer.rules = dict(tokenizer.rules or {})

@@ -7,11 +7,12 @@ and its own offset so that evidence spans index the original title or abstract t
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from kgbuild.nlp.tokens import remember_sentence_starts
 from kgbuild.nlp.tokens import words as token_texts
@@ -60,7 +61,7 @@ class SentenceSegmenter:
             word = words[i]
             if SECTION_SEPARATOR in word or (word in SENTENCE_END and self._closes_sentence(words, i)):
                 starts[i + 1, 0] = 1
-        doc.from_array([SENT_START], starts.view("uint64"))  # spaCy's attribute arrays are uint64
+        doc.from_array([SENT_START], cast(Ints2d, starts.view("uint64")))  # spaCy's attribute arrays are uint64
         remember_sentence_starts(doc, (starts[:, 0] == 1).tolist())
         return doc
 

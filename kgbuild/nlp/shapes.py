@@ -43,6 +43,10 @@ from kgbuild.nlp.tokens import (
 )
 from kgbuild.records import entity_key
 
+# One candidate a shape rule found: the span, the rule's name, its confidence and, for a size
+# variant, the entity id of the family it varies.
+Found = tuple[Span, str, float, str | None]
+
 MIXED_CASE = re.compile(
     r"^(?=.*[a-z])(?:[A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z]|[A-Z]{2,}[a-z])[A-Za-z0-9]*(?:[-.+][A-Za-z0-9+]+)*\+*$"
 )
@@ -406,9 +410,9 @@ class NameShapes:
         self.set_annotations(doc, self.match(doc))
         return doc
 
-    def match(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+    def match(self, doc: Doc) -> list[Found]:
         """Candidates as (span, rule, confidence, variant_of canonical id)."""
-        found: list[tuple[Span, str, float, str | None]] = []
+        found: list[Found] = []
         found.extend(self._size_variants(doc))
         found.extend(self._title_name(doc))
         plain: set[str] = set()
@@ -429,11 +433,11 @@ class NameShapes:
         )
         return found
 
-    def _listed_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+    def _listed_names(self, doc: Doc) -> list[Found]:
         """ "benchmarks, namely Meta-World and DMControl", "models such as BERT and GPT": capitalised
         names listed after a kind noun take that kind; a list that holds a known model is a list
         of models."""
-        out = []
+        out: list[Found] = []
         texts, lowered = words(doc), lowers(doc)
         n = len(texts)
         kind_nouns = [at for at, word in enumerate(lowered[:-2]) if word in HEAD_NOUN_KIND]  # few: look there only
@@ -472,7 +476,7 @@ class NameShapes:
                     break
         return out
 
-    def set_annotations(self, doc: Doc, found: list[tuple[Span, str, float, str | None]]) -> None:
+    def set_annotations(self, doc: Doc, found: list[Found]) -> None:
         group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         votes: dict[str, Counter[str]] = {}
         for span, rule, _conf, _variant in found:
@@ -510,9 +514,9 @@ class NameShapes:
             return Span(doc, start, end, label=row.label, span_id=row.entity_id)
         return Span(doc, start, end, label=label, span_id=entity_key(text))
 
-    def _size_variants(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+    def _size_variants(self, doc: Doc) -> list[Found]:
         """``Llama-2-70B`` / ``GPT-3 175B``: a known model name followed by a parameter count."""
-        out = []
+        out: list[Found] = []
         texts = words(doc)
         # "GPT_BASE", "BERT_LARGE": the LaTeX-subscript spelling, one token
         for i, text in [(i, text) for i, text in enumerate(texts) if "_" in text]:
@@ -520,7 +524,7 @@ class NameShapes:
             row = self.table.lookup(family)
             known = row is not None and row.label == "MODEL"
             if (known or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
-                variant_of = row.entity_id if known else entity_key(family)
+                variant_of = row.entity_id if row is not None and known else entity_key(family)
                 out.append(
                     (Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of)
                 )
@@ -556,7 +560,7 @@ class NameShapes:
                 out.append((span, "size-variant", 0.9, row.entity_id))
         return out
 
-    def _title_name(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+    def _title_name(self, doc: Doc) -> list[Found]:
         colon = title_name_end(doc)
         if colon is None:
             return []
@@ -603,10 +607,10 @@ class NameShapes:
                 break
         return None
 
-    def _acronym_definitions(self, doc: Doc, plain: set[str]) -> list[tuple[Span, str, float, str | None]]:
+    def _acronym_definitions(self, doc: Doc, plain: set[str]) -> list[Found]:
         """``Long Form Name (LFN)``: the acronym is the name, the long form its alias. Acronyms of
         lowercase phrases go into ``plain``: they abbreviate a generic term, not a name."""
-        out = []
+        out: list[Found] = []
         texts = words(doc)
         for at in range(1, len(texts) - 1):
             if texts[at - 1] != "(" or texts[at + 1] != ")":
@@ -658,8 +662,8 @@ class NameShapes:
                 return doc[start:paren]
         return None
 
-    def _shaped_names(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
-        out = []
+    def _shaped_names(self, doc: Doc) -> list[Found]:
+        out: list[Found] = []
         known = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         model_ends = {s.end for s in known if s.label_ == "MODEL"}
         texts, lowered, starts = words(doc), lowers(doc), sentence_starts(doc)
@@ -746,9 +750,9 @@ class NameShapes:
         named_by_noun = following in HEAD_NOUN_KIND and (owned or following not in GENERIC_HEAD_NOUNS)
         return bool(VERSION_NUMBER.match(texts[end]) and "." in texts[end]) or named_by_noun
 
-    def _named_by_cue(self, doc: Doc) -> list[tuple[Span, str, float, str | None]]:
+    def _named_by_cue(self, doc: Doc) -> list[Found]:
         """``named ERNIE 3.0``, ``we propose TinyViT,`` ``we introduce SPDF`` – caps or capitalised words."""
-        out = []
+        out: list[Found] = []
         lowered = lowers(doc)
         for at in range(len(lowered) - 1):
             if lowered[at] not in PROPOSE_VERBS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.pipeline import EntityRecognizer
@@ -32,7 +33,7 @@ def load_trained_ner(model_dir: Path) -> EntityRecognizer:
         trained = spacy.load(model_dir)
     except (OSError, ValueError) as e:
         raise FileNotFoundError(f"cannot load the entity tagger at {model_dir}: {e}") from e
-    ner = trained.get_pipe("ner")
+    ner = cast(EntityRecognizer, trained.get_pipe("ner"))  # get_pipe is typed as any component
     use_numpy_blas(ner.model)
     return ner
 

@@ -16,9 +16,11 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import filter_spans, fix_random_seed, minibatch
@@ -92,7 +94,9 @@ def tdmsci_docs(path: Path, blank: Language) -> Iterator[Doc]:
         if not words:
             return None
         doc = Doc(blank.vocab, words=list(words))
-        spans, start, label = [], None, None
+        spans: list[Span] = []
+        start: int | None = None
+        label = ""
         for i, tag in enumerate([*tags, "O"]):
             if start is not None and not tag.startswith("I-"):
                 spans.append(Span(doc, start, i, label=label))
@@ -149,7 +153,7 @@ def train_ner(
     fix_random_seed(seed)
     nlp = spacy.blank("en")
     configure_tokenizer(nlp)
-    ner = nlp.add_pipe("ner", config={"model": NER_MODEL})
+    ner = cast(EntityRecognizer, nlp.add_pipe("ner", config={"model": NER_MODEL}))
     for label in ENTITY_KINDS:
         ner.add_label(label)
     examples = [Example(nlp.make_doc(d.text), d) for d in docs]
@@ -157,7 +161,7 @@ def train_ner(
     cut = int(len(examples) * held_out)
     dev, train = examples[:cut], examples[cut:]
     optimizer = nlp.initialize(lambda: train)
-    losses_per_epoch = []
+    losses_per_epoch: list[float] = []
     for _ in range(epochs):
         random.Random(seed + len(losses_per_epoch)).shuffle(train)
         losses: dict[str, float] = {}

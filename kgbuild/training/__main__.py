@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 from kgbuild.nlp.pipeline import (
@@ -49,13 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     classifier_dir = args.model_dir / "entity_classifier" if args.model_dir else bundled_classifier_dir()
     relations_dir = args.model_dir / "relation_classifier" if args.model_dir else bundled_relations_dir()
     results_dir = args.model_dir / "result_classifier" if args.model_dir else bundled_results_dir()
+    # Each stage trains on the output of the stages before it: the same combined pipeline, grown by
+    # the component just trained.
+    combined_pipeline = partial(
+        build_pipeline, mode="combined", tagger_dir=tagger_dir, tagger_policy=args.tagger_policy
+    )
     if not (args.skip_tagger or args.skip_entities):
-        report = train_tagger(train_records, dev_records, tagger_dir, epochs=args.tagger_epochs, seed=args.seed)
-        print(json.dumps({"tagger": asdict(report)}), flush=True)
-    candidates = build_pipeline(
-        mode="combined",
-        tagger_dir=tagger_dir,
-        tagger_policy=args.tagger_policy,
+        tagger_report = train_tagger(train_records, dev_records, tagger_dir, epochs=args.tagger_epochs, seed=args.seed)
+        print(json.dumps({"tagger": asdict(tagger_report)}), flush=True)
+    candidates = combined_pipeline(
         use_classifier=False,
         use_ner=False,
         broad_candidates=True,
@@ -63,12 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_entities:
         train = candidate_examples(candidates, train_records)
         dev = candidate_examples(candidates, dev_records)
-        report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
-        print(json.dumps({"entity_classifier": asdict(report)}), flush=True)
-    with_entities = build_pipeline(
-        mode="combined",
-        tagger_dir=tagger_dir,
-        tagger_policy=args.tagger_policy,
+        classifier_report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
+        print(json.dumps({"entity_classifier": asdict(classifier_report)}), flush=True)
+    with_entities = combined_pipeline(
         classifier_dir=classifier_dir,
         use_relation_classifier=False,
         use_result_classifier=False,
@@ -79,10 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     relations.to_disk(relations_dir)
     print(json.dumps({"relation_classifier": asdict(relation_report)}), flush=True)
-    with_relations = build_pipeline(
-        mode="combined",
-        tagger_dir=tagger_dir,
-        tagger_policy=args.tagger_policy,
+    with_relations = combined_pipeline(
         classifier_dir=classifier_dir,
         relations_dir=relations_dir,
         use_result_classifier=False,

@@ -48,10 +48,10 @@ def gold_role_names(record: dict[str, Any]) -> dict[str, set[str]]:
         "trained_on": [pair[1] for pair in record["trained_on"]],
         "based_on": [pair[1] for pair in record["based_on"]],
     }
-    out = {}
-    for role, names in objects.items():
+    out: dict[str, set[str]] = {}
+    for role, role_names in objects.items():
         found: set[str] = set()
-        for name in names:
+        for name in role_names:
             found |= aliases.get(norm(name), {norm(name)})
         out[role] = found
     return out

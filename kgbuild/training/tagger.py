@@ -11,9 +11,11 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRecognizer
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
@@ -76,7 +78,7 @@ def train_tagger(
     started = time.perf_counter()
     fix_random_seed(seed)
     nlp = blank_pipeline()
-    ner = nlp.add_pipe("ner", config={"model": TAGGER_MODEL})
+    ner = cast(EntityRecognizer, nlp.add_pipe("ner", config={"model": TAGGER_MODEL}))
     for label in ENTITY_KINDS:
         ner.add_label(label)
     misaligned = 0
