@@ -90,7 +90,7 @@ def open_page(browser: Any, path: Path) -> Iterator[LoadedPage]:
     page.on("dialog", lambda dialog: (loaded.dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.goto(loaded.url)
-        page.wait_for_function("document.documentElement.hasAttribute('data-kg-drawn')", timeout=DRAWN_TIMEOUT_MS)
+        page.wait_for_selector("html[data-kg-drawn]", state="attached", timeout=DRAWN_TIMEOUT_MS)
         yield loaded
     finally:
         context.close()

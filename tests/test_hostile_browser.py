@@ -106,7 +106,7 @@ def test_graph_html_runs_no_payload_when_every_node_and_edge_is_clicked(browser:
     page_path = (built / "graph.html").resolve()
     visit = Visit(browser, page_path.as_uri(), "file://")
     try:
-        visit.page.wait_for_function("document.documentElement.hasAttribute('data-kg-drawn')", timeout=60_000)
+        visit.page.wait_for_selector("html[data-kg-drawn]", state="attached", timeout=60_000)
         shown = visit.page.evaluate(
             """() => {
                 const x = window.kgExplorer, texts = [];

@@ -99,7 +99,7 @@ def test_page_loads_locally_without_errors(browser: Any, site: SparqlServer, pat
         if name == "entity":
             loaded.page.wait_for_function("window.kgFocusDrawnMs !== undefined", timeout=30_000)
         if name == "explorer":
-            loaded.page.wait_for_function("document.documentElement.hasAttribute('data-kg-drawn')", timeout=30_000)
+            loaded.page.wait_for_selector("html[data-kg-drawn]", state="attached", timeout=30_000)
         loaded.screenshot(f"web-{name}.png")
         assert loaded.page.title()
         assert_clean(loaded, origin(site))
