@@ -522,9 +522,9 @@ class NameShapes:
         for i, text in [(i, text) for i, text in enumerate(texts) if "_" in text]:
             family, _, size = text.rpartition("_")
             row = self.table.lookup(family)
-            known = row is not None and row.label == "MODEL"
-            if (known or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
-                variant_of = row.entity_id if row is not None and known else entity_key(family)
+            known_model = row.entity_id if row is not None and row.label == "MODEL" else None
+            if (known_model or shape_of_text(family)) and (size.lower() in SIZE_NAMES or SIZE_TOKEN.match(size)):
+                variant_of = known_model or entity_key(family)
                 out.append(
                     (Span(doc, i, i + 1, label="MODEL", span_id=entity_key(text)), "size-variant", 0.9, variant_of)
                 )
