@@ -12,6 +12,11 @@ import click
 
 from kgbuild import __version__
 
+# kgbuild.query.api's page sizes (ASK_PAGE_SIZE, DEFAULT_LIMIT), repeated here so that the command
+# line starts without loading the query engine; a test keeps the two equal
+ASK_PAGE_SIZE = 25
+QUERY_PAGE_SIZE = 1_000
+
 # Exit codes, the contract scripts rely on (see the README): a build that wrote its outputs exits
 # 0, or 1 when some input records or files had errors (each listed in problems.jsonl); 2 means
 # nothing usable was produced (bad usage or option values, no readable input, a busy out/).
@@ -327,9 +332,27 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str | None) -> Non
     help="Result format; JSON and CSV follow the SPARQL 1.1 results formats. CONSTRUCT/DESCRIBE "
     "results: Turtle (table) or JSON-LD (json).",
 )
-@click.option("--limit", default=10_000, show_default=True, help="Keep at most this many rows.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=QUERY_PAGE_SIZE,
+    show_default=True,
+    help="Keep at most this many answers (rows; a named query that pages counts its answers, "
+    "e.g. descendants, each of which may take several rows).",
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many answers (the next page).")
+@click.option("--all", "show_all", is_flag=True, help="Keep every answer (no --limit).")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
-def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, limit: int, list_only: bool) -> None:
+def query(
+    query: str | None,
+    out_dir: Path,
+    params: tuple[str, ...],
+    fmt: str,
+    limit: int,
+    offset: int,
+    show_all: bool,
+    list_only: bool,
+) -> None:
     """Run QUERY against the built store: a named query, a .rq file, or SPARQL text.
 
     Common prefixes (kgo, rdf, rdfs, dcterms, skos, prov, schema, mls, xsd) need no PREFIX line.
@@ -357,7 +380,12 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
         bindings[name.strip()] = value.strip()
     try:
         outcome = query_build(
-            out_dir, query, bindings, limit=limit, warn=lambda m: click.echo(f"warning: {m}", err=True)
+            out_dir,
+            query,
+            bindings,
+            limit=None if show_all else limit,
+            offset=offset,
+            warn=lambda m: click.echo(f"warning: {m}", err=True),
         )
     except QueryUsageError as e:
         raise click.UsageError(str(e)) from e
@@ -369,7 +397,11 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
         raise click.UsageError(str(e)) from e
     click.echo(text, nl=fmt != "csv")
     if outcome.truncated:
-        click.echo(f"(stopped at --limit {limit}; more results exist)", err=True)
+        of = f" of {outcome.total:,}" if outcome.total is not None else ""
+        click.echo(
+            f"(answers {offset + 1:,}–{offset + limit:,}{of}; --offset {offset + limit} for the next page, --all for all)",
+            err=True,
+        )
 
 
 @main.command()
@@ -379,10 +411,19 @@ def query(query: str | None, out_dir: Path, params: tuple[str, ...], fmt: str, l
     "--json",
     "as_json",
     is_flag=True,
-    help='Print {"question", "query", "answers": [{"paper_id", "title", "entity": [names], "evidence"}, ...]}; '
-    'an error as {"question", "error"} (exit 1).',
+    help='Print {"question", "query", "total", "offset", "more", "answers": [{"paper_id", "title", "entity": '
+    '[names], "evidence"}, ...]}; an error as {"question", "error"} (exit 1).',
 )
-def ask(question: str, out_dir: Path, as_json: bool) -> None:
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=ASK_PAGE_SIZE,
+    show_default=True,
+    help="Answers shown at once (the heading counts them all).",
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many answers (the next page).")
+@click.option("--all", "show_all", is_flag=True, help="Show every answer.")
+def ask(question: str, out_dir: Path, as_json: bool, limit: int, offset: int, show_all: bool) -> None:
     """Answer a lineage QUESTION from the graph, with the paper and evidence sentence of each answer.
 
     Supported: who compares against X; what does X compare against; what is X based on; what is
@@ -395,7 +436,13 @@ def ask(question: str, out_dir: Path, as_json: bool) -> None:
     from kgbuild.store import StoreError
 
     try:
-        result = ask_build(out_dir, question, warn=lambda m: click.echo(f"warning: {m}", err=True))
+        result = ask_build(
+            out_dir,
+            question,
+            warn=lambda m: click.echo(f"warning: {m}", err=True),
+            limit=None if show_all else limit,
+            offset=offset,
+        )
     except (AskError, StoreError) as e:
         if as_json:  # a script reading JSON gets JSON either way: {"question", "error"}, exit 1
             click.echo(json.dumps({"question": question, "error": str(e)}, indent=1, ensure_ascii=False))

@@ -15,7 +15,8 @@ from kgbuild.query.names import NameIndex, UnknownName
 from kgbuild.query.run import QueryError, QueryOutcome, QueryUsageError, Term, run_query
 from kgbuild.store import open_store, store_path
 
-DEFAULT_LIMIT = 10_000
+DEFAULT_LIMIT = 1_000  # answers a query keeps unless told: the first page of a ranking, not all of it
+ASK_PAGE_SIZE = 25  # answers to a question shown at once: a screenful, the rest a page away
 
 
 def _is_file(path: Path) -> bool:
@@ -102,16 +103,26 @@ def query_build(
     params: Mapping[str, str] | None = None,
     limit: int | None = DEFAULT_LIMIT,
     warn: Callable[[str], None] | None = None,
+    offset: int = 0,
 ) -> QueryOutcome:
-    """Run a query against the store of a build directory; ``warn`` hears about a slow name lookup ahead."""
+    """Run a query against the store of a build directory (``limit``/``offset``: one page of its
+    answers, all when ``limit`` is None); ``warn`` hears about a slow name lookup ahead."""
     store = open_store(store_path(out_dir))
     named = pick_query(query)
     check_param_names(named, params or {})
     index = NameIndex.for_build(out_dir, store, warn) if params else None
-    return run_query(store, named.sparql, bindings=bind_params(named, params or {}, index), limit=limit)
+    return run_query(store, named.sparql, bindings=bind_params(named, params or {}, index), limit=limit, offset=offset)
 
 
-def ask_build(out_dir: str | os.PathLike[str], question: str, warn: Callable[[str], None] | None = None) -> AskResult:
-    """Answer a plain-English question from the store of a build directory (names through its index)."""
+def ask_build(
+    out_dir: str | os.PathLike[str],
+    question: str,
+    warn: Callable[[str], None] | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> AskResult:
+    """Answer a plain-English question from the store of a build directory (names through its index);
+    ``limit``/``offset`` pick a page of the answers (all when ``limit`` is None)."""
     store = open_store(store_path(out_dir))
-    return ask(store, question, NameIndex.for_build(out_dir, store, warn))
+    return ask(store, question, NameIndex.for_build(out_dir, store, warn), limit=limit, offset=offset)

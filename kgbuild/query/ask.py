@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kgbuild.query.library import load_query
 from kgbuild.query.names import Match, NameIndex, UnknownName
+from kgbuild.query.page import pageable
 from kgbuild.query.results import python_value, term_text
 from kgbuild.query.run import QueryOutcome, run_query
 
@@ -36,7 +37,7 @@ class Form:
     entity_column: str
     extras: tuple[str, ...] = ()
     bind: str = "target"  # the query parameter the named entity fills
-    lineage: str | None = None  # "up" (ancestors) or "down" (descendants): hop counts from edges
+    unit: tuple[str, str] = ("answer", "answers")  # what the total counts (a paged query counts its keys)
 
 
 _WHO = r"(?:who|what|which(?: \w+)?)"
@@ -59,6 +60,7 @@ FORMS: tuple[Form, ...] = (
         "Leaderboard for {target}",
         "model_label",
         ("metric", "value", "unit", "score", "lower"),
+        unit=("result", "results"),
     ),
     Form(
         "papers-on-task",
@@ -71,6 +73,7 @@ FORMS: tuple[Form, ...] = (
         "which papers address question answering?",
         "Papers addressing {target}",
         "proposed_label",
+        unit=("paper", "papers"),
     ),
     Form(
         "compares-against",
@@ -111,7 +114,7 @@ FORMS: tuple[Form, ...] = (
         "Derived from {target}",
         "entity_label",
         ("via", "relation", "hops"),
-        lineage="down",
+        unit=("descendant", "descendants"),
     ),
     Form(
         "based-on",
@@ -126,7 +129,6 @@ FORMS: tuple[Form, ...] = (
         "{target} is based on",
         "entity_label",
         ("via", "relation", "hops"),
-        lineage="up",
     ),
     Form(
         "evaluated-on",
@@ -179,6 +181,7 @@ class Answer:
     details: dict[str, Any] = field(default_factory=dict)
     published: str | None = None  # the paper's date (ISO), when known
     entities: list[str] = field(default_factory=list)  # each name apart (a name may hold a comma)
+    key: str = ""  # what the total counts this answer as (its rows share it: a descendant's edges)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -196,14 +199,30 @@ class AskResult:
     question: str
     form: Form
     targets: list[Match]
-    answers: list[Answer]
+    answers: list[Answer]  # one page of them (all when no limit was asked)
     seconds: float = 0.0
     period: Period | None = None
+    total: int = 0  # answers in all, in the form's unit (papers, results, descendants…)
+    offset: int = 0  # answers before this page
+
+    @property
+    def more(self) -> bool:
+        """Whether answers exist after this page."""
+        return self.offset + self.shown < self.total
+
+    @property
+    def shown(self) -> int:
+        """How many of the total this page holds (a paged query may give a key several rows)."""
+        return min(self.total - self.offset, len({a.key for a in self.answers}))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "query": self.form.query,
+            "total": self.total,
+            "unit": self.form.unit[1],
+            "offset": self.offset,
+            "more": self.more,
             "answers": [a.to_dict() for a in self.answers],
             "form": self.form.name,
             "targets": [{"label": t.label, "iri": t.iri} for t in self.targets],
@@ -307,8 +326,23 @@ def _parse(text: str, question: str) -> tuple[Form, str]:
     raise AskError(f"cannot answer {question!r}: it fits none of the supported questions, e.g.\n  {forms}")
 
 
-def ask(store: ox.Store, question: str, index: NameIndex | None = None) -> AskResult:
-    """Answer one question from the store (a trailing "in 2025" keeps papers of that period)."""
+def ask(
+    store: ox.Store,
+    question: str,
+    index: NameIndex | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> AskResult:
+    """Answer one question from the store (a trailing "in 2025" keeps papers of that period).
+
+    ``limit`` and ``offset`` pick a page of the answers (all of them when ``limit`` is None); the
+    result's ``total`` counts them all. A question about one entity whose query pages (papers on a
+    task, descendants, leaderboards) reads only the page's evidence, so a page answers in
+    milliseconds however many answers there are.
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise AskError("a page needs a limit and an offset of at least 0")
     text, period = split_period(_normalise_question(question))
     form, name = _parse(text, question)
     index = index or NameIndex(store)
@@ -317,23 +351,29 @@ def ask(store: ox.Store, question: str, index: NameIndex | None = None) -> AskRe
     except UnknownName as e:
         hint = f"; close names in the graph: {', '.join(e.suggestions)}" if e.suggestions else ""
         raise AskError(f"{e}{hint}") from e
-    answers: list[Answer] = []
+    sparql = _names_apart(load_query(form.query).sparql)
+    if len(targets) == 1 and period is None and pageable(sparql) is not None:
+        # the query pages itself: only this page's rows are read
+        outcome = run_query(
+            store, sparql, bindings={form.bind: ox.NamedNode(targets[0].iri)}, limit=limit, offset=offset
+        )
+        answers = _answers(form, outcome, targets[0], several=False)
+        total = outcome.total if outcome.total is not None else len(answers)
+        return AskResult(question, form, targets, answers, outcome.seconds, period, total, offset)
+    answers = []
     seconds = 0.0
     for target in targets:
-        if form.lineage:
-            found, spent = _lineage_answers(store, form, target, several=len(targets) > 1)
-        else:
-            outcome = run_query(
-                store, _names_apart(load_query(form.query).sparql), bindings={form.bind: ox.NamedNode(target.iri)}
-            )
-            found, spent = _answers(form, outcome, target, several=len(targets) > 1), outcome.seconds
-        answers.extend(found)
-        seconds += spent
+        outcome = run_query(store, sparql, bindings={form.bind: ox.NamedNode(target.iri)})
+        answers.extend(_answers(form, outcome, target, several=len(targets) > 1))
+        seconds += outcome.seconds
     if form.name == "evaluated-on":
         answers = _scored_evaluations(answers, index)
     if period is not None:
         answers = [a for a in answers if period.holds(a.published)]
-    return AskResult(question, form, targets, answers, seconds, period)
+    keys = list(dict.fromkeys(a.key for a in answers))
+    kept = set(keys[offset : None if limit is None else offset + limit])
+    page = [a for a in answers if a.key in kept]
+    return AskResult(question, form, targets, page, seconds, period, len(keys), offset)
 
 
 def _scored_evaluations(answers: list[Answer], index: NameIndex) -> list[Answer]:
@@ -354,15 +394,6 @@ def _scored_evaluations(answers: list[Answer], index: NameIndex) -> list[Answer]
     return kept
 
 
-def _lineage_answers(store: ox.Store, form: Form, target: Match, several: bool) -> tuple[list[Answer], float]:
-    """Lineage up to six hops, each entity at its fewest hops from the target: the named query reads
-    the build's closure (the hop counts), so a popular model's descendants are one bounded query."""
-    outcome = run_query(store, load_query(form.query).sparql, bindings={form.bind: ox.NamedNode(target.iri)})
-    answers = [_answer(form, row, target, several) for row in outcome.rows]
-    answers.sort(key=lambda a: (a.details.get("hops", 0), a.entity or "", a.paper_id))
-    return answers, outcome.seconds
-
-
 # Several names of one answer (the models a paper trained on D) come GROUP_CONCAT-ed; the shipped
 # queries join them with ", ", which a name may contain. ask joins them with the unit separator,
 # a control character no label holds (ingest turns control characters into spaces), and splits.
@@ -380,7 +411,16 @@ def _text(value: Any) -> str | None:
 
 
 def _answers(form: Form, outcome: QueryOutcome, target: Match, several: bool) -> list[Answer]:
-    return [_answer(form, row, target, several) for row in outcome.rows]
+    """The rows as answers in the query's order; a paged query's keys name what the total counts."""
+    split = pageable(load_query(form.query).sparql)
+    keyed = split.key_variables if split else []
+    answers = []
+    for i, row in enumerate(outcome.rows):
+        answer = _answer(form, row, target, several)
+        key = " ".join(term_text(row.get(v)) for v in keyed) if keyed else str(i)
+        answer.key = f"{target.iri} {key}"
+        answers.append(answer)
+    return answers
 
 
 def _answer(form: Form, row: dict[str, Any], target: Match, several: bool) -> Answer:
@@ -434,19 +474,30 @@ def _extra(name: str, row: dict[str, Any], target: Match) -> dict[str, Any]:
 def format_answer(result: AskResult) -> str:
     """The answer as text for a terminal: a heading, then one numbered block per answer."""
     labels = " / ".join(t.label for t in result.targets)
-    n = len(result.answers)
-    count = f"{n} answer{'s' if n != 1 else ''}"
+    one, many = result.form.unit
+    count = f"{result.total} {one if result.total == 1 else many}"
+    if result.offset or result.more:
+        count += f", {result.offset + 1}–{result.offset + result.shown} shown" if result.shown else ", none shown here"
     scope = f" ({result.period.text})" if result.period else ""
     lines = [f"{result.form.heading.format(target=labels)}{scope}: {count}  [query: {result.form.query}]"]
-    if not result.answers:
+    if not result.total:
         lines.append("  (nothing in the graph)")
-    for i, answer in enumerate(result.answers, start=1):
+    number, last_key = result.offset, None
+    for answer in result.answers:
+        if answer.key != last_key:  # rows of one answer (a descendant's edges) share its number
+            number, last_key = number + 1, answer.key
+            label = f"{number:>3}."
+        else:
+            label = "    "
         who = answer.entity or "(the paper itself)"
         extra = _describe_details(answer.details)
-        lines.append(f"{i:>3}. {who}{extra}")
+        lines.append(f"{label} {who}{extra}")
         date = f" ({answer.published})" if answer.published else ""
         lines.append(f"     paper {answer.paper_id}{date}: {answer.title}")
         lines.append(f"     evidence: \u201c{answer.evidence}\u201d")
+    if result.more:
+        rest = result.total - result.offset - result.shown
+        lines.append(f"… {rest} more: --offset {result.offset + result.shown} for the next page, --all for every one")
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgbuild.query.api import bind_params
+from kgbuild.query.api import ASK_PAGE_SIZE, DEFAULT_LIMIT, bind_params
 from kgbuild.query.ask import ask
 from kgbuild.query.library import list_queries
 from kgbuild.query.names import NameIndex
@@ -83,6 +83,7 @@ class Timed:
     params: str
     seconds: list[float]
     rows: int
+    total: int | None = None  # answers in all (the rows are one page of them)
 
     @property
     def p50_ms(self) -> float:
@@ -110,12 +111,12 @@ class QueryBenchReport:
             "repeats": self.repeats,
             "open_store_s": round(self.open_s, 3),
             "queries": {
-                t.name: {"p50_ms": round(t.p50_ms, 1), "p95_ms": round(t.p95_ms, 1), "rows": t.rows}
+                t.name: {"p50_ms": round(t.p50_ms, 1), "p95_ms": round(t.p95_ms, 1), "rows": t.rows, "total": t.total}
                 for t in self.timings
                 if t.kind == "query"
             },
             "ask": {
-                t.name: {"p50_ms": round(t.p50_ms, 1), "p95_ms": round(t.p95_ms, 1), "rows": t.rows}
+                t.name: {"p50_ms": round(t.p50_ms, 1), "p95_ms": round(t.p95_ms, 1), "rows": t.rows, "total": t.total}
                 for t in self.timings
                 if t.kind == "ask"
             },
@@ -130,13 +131,15 @@ def _most_named(table: NameTable, kind: str) -> str | None:
     return row[0] if row else None
 
 
-def _timed(run: Callable[[], int], repeats: int) -> tuple[list[float], int]:
-    seconds, rows = [], 0
+def _timed(run: Callable[[], tuple[int, int | None]], repeats: int) -> tuple[list[float], int, int | None]:
+    """Seconds of each run, and the rows and total answers of the last."""
+    seconds: list[float] = []
+    rows, total = 0, None
     for _ in range(repeats):
         start = time.perf_counter()
-        rows = run()
+        rows, total = run()
         seconds.append(time.perf_counter() - start)
-    return seconds, rows
+    return seconds, rows, total
 
 
 def _most_built_on(store: ox.Store) -> str | None:
@@ -190,11 +193,12 @@ def run_query_bench(
         if progress:
             progress(f"query {named.name} {params}")
 
-        def run(sparql: str = named.sparql, bindings: dict = bindings) -> int:
-            return len(run_query(store, sparql, bindings=bindings, limit=10_000).rows)
+        def run(sparql: str = named.sparql, bindings: dict = bindings) -> tuple[int, int | None]:
+            outcome = run_query(store, sparql, bindings=bindings, limit=DEFAULT_LIMIT)
+            return len(outcome.rows), outcome.total
 
-        seconds, rows = _timed(run, repeats)
-        report.timings.append(Timed(named.name, "query", _describe(params), seconds, rows))
+        seconds, rows, total = _timed(run, repeats)
+        report.timings.append(Timed(named.name, "query", _describe(params), seconds, rows, total))
     for name, (kind, template) in ASK_QUESTIONS.items():
         if picks.get(kind) is None:
             continue
@@ -202,11 +206,12 @@ def run_query_bench(
         if progress:
             progress(f"ask {question}")
 
-        def answers(q: str = question) -> int:
-            return len(ask(store, q, index).answers)
+        def answers(q: str = question) -> tuple[int, int | None]:
+            result = ask(store, q, index, limit=ASK_PAGE_SIZE)
+            return len(result.answers), result.total
 
-        seconds, rows = _timed(answers, repeats)
-        report.timings.append(Timed(name, "ask", question, seconds, rows))
+        seconds, rows, total = _timed(answers, repeats)
+        report.timings.append(Timed(name, "ask", question, seconds, rows, total))
     if cli_runs and picks.get("MODEL"):
         question = ASK_QUESTIONS["compares-against"][1].format(x=picks["MODEL"])
         for _ in range(cli_runs):
@@ -232,12 +237,14 @@ def format_query_report(report: QueryBenchReport) -> str:
     width = max([len(t.name) for t in report.timings] + [10])
     lines = [
         f"build: {report.build} ({report.quads:,} quads; store opened in {report.open_s * 1000:.0f} ms)",
-        f"each run {report.repeats} times in one process, store open",
+        f"each run {report.repeats} times in one process, store open; one page each "
+        f"({DEFAULT_LIMIT:,} answers of a query, {ASK_PAGE_SIZE} of a question; 'of': answers in all)",
         "",
-        f"{'':<6}{'name':<{width}}{'p50 ms':>9}{'p95 ms':>9}{'rows':>7}  parameters / question",
+        f"{'':<6}{'name':<{width}}{'p50 ms':>9}{'p95 ms':>9}{'rows':>7}{'of':>8}  parameters / question",
     ]
     for t in report.timings:
-        lines.append(f"{t.kind:<6}{t.name:<{width}}{t.p50_ms:>9.1f}{t.p95_ms:>9.1f}{t.rows:>7}  {t.params}")
+        total = "?" if t.total is None else str(t.total)
+        lines.append(f"{t.kind:<6}{t.name:<{width}}{t.p50_ms:>9.1f}{t.p95_ms:>9.1f}{t.rows:>7}{total:>8}  {t.params}")
     if report.ask_cli_s:
         runs = ", ".join(f"{s:.2f}" for s in report.ask_cli_s)
         lines += ["", f"kgbuild ask from the command line (process start included): {runs} s"]

@@ -16,7 +16,8 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+from kgbuild.query.page import Pageable, PageMarkError, Term, pageable
+
 Form = Literal["select", "ask", "graph"]
 
 DEFAULT_PREFIXES: dict[str, str] = {
@@ -69,6 +70,7 @@ class QueryOutcome:
     triples: list[ox.Triple] = field(default_factory=list)
     truncated: bool = False  # more results existed than the limit allowed
     seconds: float = 0.0
+    total: int | None = None  # answers in all, when known (a paged query counts its keys)
 
     def __len__(self) -> int:
         return len(self.rows) if self.form == "select" else len(self.triples) if self.form == "graph" else 1
@@ -83,13 +85,57 @@ def run_query(
     *,
     bindings: Mapping[str, Term] | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> QueryOutcome:
-    """Evaluate ``sparql``; ``bindings`` fix variables to values, ``limit`` caps rows/triples kept."""
+    """Evaluate ``sparql``; ``bindings`` fix variables to values; ``limit`` and ``offset`` pick a page.
+
+    A query that marks its key sub-select with ``# page`` (see ``kgbuild.query.page``) is paged by
+    its keys, in two bounded steps, and its outcome knows the total. Any other query is paged by
+    rows, read as a stream that stops one row past the page.
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryUsageError("a limit and an offset are at least 0")
     started = time.perf_counter()
+    try:
+        split = pageable(sparql)
+    except PageMarkError as e:
+        raise QueryError(str(e)) from e
     with engine_errors():
-        outcome = _collect(evaluate(store, sparql, bindings=bindings), limit)
+        if split is not None:
+            outcome = _run_by_keys(store, split, bindings or {}, limit, offset)
+        else:
+            stop = None if limit is None else offset + limit
+            outcome = _collect(evaluate(store, sparql, bindings=bindings), stop)
+            if outcome.form == "select":
+                outcome.total = None if outcome.truncated else len(outcome.rows)
+                del outcome.rows[:offset]
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _run_by_keys(
+    store: ox.Store, split: Pageable, bindings: Mapping[str, Term], limit: int | None, offset: int
+) -> QueryOutcome:
+    """Every key in order (cheap: no evidence is read), then the whole query for one page's keys."""
+    keys = _collect(evaluate(store, split.keys_query, bindings=bindings), None)
+    stop = len(keys.rows) if limit is None else offset + limit
+    chosen = keys.rows[offset:stop]
+    # The bound parameters travel in the key rows rather than as VALUES of their own: Oxigraph
+    # joins a group's VALUES blocks in order, and a bound target first meant reading every
+    # statement about it (all papers on a task) before the page's keys narrowed them. An empty
+    # page still runs (an empty VALUES block answers nothing, at once) to name the columns.
+    columns = keys.variables + [name for name in bindings if name not in keys.variables]
+    rows = [{**bindings, **key} for key in chosen]
+    outcome = _collect(evaluate(store, split.with_keys(columns, rows)), None)
+    rank = {_key(key, keys.variables): i for i, key in enumerate(chosen)}
+    outcome.rows.sort(key=lambda row: rank.get(_key(row, keys.variables), len(rank)))  # stable
+    outcome.truncated = stop < len(keys.rows)
+    outcome.total = len(keys.rows)
+    return outcome
+
+
+def _key(row: Mapping[str, Term | None], variables: list[str]) -> tuple[str, ...]:
+    return tuple("" if row.get(v) is None else str(row.get(v)) for v in variables)
 
 
 @contextmanager
@@ -122,6 +168,7 @@ def evaluate(
 # Where a group opens that a bound value should reach: a brace right after WHERE (the query's or a
 # sub-select's), after UNION, or right after another brace (the first branch of a UNION).
 _GROUP_OPENINGS = re.compile(r"\b(?:WHERE|UNION)\s*\{|(?<=\{)\s*\{", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 
 def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.Variable, Term]]:
@@ -141,7 +188,8 @@ def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.
     block = f" VALUES ({names}) {{ ({values}) }} "
     # comment lines (the header may say "where {") are blanked, keeping offsets, before matching
     masked = re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group()), sparql)
-    cuts = [found.end() for found in _GROUP_OPENINGS.finditer(masked)]
+    # a group that is a sub-select ("{ SELECT ...") takes no VALUES: its own WHERE gets them
+    cuts = [found.end() for found in _GROUP_OPENINGS.finditer(masked) if not _SUBSELECT.match(masked, found.end())]
     if not cuts and "{" in masked:  # "SELECT * { ... }": the first brace opens the WHERE clause
         cuts = [masked.index("{") + 1]
     if not cuts:  # DESCRIBE <iri>: Oxigraph's own substitution

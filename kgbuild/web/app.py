@@ -25,7 +25,7 @@ from kgbuild.query.ask import AskError, supported_forms
 from kgbuild.query.library import list_queries
 from kgbuild.web import console
 from kgbuild.web.highlight import highlight
-from kgbuild.web.site import NotFound, Recent, Site, paged
+from kgbuild.web.site import PAGE_SIZE, NotFound, Paged, Recent, Site
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -183,14 +183,18 @@ class WebApp:
                 return _json(400, {"error": "ask needs a question: /ask?q=who+compares+against+GPT-3"})
             return self._page("ask.html", question="", examples=supported_forms())
         try:
-            result = self.site.ask(question)
+            result = self.site.ask(question, max(_pages(params).get("page", 1), 1))
         except AskError as e:
             if as_json:
                 return _json(400, {"error": str(e), "question": question})
             return self._page("ask.html", 400, question=question, error=str(e), examples=supported_forms())
         if as_json:
             return _json(200, result.to_json())
-        listed = paged(result.answers, "page", _pages(params).get("page", 1))
+        asked = max(_pages(params).get("page", 1), 1)
+        pages = max(1, -(-result.total // PAGE_SIZE))
+        if asked > pages:  # past the end (a stale link): the last page
+            result, asked = self.site.ask(question, pages), pages
+        listed = Paged(result.answers, result.total, asked, pages, "page")
         # only the answers shown are looked up (links, arXiv ids), all at once
         meta = self.site.paper_meta(self.site.paper_iri(a.paper_id) for a in listed.items)
         names = self.site.aliases_of(t.iri for t in result.targets)

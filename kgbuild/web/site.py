@@ -506,13 +506,14 @@ class Site:
 
     # -- ask -------------------------------------------------------------------------------
 
-    def ask(self, question: str) -> AskResult:
-        """``kgbuild ask``'s answer: the same function, over the build's name index."""
+    def ask(self, question: str, page: int = 1) -> AskResult:
+        """``kgbuild ask``'s answer, one page of ``PAGE_SIZE`` answers: the same function, over the
+        build's name index (only the page's evidence is read, however many answers there are)."""
         parse_question(question)  # an unsupported question fails before the name index is opened
-        found = self._answers.get(question)
-        if found is None:  # the next page of answers, or their JSON, asks the same question again
-            found = ask(self.store, question, self.names)
-            self._answers.put(question, found)
+        found = self._answers.get((question, page))
+        if found is None:  # the page's JSON, or going back a page, asks the same question again
+            found = ask(self.store, question, self.names, limit=PAGE_SIZE, offset=(max(page, 1) - 1) * PAGE_SIZE)
+            self._answers.put((question, page), found)
         return found
 
     def aliases_of(self, iris: Iterable[str]) -> list[str]:
