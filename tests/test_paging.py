@@ -200,3 +200,15 @@ def test_rows_follow_the_key_order_whatever_the_outer_order(store: ox.Store) -> 
     keys = [r["p"] for r in run_query(store, "SELECT ?p WHERE { ?p a kgo:Paper } ORDER BY ?p").rows]
     page = run_query(store, sparql, limit=5, offset=2)
     assert [r["p"] for r in page.rows] == keys[2:7]
+
+
+def test_a_parameter_with_several_values_answers_for_each(store: ox.Store, index: NameIndex) -> None:
+    nets = [ox.NamedNode(index.resolve(name)[0].iri) for name in ("Net5", "Net6", "Net7")]
+    sparql = "SELECT ?m ?label WHERE { ?m rdfs:label ?label }"
+    outcome = run_query(store, sparql, bindings={"m": nets})
+    assert sorted(r["label"].value for r in outcome.rows) == ["Net5", "Net6", "Net7"]  # type: ignore[union-attr]
+    # and on a paged query, beside a parameter with one value
+    descendants = load_query("lineage-descendants").sparql
+    several = run_query(store, descendants, bindings={"target": nets[:1]}, limit=4, offset=2)
+    single = run_query(store, descendants, bindings={"target": nets[0]}, limit=4, offset=2)
+    assert single.rows and _rows(several.rows) == _rows(single.rows) and several.total == single.total

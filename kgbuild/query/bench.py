@@ -24,9 +24,9 @@ import pyoxigraph as ox
 
 from kgbuild.query.api import ASK_PAGE_SIZE, DEFAULT_LIMIT, bind_params
 from kgbuild.query.ask import ask
-from kgbuild.query.library import list_queries
+from kgbuild.query.library import list_queries, load_query
 from kgbuild.query.names import NameIndex
-from kgbuild.query.run import run_query
+from kgbuild.query.run import Binding, run_query
 from kgbuild.store import open_store, store_path
 from kgbuild.store.names import NameTable, names_path
 
@@ -57,6 +57,11 @@ QUERY_TARGETS: dict[str, str] = {
     "web-leaderboard": "BENCHMARK",
     "web-paper": "paper",
 }
+# A web query whose page always binds an optional parameter to the entities it lists (a page of
+# them): parameter, the query listing them (same target), its column. Left free, the query answers
+# for every compared entity at once, which no page asks.
+BOUND_AS_THE_PAGE: dict[str, tuple[str, str, str]] = {"web-comparison-evidence": ("other", "web-comparisons", "other")}
+WEB_PAGE_SIZE = 25  # the web pages' long lists: 25 at a time
 # One question per ask form; {x} is the most written-about entity of the kind.
 ASK_QUESTIONS: dict[str, tuple[str, str]] = {
     "compares-against": ("MODEL", "who compares against {x}?"),
@@ -189,11 +194,17 @@ def run_query_bench(
             value = picks.get(wanted)
             if value is not None:
                 params[named.params[0].name] = value
-        bindings = bind_params(named, params, index)
+        bindings: dict[str, Binding] = dict(bind_params(named, params, index))
+        if named.name in BOUND_AS_THE_PAGE:
+            param, source, column = BOUND_AS_THE_PAGE[named.name]
+            found = run_query(store, load_query(source).sparql, bindings=bindings).column(column)
+            listed = [v for v in dict.fromkeys(found) if isinstance(v, ox.NamedNode)][:WEB_PAGE_SIZE]
+            bindings[param] = listed
+            params[param] = f"the first {len(listed)} of {source}"
         if progress:
             progress(f"query {named.name} {params}")
 
-        def run(sparql: str = named.sparql, bindings: dict = bindings) -> tuple[int, int | None]:
+        def run(sparql: str = named.sparql, bindings: dict[str, Binding] = bindings) -> tuple[int, int | None]:
             outcome = run_query(store, sparql, bindings=bindings, limit=DEFAULT_LIMIT)
             return len(outcome.rows), outcome.total
 

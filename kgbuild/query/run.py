@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from kgbuild.query.page import Pageable, PageMarkError, Term, pageable
 
 Form = Literal["select", "ask", "graph"]
+Binding = Term | Sequence[Term]  # a parameter's value, or several (the query answers for each)
 
 DEFAULT_PREFIXES: dict[str, str] = {
     "kgo": "https://w3id.org/kgbuild/ontology#",
@@ -83,7 +84,7 @@ def run_query(
     store: ox.Store,
     sparql: str,
     *,
-    bindings: Mapping[str, Term] | None = None,
+    bindings: Mapping[str, Binding] | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> QueryOutcome:
@@ -114,7 +115,7 @@ def run_query(
 
 
 def _run_by_keys(
-    store: ox.Store, split: Pageable, bindings: Mapping[str, Term], limit: int | None, offset: int
+    store: ox.Store, split: Pageable, bindings: Mapping[str, Binding], limit: int | None, offset: int
 ) -> QueryOutcome:
     """Every key in order (cheap: no evidence is read), then the whole query for one page's keys."""
     keys = _collect(evaluate(store, split.keys_query, bindings=bindings), None)
@@ -124,9 +125,12 @@ def _run_by_keys(
     # joins a group's VALUES blocks in order, and a bound target first meant reading every
     # statement about it (all papers on a task) before the page's keys narrowed them. An empty
     # page still runs (an empty VALUES block answers nothing, at once) to name the columns.
-    columns = keys.variables + [name for name in bindings if name not in keys.variables]
-    rows = [{**bindings, **key} for key in chosen]
-    outcome = _collect(evaluate(store, split.with_keys(columns, rows)), None)
+    # (A parameter bound to several values cannot ride in the key rows: it opens the groups.)
+    single = {name: value for name, value in bindings.items() if not isinstance(value, Sequence)}
+    several = {name: value for name, value in bindings.items() if isinstance(value, Sequence)}
+    columns = keys.variables + [name for name in single if name not in keys.variables]
+    rows = [{**single, **key} for key in chosen]
+    outcome = _collect(evaluate(store, split.with_keys(columns, rows), bindings=several), None)
     rank = {_key(key, keys.variables): i for i, key in enumerate(chosen)}
     outcome.rows.sort(key=lambda row: rank.get(_key(row, keys.variables), len(rank)))  # stable
     outcome.truncated = stop < len(keys.rows)
@@ -153,7 +157,7 @@ def engine_errors() -> Iterator[None]:
 
 
 def evaluate(
-    store: ox.Store, sparql: str, *, bindings: Mapping[str, Term] | None = None
+    store: ox.Store, sparql: str, *, bindings: Mapping[str, Binding] | None = None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """The engine's lazy result for ``sparql`` (updates refused); read it inside ``engine_errors``."""
     if looks_like_update(sparql):
@@ -171,7 +175,7 @@ _GROUP_OPENINGS = re.compile(r"\b(?:WHERE|UNION)\s*\{|(?<=\{)\s*\{", re.IGNORECA
 _SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 
-def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.Variable, Term]]:
+def bind_first(sparql: str, bindings: Mapping[str, Binding]) -> tuple[str, dict[ox.Variable, Term]]:
     """The query with ``bindings`` as VALUES blocks opening its groups (else as substitutions).
 
     Oxigraph plans a query without knowing which variables substitutions will bind, and plans
@@ -179,13 +183,18 @@ def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.
     triples a one-row answer took seconds, reading every comparison or evidence node first. A
     VALUES block at the start of the WHERE clause and of every branch is planned as the group's
     first, bound, input (milliseconds for the same answer). Repeating it is harmless: every copy
-    binds the same variables to the same values.
+    binds the same variables to the same values. A variable bound to several values gets a
+    VALUES block of its own (the query answers for each).
     """
     if not bindings:
         return sparql, {}
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(value) for value in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }} "
+    single = {name: value for name, value in bindings.items() if not isinstance(value, Sequence)}
+    several = {name: list(value) for name, value in bindings.items() if isinstance(value, Sequence)}
+    blocks = [f"VALUES ?{name} {{ {' '.join(str(v) for v in values)} }}" for name, values in several.items()]
+    if single:
+        names = " ".join(f"?{name}" for name in single)
+        blocks.insert(0, f"VALUES ({names}) {{ ({' '.join(str(v) for v in single.values())}) }}")
+    block = f" {' '.join(blocks)} "
     # comment lines (the header may say "where {") are blanked, keeping offsets, before matching
     masked = re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group()), sparql)
     # a group that is a sub-select ("{ SELECT ...") takes no VALUES: its own WHERE gets them
@@ -193,7 +202,9 @@ def bind_first(sparql: str, bindings: Mapping[str, Term]) -> tuple[str, dict[ox.
     if not cuts and "{" in masked:  # "SELECT * { ... }": the first brace opens the WHERE clause
         cuts = [masked.index("{") + 1]
     if not cuts:  # DESCRIBE <iri>: Oxigraph's own substitution
-        return sparql, {ox.Variable(name): value for name, value in bindings.items()}
+        if several:
+            raise QueryUsageError("a parameter with several values needs a query with a WHERE group")
+        return sparql, {ox.Variable(name): value for name, value in single.items()}
     pieces = [sparql[start:end] for start, end in zip([0, *cuts], [*cuts, len(sparql)])]
     return block.join(pieces), {}
 

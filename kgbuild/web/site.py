@@ -11,7 +11,6 @@ since a served store does not change under the server (a rebuild gets a new ``Si
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -174,8 +173,11 @@ class Site:
         free scans the graph before the target filters it: the entity page's papers query took
         181 s on a 75k-paper build that way and 0.3 s with the target as a leading VALUES.
         """
-        values = {k: [v] if isinstance(v, str) else list(dict.fromkeys(v)) for k, v in bindings.items()}
-        return run_query(self.store, bind_values(load_query(name).sparql, values), limit=limit)
+        values = {
+            k: ox.NamedNode(v) if isinstance(v, str) else [ox.NamedNode(i) for i in dict.fromkeys(v)]
+            for k, v in bindings.items()
+        }
+        return run_query(self.store, load_query(name).sparql, bindings=values, limit=limit)
 
     def _batched(self, name: str, param: str, iris: Iterable[str]) -> list[dict[str, Any]]:
         """Rows of a lookup query for many IRIs, ``BATCH`` IRIs per query."""
@@ -522,35 +524,6 @@ class Site:
             if row["field"] in ("label", "alias"):
                 names.append(row["value"])
         return names
-
-
-# A group that a bound value should reach opens after a WHERE (the query's or a sub-select's),
-# after a UNION (a branch), or right inside another group (the first branch of a UNION).
-_OPENS_GROUP = re.compile(r"(?:\bWHERE|\bUNION|\{)\s*$", re.IGNORECASE)
-_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # "{ SELECT": its own WHERE gets the VALUES
-
-
-def bind_values(sparql: str, bindings: Mapping[str, Sequence[str]]) -> str:
-    """``sparql`` with ``VALUES ?name { <iri> ... }`` opening its WHERE clause and every nested group.
-
-    Oxigraph evaluates a UNION branch on its own before joining it, so the bound entities must
-    open each branch to steer it (as ``kgbuild.query.run.bind_first`` does for one value each).
-    """
-    if not bindings:
-        return sparql
-    block = " ".join(
-        f"VALUES ?{name} {{ {' '.join(str(ox.NamedNode(iri)) for iri in iris)} }}" for name, iris in bindings.items()
-    )
-    masked = re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group()), sparql)
-    cuts = [
-        at + 1
-        for at, char in enumerate(masked)
-        if char == "{" and _OPENS_GROUP.search(masked, 0, at) and not _SUBSELECT.match(masked, at + 1)
-    ]
-    if not cuts:
-        raise ValueError("query has no WHERE group to bind parameters in")
-    pieces = [sparql[start:end] for start, end in zip([0, *cuts], [*cuts, len(sparql)])]
-    return f" {block} ".join(pieces)
 
 
 def _relation_label(relation: str) -> str:
