@@ -334,7 +334,7 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str | None) -> Non
 )
 @click.option(
     "--limit",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=1),
     default=QUERY_PAGE_SIZE,
     show_default=True,
     help="Keep at most this many answers (rows; a named query that pages counts its answers, "
@@ -411,7 +411,7 @@ def query(
     "--json",
     "as_json",
     is_flag=True,
-    help='Print {"question", "query", "total", "offset", "more", "answers": [{"paper_id", "title", "entity": '
+    help='Print {"question", "query", "total", "unit", "offset", "more", "answers": [{"paper_id", "title", "entity": '
     '[names], "evidence"}, ...]}; an error as {"question", "error"} (exit 1).',
 )
 @click.option(
@@ -424,10 +424,11 @@ def query(
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many answers (the next page).")
 @click.option("--all", "show_all", is_flag=True, help="Show every answer.")
 def ask(question: str, out_dir: Path, as_json: bool, limit: int, offset: int, show_all: bool) -> None:
-    """Answer a lineage QUESTION from the graph, with the paper and evidence sentence of each answer.
+    """Answer a QUESTION from the graph, with the paper and evidence sentence of each answer.
 
     Supported: who compares against X; what does X compare against; what is X based on; what is
-    derived from X; which benchmarks was X evaluated on; who proposed X; which models were trained on D.
+    derived from X; which benchmarks was X evaluated on; who proposed X; which models were trained
+    on D; what is the best model on B; which papers address task T. Answers come 25 at a time.
 
     Example: kgbuild ask "who compares against GPT-3?"
     """

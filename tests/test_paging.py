@@ -212,3 +212,24 @@ def test_a_parameter_with_several_values_answers_for_each(store: ox.Store, index
     several = run_query(store, descendants, bindings={"target": nets[:1]}, limit=4, offset=2)
     single = run_query(store, descendants, bindings={"target": nets[0]}, limit=4, offset=2)
     assert single.rows and _rows(several.rows) == _rows(single.rows) and several.total == single.total
+
+
+def test_a_question_paged_past_its_end_shows_nothing_and_says_so(store: ox.Store, index: NameIndex) -> None:
+    for question in ("what is derived from Net1?", "who compares against GPT-4?"):
+        past = ask(store, question, index, limit=5, offset=10**6)
+        assert past.answers == [] and past.shown == 0 and not past.more and past.total > 0
+
+
+def test_a_hash_inside_an_iri_is_not_a_comment() -> None:
+    sparql = (
+        "SELECT ?a ?b WHERE {\n  {\n    SELECT ?a WHERE { ?a <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?t }\n"
+        "    ORDER BY ?a\n    # page\n  }\n  ?a <http://x/q> ?b .\n}\n"
+    )
+    split = pageable(sparql)
+    assert split is not None and split.tail.strip().startswith("?a <http://x/q> ?b")
+    assert split.keys_query.strip().endswith("ORDER BY ?a\n    # page")
+
+
+def test_a_mark_in_a_group_that_is_not_a_sub_select_is_an_error() -> None:
+    with pytest.raises(PageMarkError):
+        pageable("SELECT * WHERE {\n  ?s ?p ?o .\n  # page\n}")

@@ -204,16 +204,12 @@ class AskResult:
     period: Period | None = None
     total: int = 0  # answers in all, in the form's unit (papers, results, descendants…)
     offset: int = 0  # answers before this page
+    shown: int = 0  # how many of the total this page holds (an answer may take several rows)
 
     @property
     def more(self) -> bool:
         """Whether answers exist after this page."""
         return self.offset + self.shown < self.total
-
-    @property
-    def shown(self) -> int:
-        """How many of the total this page holds (a paged query may give a key several rows)."""
-        return min(self.total - self.offset, len({a.key for a in self.answers}))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -352,14 +348,15 @@ def ask(
         hint = f"; close names in the graph: {', '.join(e.suggestions)}" if e.suggestions else ""
         raise AskError(f"{e}{hint}") from e
     sparql = _names_apart(load_query(form.query).sparql)
-    if len(targets) == 1 and period is None and pageable(sparql) is not None:
+    if len(targets) == 1 and period is None and form.name != "evaluated-on" and pageable(sparql) is not None:
         # the query pages itself: only this page's rows are read
         outcome = run_query(
             store, sparql, bindings={form.bind: ox.NamedNode(targets[0].iri)}, limit=limit, offset=offset
         )
         answers = _answers(form, outcome, targets[0], several=False)
         total = outcome.total if outcome.total is not None else len(answers)
-        return AskResult(question, form, targets, answers, outcome.seconds, period, total, offset)
+        shown = outcome.keys if outcome.keys is not None else len(answers)
+        return AskResult(question, form, targets, answers, outcome.seconds, period, total, offset, shown)
     answers = []
     seconds = 0.0
     for target in targets:
@@ -373,7 +370,7 @@ def ask(
     keys = list(dict.fromkeys(a.key for a in answers))
     kept = set(keys[offset : None if limit is None else offset + limit])
     page = [a for a in answers if a.key in kept]
-    return AskResult(question, form, targets, page, seconds, period, len(keys), offset)
+    return AskResult(question, form, targets, page, seconds, period, len(keys), offset, len(kept))
 
 
 def _scored_evaluations(answers: list[Answer], index: NameIndex) -> list[Answer]:

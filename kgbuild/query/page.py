@@ -35,8 +35,9 @@ class PageMarkError(ValueError):
 
 
 _PAGE_MARK = re.compile(r"(?m)^[ \t]*#[ \t]*page[ \t]*$")
-# strings and comments blanked (offsets kept) before braces are matched: either may hold a brace
-_STRING_OR_COMMENT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+# IRIs, strings and comments blanked (offsets kept) before braces are matched: a string or a
+# comment may hold a brace, and an IRI a "#" that is not a comment
+_STRING_OR_COMMENT = re.compile(r"<[^<>\"\s{}]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 _PROJECTION = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 
@@ -91,7 +92,7 @@ def pageable(sparql: str) -> Pageable | None:
                 start = i
                 break
             depth -= 1
-    if start is None:
+    if start is None or not re.match(r"\s*SELECT\b", masked[start + 1 :], re.IGNORECASE):
         raise PageMarkError("a '# page' line must sit inside the sub-select that orders the keys")
     depth, end = 0, None
     for i in range(start, len(masked)):

@@ -72,6 +72,7 @@ class QueryOutcome:
     truncated: bool = False  # more results existed than the limit allowed
     seconds: float = 0.0
     total: int | None = None  # answers in all, when known (a paged query counts its keys)
+    keys: int | None = None  # a paged query: the answers (keys) this page holds, whatever its rows
 
     def __len__(self) -> int:
         return len(self.rows) if self.form == "select" else len(self.triples) if self.form == "graph" else 1
@@ -110,6 +111,8 @@ def run_query(
             if outcome.form == "select":
                 outcome.total = None if outcome.truncated else len(outcome.rows)
                 del outcome.rows[:offset]
+            elif outcome.form == "graph":
+                del outcome.triples[:offset]
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -119,6 +122,8 @@ def _run_by_keys(
 ) -> QueryOutcome:
     """Every key in order (cheap: no evidence is read), then the whole query for one page's keys."""
     keys = _collect(evaluate(store, split.keys_query, bindings=bindings), None)
+    # each key once: a key triple stated in several graphs comes once per graph from the union
+    keys.rows = list({_key(row, keys.variables): row for row in reversed(keys.rows)}.values())[::-1]
     stop = len(keys.rows) if limit is None else offset + limit
     chosen = keys.rows[offset:stop]
     # The bound parameters travel in the key rows rather than as VALUES of their own: Oxigraph
@@ -134,7 +139,7 @@ def _run_by_keys(
     rank = {_key(key, keys.variables): i for i, key in enumerate(chosen)}
     outcome.rows.sort(key=lambda row: rank.get(_key(row, keys.variables), len(rank)))  # stable
     outcome.truncated = stop < len(keys.rows)
-    outcome.total = len(keys.rows)
+    outcome.total, outcome.keys = len(keys.rows), len(chosen)
     return outcome
 
 

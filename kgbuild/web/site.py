@@ -510,7 +510,7 @@ class Site:
 
     def ask(self, question: str, page: int = 1) -> AskResult:
         """``kgbuild ask``'s answer, one page of ``PAGE_SIZE`` answers: the same function, over the
-        build's name index (only the page's evidence is read, however many answers there are)."""
+        build's name index (a form whose query pages reads only the page's evidence)."""
         parse_question(question)  # an unsupported question fails before the name index is opened
         found = self._answers.get((question, page))
         if found is None:  # the page's JSON, or going back a page, asks the same question again
