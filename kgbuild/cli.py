@@ -40,6 +40,21 @@ def build_dir_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def page_options(default_limit: int, limit_help: str, all_help: str) -> Callable[[F], F]:
+    """``--limit``, ``--offset`` and ``--all``: which page of the answers a command prints."""
+
+    def decorate(command: F) -> F:
+        command = click.option("--all", "show_all", is_flag=True, help=all_help)(command)
+        command = click.option(
+            "--offset", type=click.IntRange(min=0), default=0, help="Skip this many answers (the next page)."
+        )(command)
+        return click.option(
+            "--limit", type=click.IntRange(min=1), default=default_limit, show_default=True, help=limit_help
+        )(command)
+
+    return decorate
+
+
 def _printable(text: str) -> str:
     """``text`` with control characters shown as escapes, so input text cannot drive the terminal."""
     return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
@@ -332,16 +347,12 @@ def export(out_dir: Path, formats: tuple[str, ...], base_iri: str | None) -> Non
     help="Result format; JSON and CSV follow the SPARQL 1.1 results formats. CONSTRUCT/DESCRIBE "
     "results: Turtle (table) or JSON-LD (json).",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=QUERY_PAGE_SIZE,
-    show_default=True,
-    help="Keep at most this many answers (rows; a named query that pages counts its answers, "
+@page_options(
+    QUERY_PAGE_SIZE,
+    "Keep at most this many answers (rows; a named query that pages counts its answers, "
     "e.g. descendants, each of which may take several rows).",
+    "Keep every answer (no --limit).",
 )
-@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many answers (the next page).")
-@click.option("--all", "show_all", is_flag=True, help="Keep every answer (no --limit).")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
 def query(
     query: str | None,
@@ -414,15 +425,7 @@ def query(
     help='Print {"question", "query", "total", "unit", "offset", "more", "answers": [{"paper_id", "title", "entity": '
     '[names], "evidence"}, ...]}; an error as {"question", "error"} (exit 1).',
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=ASK_PAGE_SIZE,
-    show_default=True,
-    help="Answers shown at once (the heading counts them all).",
-)
-@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many answers (the next page).")
-@click.option("--all", "show_all", is_flag=True, help="Show every answer.")
+@page_options(ASK_PAGE_SIZE, "Answers shown at once (the heading counts them all).", "Show every answer.")
 def ask(question: str, out_dir: Path, as_json: bool, limit: int, offset: int, show_all: bool) -> None:
     """Answer a QUESTION from the graph, with the paper and evidence sentence of each answer.
 

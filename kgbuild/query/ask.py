@@ -348,12 +348,14 @@ def ask(
         hint = f"; close names in the graph: {', '.join(e.suggestions)}" if e.suggestions else ""
         raise AskError(f"{e}{hint}") from e
     sparql = _names_apart(load_query(form.query).sparql)
-    if len(targets) == 1 and period is None and form.name != "evaluated-on" and pageable(sparql) is not None:
+    split = pageable(sparql)
+    keyed = split.key_variables if split else []  # what an answer is, where the query pages
+    if len(targets) == 1 and period is None and form.name != "evaluated-on" and split is not None:
         # the query pages itself: only this page's rows are read
         outcome = run_query(
             store, sparql, bindings={form.bind: ox.NamedNode(targets[0].iri)}, limit=limit, offset=offset
         )
-        answers = _answers(form, outcome, targets[0], several=False)
+        answers = _answers(form, outcome, targets[0], keyed, several=False)
         total = outcome.total if outcome.total is not None else len(answers)
         shown = outcome.keys if outcome.keys is not None else len(answers)
         return AskResult(question, form, targets, answers, outcome.seconds, period, total, offset, shown)
@@ -361,7 +363,7 @@ def ask(
     seconds = 0.0
     for target in targets:
         outcome = run_query(store, sparql, bindings={form.bind: ox.NamedNode(target.iri)})
-        answers.extend(_answers(form, outcome, target, several=len(targets) > 1))
+        answers.extend(_answers(form, outcome, target, keyed, several=len(targets) > 1))
         seconds += outcome.seconds
     if form.name == "evaluated-on":
         answers = _scored_evaluations(answers, index)
@@ -407,10 +409,9 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _answers(form: Form, outcome: QueryOutcome, target: Match, several: bool) -> list[Answer]:
-    """The rows as answers in the query's order; a paged query's keys name what the total counts."""
-    split = pageable(load_query(form.query).sparql)
-    keyed = split.key_variables if split else []
+def _answers(form: Form, outcome: QueryOutcome, target: Match, keyed: list[str], several: bool) -> list[Answer]:
+    """The rows as answers in the query's order; the ``keyed`` columns (a paged query's keys) name
+    what the total counts, else each row is an answer of its own."""
     answers = []
     for i, row in enumerate(outcome.rows):
         answer = _answer(form, row, target, several)
