@@ -18,7 +18,7 @@ from kgbuild.query.names import NameIndex
 from kgbuild.query.run import run_query
 from kgbuild.records import PAPER_SUBJECT, Entity, Paper, PaperExtraction, Relation, Result
 from kgbuild.store import load_store, open_store
-from kgbuild.store.derived import MAX_HOPS, lineage_closure
+from kgbuild.store.derived import MAX_HOPS, lineage_closure, lineage_edges
 from kgbuild.store.names import write_graph_names
 
 
@@ -133,3 +133,29 @@ def test_best_model_is_read_from_the_benchmarks_main_metric(tmp_path: Path) -> N
     ]
     rows = query_build(tmp_path, "leaderboard", {"target": "BenchM"}).rows
     assert [r["main_metric"].value for r in rows] == ["true", "true", "false"]  # type: ignore[union-attr]
+
+
+def test_a_lineage_statement_shared_by_many_papers_is_read_once(tmp_path: Path) -> None:
+    # Each paper's graph holds its own copy of the shared statement; joined over the union of all
+    # graphs the statement's three patterns met every copy (papers cubed: 1.7M rows here).
+    papers = []
+    for n in range(120):
+        p = Paper(
+            paper_id=f"v{n}", title=f"Study {n}", abstract="VarNet is a variant of BaseNet.", published="2025-01-01"
+        )
+        papers.append(
+            PaperExtraction(
+                p,
+                [
+                    Entity("varnet", "VarNet", "MODEL", evidence=[ev(p, "abstract", "VarNet")]),
+                    Entity("basenet", "BaseNet", "MODEL", evidence=[ev(p, "abstract", "BaseNet")]),
+                ],
+                [Relation("variant_of", "varnet", "basenet", ev(p, "abstract", "VarNet is a variant of BaseNet"))],
+                [],
+            )
+        )
+    load_store(assemble(papers), tmp_path / "store")
+    edges = lineage_edges(open_store(tmp_path / "store"))
+    assert [(child.rsplit("/", 1)[-1][:-1], parent.rsplit("/", 1)[-1][:-1]) for _, child, parent in edges] == [
+        ("varnet", "basenet")
+    ]

@@ -49,17 +49,18 @@ _PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "dcterms": "http://purl.org/dc/terms/",
 }
+# A statement shared by many papers is written into each paper's graph: over the union default graph
+# every pattern of a star met each copy, so the join grew with the cube of the papers sharing it (a
+# benchmark named by a thousand papers took minutes; one "variant of" statement in 169 papers gave
+# 4.8M rows and the build gigabytes). Each star is joined inside one graph, each answer kept once.
 _COMPARISONS = """
-SELECT ?source ?compared ?ev ?paper WHERE {
-  ?st rdf:predicate kgo:comparesWith ; rdf:subject ?source ; rdf:object ?compared ; kgo:hasEvidence ?ev .
-  ?ev kgo:inPaper ?paper .
+SELECT DISTINCT ?source ?compared ?ev ?paper WHERE {
+  GRAPH ?g { ?st rdf:predicate kgo:comparesWith ; rdf:subject ?source ; rdf:object ?compared ; kgo:hasEvidence ?ev .
+             ?ev kgo:inPaper ?paper }
 }
 """
 _PROPOSES = "SELECT DISTINCT ?paper ?entity WHERE { ?paper kgo:proposes ?entity }"
 _PAPERS = "SELECT ?paper WHERE { ?paper a kgo:Paper }"
-# A statement shared by many papers is written into each paper's graph: over the union default graph
-# every pattern of a star met each copy, so the join grew with the cube of the papers sharing it
-# (a benchmark named by a thousand papers took minutes). Each star is joined inside one graph.
 _EVALUATED = """
 SELECT DISTINCT ?benchmark ?paper WHERE {
   GRAPH ?g { ?st rdf:predicate kgo:evaluatedOn ; rdf:object ?benchmark ; kgo:hasEvidence ?ev . ?ev kgo:inPaper ?paper }
@@ -77,7 +78,8 @@ _LABELS = "SELECT ?entity ?label WHERE { ?entity a kgo:Entity ; rdfs:label ?labe
 # one query per relation, the property a constant: with it bound through VALUES, Oxigraph read
 # every statement of a 75k-paper store first (minutes)
 _LINEAGE = (
-    "SELECT ?st ?entity ?parent WHERE {{ ?st rdf:predicate {relation} ; rdf:subject ?entity ; rdf:object ?parent }}"
+    "SELECT DISTINCT ?st ?entity ?parent WHERE {{"
+    " GRAPH ?g {{ ?st rdf:predicate {relation} ; rdf:subject ?entity ; rdf:object ?parent }} }}"
 )
 _LINEAGE_RELATIONS = ("kgo:basedOn", "kgo:variantOf")
 
@@ -194,13 +196,17 @@ def lineage_closure(
             yield start, ancestor, hops, sorted(set(first)), sorted(set(arrivals[start][ancestor]))
 
 
-def _lineage(store: ox.Store, base: str, quad) -> Iterator[str]:  # noqa: ANN001 - the local quad writer
-    edges = [
+def lineage_edges(store: ox.Store) -> list[tuple[str, str, str]]:
+    """(statement, child, parent) of every based-on and variant-of statement, each once."""
+    return [
         (str(row["st"]), str(row["entity"]), str(row["parent"]))
         for relation in _LINEAGE_RELATIONS
         for row in _select(store, _LINEAGE.format(relation=relation))
     ]
-    for descendant, ancestor, hops, first, last in lineage_closure(edges):
+
+
+def _lineage(store: ox.Store, base: str, quad) -> Iterator[str]:  # noqa: ANN001 - the local quad writer
+    for descendant, ancestor, hops, first, last in lineage_closure(lineage_edges(store)):
         node = f"<{base}lineage/{iris.digest(descendant, ancestor)}>"
         yield quad(node, "descendant", descendant)
         yield quad(node, "ancestor", ancestor)
@@ -223,4 +229,4 @@ def write_derived(store: ox.Store, handle: IO[str], base_iri: str = iris.DEFAULT
     return count
 
 
-__all__ = ["DERIVED_GRAPH", "MAX_HOPS", "derived_quads", "lineage_closure", "write_derived"]
+__all__ = ["DERIVED_GRAPH", "MAX_HOPS", "derived_quads", "lineage_closure", "lineage_edges", "write_derived"]
