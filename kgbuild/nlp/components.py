@@ -142,14 +142,19 @@ def make_tagger(nlp: Language, name: str, model_dir: str | None, spans_key: str,
     "kgbuild_entity_classifier",
     assigns=["doc._.kg_entities"],
     requires=["doc._.kg_entities"],
-    default_config={"model_dir": None},
+    default_config={"model_dir": None, "vectors_dir": None},
 )
-def make_entity_classifier(nlp: Language, name: str, model_dir: str | None) -> EntityClassifier:
-    """Keeps or drops each resolved entity and decides its kind (the bundled model unless ``model_dir``)."""
-    from kgbuild.nlp.pipeline import bundled_classifier_dir  # the pipeline module imports this one
+def make_entity_classifier(
+    nlp: Language, name: str, model_dir: str | None, vectors_dir: str | None
+) -> EntityClassifier:
+    """Keeps or drops each resolved entity and decides its kind (the bundled model and word
+    clusters unless ``model_dir``/``vectors_dir``)."""
+    from kgbuild.nlp.pipeline import bundled_classifier_dir, bundled_vectors_dir  # that module imports this one
 
     register_extensions()
-    return EntityClassifier(name, model_dir or bundled_classifier_dir())
+    return EntityClassifier(
+        name, model_dir or bundled_classifier_dir(), vectors_dir=vectors_dir or bundled_vectors_dir()
+    )
 
 
 @Language.factory(

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from kgbuild.atomic import write_text_atomic
 from kgbuild.nlp.tokens import lowers, title_end
+from kgbuild.nlp.vectors import WordClusters
 
 NONE = "NONE"
 WEIGHTS_FILE = "entity_classifier.json"
@@ -45,8 +46,9 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return f">{edges[-1]}"
 
 
-def entity_features(doc: Doc, entity: dict[str, Any]) -> list[str]:
-    """Sparse string features of one grouped entity (see ``MentionResolver``)."""
+def entity_features(doc: Doc, entity: dict[str, Any], clusters: WordClusters | None = None) -> list[str]:
+    """Sparse string features of one grouped entity (see ``MentionResolver``); with ``clusters``,
+    also the word clusters of its words and of the words around its mentions."""
     name = entity["name"]
     kind = entity["kind"]
     words = name.split()
@@ -87,9 +89,46 @@ def entity_features(doc: Doc, entity: dict[str, Any]) -> list[str]:
                 word = lowered[end - 1 + offset]
                 feats.add(f"w+{offset}={word}")
                 feats.add(f"bow={word}")
+    if clusters is not None:
+        feats.update(_cluster_features(lowered, entity, words, clusters))
     feats.add(f"where={'title' if in_title else ''}{'abstract' if in_abstract else ''}")
     feats.add(f"where|kind={in_title}{in_abstract}|{kind}")
     return list(feats)  # unordered: each feature weighs on its own
+
+
+def _cluster_features(lowered: list[str], entity: dict[str, Any], words: list[str], clusters: WordClusters) -> set[str]:
+    """The clusters of the name's words (its head also with the candidate kind), and the fine and
+    coarse clusters of the words around its mentions: what unseen names and cue words are like."""
+    cluster, coarse = clusters.cluster, clusters.coarse
+    kind = entity["kind"]
+    feats = {f"word~{cluster(word)}" for word in words}
+    if words:
+        head = cluster(words[-1])
+        feats.update((f"head~{head}", f"head~{head}|kind={kind}", f"head~~{coarse[head]}"))
+    size = len(lowered)
+    for mention in entity["mentions"]:
+        start, end = mention["token_start"], mention["token_end"]
+        for offset in (1, 2):
+            if start - offset >= 0:
+                near = cluster(lowered[start - offset])
+                feats.update((f"c-{offset}~{near}", f"c-{offset}~~{coarse[near]}"))
+            if end - 1 + offset < size:
+                near = cluster(lowered[end - 1 + offset])
+                feats.update((f"c+{offset}~{near}", f"c+{offset}~~{coarse[near]}"))
+        for offset in range(3, 6):
+            if start - offset >= 0:
+                feats.add(f"bowc~~{coarse[cluster(lowered[start - offset])]}")
+    return feats
+
+
+def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> list[str]:
+    """The words whose clusters ``_cluster_features`` reads: the names' and those near a mention."""
+    found = [word for entity in entities for word in entity["name"].split()]
+    for entity in entities:
+        for mention in entity["mentions"]:
+            found += lowered[max(mention["token_start"] - 5, 0) : mention["token_start"]]
+            found += lowered[mention["token_end"] : mention["token_end"] + 2]
+    return found
 
 
 def write_weights(directory: str | Path, filename: str, data: Any) -> None:
@@ -202,16 +241,35 @@ class AveragedPerceptron:
 
 
 class EntityClassifier:
-    """Drops or re-kinds the entities in ``doc._.kg_entities`` with a trained model."""
+    """Drops or re-kinds the entities in ``doc._.kg_entities`` with a trained model.
 
-    def __init__(self, name: str, model_dir: str | Path | None = None) -> None:
+    A model trained with word clusters (``clusters`` set) needs them at prediction too: its weights
+    file says so, and ``from_disk`` loads them from ``vectors_dir``."""
+
+    def __init__(
+        self,
+        name: str,
+        model_dir: str | Path | None = None,
+        *,
+        clusters: WordClusters | None = None,
+        vectors_dir: str | Path | None = None,
+    ) -> None:
         self.name = name
         self.model = AveragedPerceptron([NONE])
+        self.clusters = clusters
+        self.vectors_dir = vectors_dir
         if model_dir is not None:
             self.from_disk(model_dir)
 
+    def features(self, doc: Doc) -> list[list[str]]:
+        """The features of each entity of ``doc`` (the model's input)."""
+        entities = doc._.kg_entities or []
+        if self.clusters is not None and entities:
+            self.clusters.warm(_words_around(lowers(doc), entities))
+        return [entity_features(doc, entity, self.clusters) for entity in entities]
+
     def predict(self, docs: list[Doc]) -> list[list[str]]:
-        return [self.model.best_many([entity_features(doc, e) for e in doc._.kg_entities or []]) for doc in docs]
+        return [self.model.best_many(self.features(doc)) for doc in docs]
 
     def set_annotations(self, docs: list[Doc], predictions: list[list[str]]) -> None:
         for doc, kinds in zip(docs, predictions):
@@ -227,9 +285,20 @@ class EntityClassifier:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        write_weights(path, WEIGHTS_FILE, {"classes": self.model.classes, "weights": self.model.weights})
+        data = {
+            "classes": self.model.classes,
+            "weights": self.model.weights,
+            "word_clusters": self.clusters is not None,
+        }
+        write_weights(path, WEIGHTS_FILE, data)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EntityClassifier:
         data = read_weights(path, WEIGHTS_FILE, "entity classifier")
         self.model = AveragedPerceptron(data["classes"], data["weights"])
+        if not data.get("word_clusters"):
+            self.clusters = None
+        elif self.clusters is None:
+            if self.vectors_dir is None:
+                raise ValueError(f"the entity classifier at {path} was trained with word clusters: give vectors_dir")
+            self.clusters = WordClusters.from_disk(self.vectors_dir)
         return self

@@ -59,6 +59,11 @@ def bundled_tagger_dir() -> Path:
     return Path(str(resources.files("kgbuild.nlp") / "model" / "tagger"))
 
 
+def bundled_vectors_dir() -> Path:
+    """The word vectors and clusters trained on arXiv abstracts (``make train-vectors``)."""
+    return Path(str(resources.files("kgbuild.nlp") / "model" / "vectors"))
+
+
 MODES = ("combined", "rules", "learned", "ner")
 TAGGER_POLICIES = ("off", "only", "first", "fill")
 TAGGER_POLICY_OF_MODE = {"combined": "off", "rules": "off", "learned": "only", "ner": "off"}
@@ -76,6 +81,7 @@ def build_pipeline(
     tagger_dir: str | Path | None = None,
     tagger_policy: str | None = None,
     classifier_dir: str | Path | None = None,
+    vectors_dir: str | Path | None = None,
     use_classifier: bool = True,
     relations_dir: str | Path | None = None,
     use_relation_classifier: bool = True,
@@ -91,7 +97,8 @@ def build_pipeline(
     relation classifiers decide, and the result classifier keeps scores and names their owners
     (``use_classifier``/``use_relation_classifier``/``use_result_classifier`` turn them off);
     ``tagger_policy`` says whether and how the tagger's entities join the candidates (see
-    ``merge_tagged``; off in the product: on dev it did not pay for its cost). "ner" is the older
+    ``merge_tagged``; off in the product: on dev it did not pay for its cost); ``vectors_dir``
+    overrides the bundled word clusters the entity classifier reads. "ner" is the older
     silver-trained NER taking every word; that NER fills the rules' gaps only when no entity
     classifier is used.
     """
@@ -136,7 +143,10 @@ def build_pipeline(
             config["tagger_policy"] = policy
         nlp.add_pipe(name, config=config)
         if name == "kgbuild_mentions" and use_classifier:
-            nlp.add_pipe("kgbuild_entity_classifier", config={"model_dir": str(classifier_path)})
+            vectors = str(vectors_dir) if vectors_dir else None
+            nlp.add_pipe(
+                "kgbuild_entity_classifier", config={"model_dir": str(classifier_path), "vectors_dir": vectors}
+            )
     relations_path = Path(relations_dir) if relations_dir else bundled_relations_dir()
     if use_relation_classifier and mode == "combined" and (relations_path / "relation_classifier.json").exists():
         nlp.add_pipe("kgbuild_relation_classifier", config={"model_dir": str(relations_path)})

@@ -17,9 +17,11 @@ from kgbuild.nlp.pipeline import (
     bundled_relations_dir,
     bundled_results_dir,
     bundled_tagger_dir,
+    bundled_vectors_dir,
 )
 from kgbuild.nlp.relation_classifier import RelationClassifier
 from kgbuild.nlp.result_classifier import ResultClassifier
+from kgbuild.nlp.vectors import WordClusters
 from kgbuild.training.data import read_split
 from kgbuild.training.entities import candidate_examples, train_classifier
 from kgbuild.training.relations import train_relations
@@ -40,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--relation-epochs", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-word-clusters",
+        action="store_true",
+        help="train the entity classifier without the word clusters (the model's vectors directory)",
+    )
     args = parser.parse_args(argv)
     try:
         train_records = read_split(args.annotated / "train.jsonl")
@@ -50,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     classifier_dir = args.model_dir / "entity_classifier" if args.model_dir else bundled_classifier_dir()
     relations_dir = args.model_dir / "relation_classifier" if args.model_dir else bundled_relations_dir()
     results_dir = args.model_dir / "result_classifier" if args.model_dir else bundled_results_dir()
+    vectors_dir = args.model_dir / "vectors" if args.model_dir else bundled_vectors_dir()
+    clusters = None
+    if not (args.no_word_clusters or args.skip_entities):
+        try:
+            clusters = WordClusters.from_disk(vectors_dir)
+        except FileNotFoundError as e:
+            parser.error(f"{e}; or train with --no-word-clusters")
     # Each stage trains on the output of the stages before it: the same combined pipeline, grown by
     # the component just trained.
     combined_pipeline = partial(
@@ -64,12 +78,15 @@ def main(argv: list[str] | None = None) -> int:
         broad_candidates=True,
     )
     if not args.skip_entities:
-        train = candidate_examples(candidates, train_records)
-        dev = candidate_examples(candidates, dev_records)
-        classifier_report = train_classifier(train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed)
+        train = candidate_examples(candidates, train_records, clusters)
+        dev = candidate_examples(candidates, dev_records, clusters)
+        classifier_report = train_classifier(
+            train, dev, classifier_dir, epochs=args.classifier_epochs, seed=args.seed, clusters=clusters
+        )
         print(json.dumps({"entity_classifier": asdict(classifier_report)}), flush=True)
     with_entities = combined_pipeline(
         classifier_dir=classifier_dir,
+        vectors_dir=vectors_dir,
         use_relation_classifier=False,
         use_result_classifier=False,
     )
@@ -81,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"relation_classifier": asdict(relation_report)}), flush=True)
     with_relations = combined_pipeline(
         classifier_dir=classifier_dir,
+        vectors_dir=vectors_dir,
         relations_dir=relations_dir,
         use_result_classifier=False,
     )

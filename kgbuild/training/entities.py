@@ -14,8 +14,9 @@ from typing import Any
 from spacy.language import Language
 
 from kgbuild.annotated import norm
-from kgbuild.nlp.entity_classifier import NONE, AveragedPerceptron, EntityClassifier, entity_features
+from kgbuild.nlp.entity_classifier import NONE, AveragedPerceptron, EntityClassifier
 from kgbuild.nlp.sections import compose_text
+from kgbuild.nlp.vectors import WordClusters
 from kgbuild.records import ENTITY_KINDS
 from kgbuild.training.data import KIND_PRIORITY
 
@@ -53,14 +54,17 @@ def gold_label(entity: dict[str, Any], kinds_by_name: dict[str, set[str]]) -> st
     return min(found, key=KIND_PRIORITY.index)
 
 
-def candidate_examples(nlp: Language, records: list[dict[str, Any]]) -> list[Example]:
+def candidate_examples(
+    nlp: Language, records: list[dict[str, Any]], clusters: WordClusters | None = None
+) -> list[Example]:
     """(features, gold label) of every entity the candidate pipeline groups in ``records``."""
+    features_of = EntityClassifier("kgbuild_entity_classifier", clusters=clusters).features
     examples = []
     texts = [compose_text(r["title"], r["abstract"]) for r in records]
     for doc, record in zip(nlp.pipe(texts, batch_size=32), records):
         kinds_by_name = gold_kinds(record)
-        for entity in doc._.kg_entities or []:
-            examples.append((entity_features(doc, entity), gold_label(entity, kinds_by_name)))
+        for entity, features in zip(doc._.kg_entities or [], features_of(doc)):
+            examples.append((features, gold_label(entity, kinds_by_name)))
     return examples
 
 
@@ -104,13 +108,21 @@ def train_perceptron(
 
 
 def train_classifier(
-    train: list[Example], dev: list[Example], out_dir: Path, *, epochs: int = 15, seed: int = 0
+    train: list[Example],
+    dev: list[Example],
+    out_dir: Path,
+    *,
+    epochs: int = 15,
+    seed: int = 0,
+    clusters: WordClusters | None = None,
 ) -> ClassifierReport:
+    """Train on ``train`` (features made with ``clusters``, or without when None), choose the epoch
+    count on ``dev``, save to ``out_dir``."""
     started = time.perf_counter()
     classes = [NONE, *ENTITY_KINDS]
     _, trace = _fit(train, classes, epochs, seed, dev, NONE)
     model, best_epoch, _ = train_perceptron(train, dev, classes, epochs=epochs, seed=seed, negative=NONE)
-    classifier = EntityClassifier("kgbuild_entity_classifier")
+    classifier = EntityClassifier("kgbuild_entity_classifier", clusters=clusters)
     classifier.model = model
     classifier.to_disk(out_dir)
     return ClassifierReport(

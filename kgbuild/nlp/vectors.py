@@ -1,0 +1,112 @@
+"""Word clusters from static vectors trained on arXiv abstracts: what a word is like, for any word.
+
+The learned components see words as sparse string features, so a word absent from the annotated
+training papers says nothing to them. Static vectors trained on tens of thousands of abstracts
+(floret, ``kgbuild.training.vectors``) know many more words, and, being built from character
+n-grams, give a vector to every string, a new model name included. The components use a word's
+nearest cluster centroid as one more string feature ("segmentation", "parsing" and
+"summarisation" share one), which keeps them linear and their files small.
+
+The vectors are stored as spaCy ``Vectors`` in floret mode (a hashed table of n-gram rows: its size
+is fixed whatever the vocabulary), beside the centroids. The clusters of the training corpus's
+words are stored too: a word's n-gram vector costs tens of microseconds, a table lookup almost
+nothing, and the table holds all but the rarest words of new abstracts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy
+from spacy.strings import StringStore
+from spacy.vectors import Vectors
+
+VECTORS_DIR = "vectors"
+CENTROIDS_FILE = "centroids.npy"
+COARSE_FILE = "coarse.npy"
+KNOWN_WORDS_FILE = "known_words.txt"
+KNOWN_CLUSTERS_FILE = "known_clusters.npy"
+META_FILE = "meta.json"
+MAX_CACHED = 1 << 18  # words; the cache starts again when full (75k abstracts hold ~400k distinct words)
+
+
+class WordClusters:
+    """``cluster(word)``: the index of the centroid nearest the word's vector (cosine);
+    ``coarse[cluster]``: the coarser group of that cluster (clusters grouped by their centroids)."""
+
+    def __init__(
+        self,
+        vectors: Vectors,
+        centroids: numpy.ndarray,
+        coarse: numpy.ndarray,
+        meta: dict | None = None,
+        known_words: list[str] | None = None,
+    ) -> None:
+        self.vectors = vectors
+        norms = numpy.linalg.norm(centroids, axis=1, keepdims=True)
+        self.centroids = (centroids / numpy.maximum(norms, 1e-8)).astype("float32")
+        if coarse.shape != (len(centroids),):
+            raise ValueError(f"{len(centroids)} clusters but {coarse.shape} coarse groups")
+        self.coarse: list[int] = [int(group) for group in coarse]
+        self.meta = meta or {}
+        words = known_words or []
+        self.known: dict[str, int] = dict(zip(words, self.clusters_of(words).tolist()))
+        self._seen: dict[str, int] = {}
+
+    def cluster(self, word: str) -> int:
+        """The cluster of ``word`` (case-blind: the vectors were trained on lowercased text)."""
+        lowered = word.lower()
+        found = self.known.get(lowered)
+        if found is None:
+            found = self._seen.get(lowered)
+            if found is None:
+                if len(self._seen) > MAX_CACHED:
+                    self._seen.clear()
+                found = self._seen[lowered] = int(self.clusters_of([lowered])[0])
+        return found
+
+    def clusters_of(self, words: list[str]) -> numpy.ndarray:
+        """The clusters of many words at once (one batched n-gram lookup and product)."""
+        if not words:
+            return numpy.zeros(0, dtype="int64")
+        batch = numpy.asarray(self.vectors.get_batch([w.lower() or " " for w in words]), dtype="float32")
+        return (batch @ self.centroids.T).argmax(axis=1)
+
+    def warm(self, words: list[str]) -> None:
+        """Look up the words outside the known table in one batch (a Doc's words, before its
+        features are made), so that ``cluster`` finds them all."""
+        known, seen = self.known, self._seen
+        new = [w for w in {w.lower() for w in words} if w not in known and w not in seen]
+        if new:
+            if len(self._seen) + len(new) > MAX_CACHED:
+                self._seen.clear()
+            self._seen.update(zip(new, self.clusters_of(new).tolist()))
+
+    def to_disk(self, path: str | Path) -> None:
+        directory = Path(path)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.vectors.to_disk(directory / VECTORS_DIR)
+        numpy.save(directory / CENTROIDS_FILE, self.centroids)
+        numpy.save(directory / COARSE_FILE, numpy.asarray(self.coarse, dtype="int32"))
+        (directory / KNOWN_WORDS_FILE).write_text("".join(f"{word}\n" for word in self.known), encoding="utf-8")
+        numpy.save(directory / KNOWN_CLUSTERS_FILE, numpy.asarray(list(self.known.values()), dtype="int16"))
+        (directory / META_FILE).write_text(json.dumps(self.meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> WordClusters:
+        directory = Path(path)
+        try:
+            vectors = Vectors(strings=StringStore()).from_disk(directory / VECTORS_DIR)
+            centroids = numpy.load(directory / CENTROIDS_FILE)
+            coarse = numpy.load(directory / COARSE_FILE)
+            meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+            known_words = (directory / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split("\n")[:-1]
+            known_clusters = numpy.load(directory / KNOWN_CLUSTERS_FILE)
+        except (OSError, ValueError) as e:
+            raise FileNotFoundError(f"no word vectors at {directory} (run `make train-vectors`): {e}") from e
+        if len(known_words) != len(known_clusters):
+            raise ValueError(f"{directory}: {len(known_words)} known words but {len(known_clusters)} clusters")
+        clusters = cls(vectors, centroids, coarse, meta)
+        clusters.known = dict(zip(known_words, known_clusters.tolist()))
+        return clusters
