@@ -24,6 +24,7 @@ from kgbuild.annotated import (
 
 ANNOTATED = REPO / "eval" / "annotated"
 MINIMUM = {"train": 550, "dev": 100, "test": 150}
+SELECTIONS = ("selection.json", "selection-extra-1.json", "selection-extra-2.json")
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +71,12 @@ def test_each_split_scores_one_against_itself() -> None:
 
 
 def test_selection_lists_the_split_ids(splits: dict[str, list[dict]]) -> None:
-    selection = json.loads((ANNOTATED / "selection.json").read_text(encoding="utf-8"))
-    assert {s: [c["id"] for c in selection["splits"][s]] for s in SPLITS} == {
+    """Each split holds the papers of selection.json, then the further training papers of each
+    selection-extra-N.json, in selection order."""
+    assert sorted(p.name for p in ANNOTATED.glob("selection*.json")) == sorted(SELECTIONS)
+    selections = [json.loads((ANNOTATED / name).read_text(encoding="utf-8")) for name in SELECTIONS]
+    assert all(set(extra["splits"]) == {"train"} for extra in selections[1:])
+    assert {s: [c["id"] for sel in selections for c in sel["splits"].get(s, [])] for s in SPLITS} == {
         s: [r["id"] for r in rs] for s, rs in splits.items()
     }
 
@@ -139,10 +144,29 @@ def test_split_problems_catch_a_paper_in_two_splits_and_a_measuring_title() -> N
 
 
 @pytest.mark.slow
-def test_selection_is_reproducible(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("selection.json", []),
+        # further training papers: another seed, none of an earlier selection's papers
+        (
+            "selection-extra-1.json",
+            ["--exclude-selection", str(ANNOTATED / "selection.json"), "--seed", "14", "--size", "train=240"],
+        ),
+        (
+            "selection-extra-2.json",
+            [
+                *("--exclude-selection", str(ANNOTATED / "selection.json")),
+                *("--exclude-selection", str(ANNOTATED / "selection-extra-1.json")),
+                *("--seed", "15", "--size", "train=480"),
+            ],
+        ),
+    ],
+)
+def test_selection_is_reproducible(tmp_path: Path, name: str, options: list[str]) -> None:
     """select.py, run again on the listings, writes the committed id lists."""
     listings = shared_dir() / "corpus" / "arxiv-listings-2025" / "listings.jsonl.gz"
-    out = tmp_path / "selection.json"
+    out = tmp_path / name
     subprocess.run(
         [
             sys.executable,
@@ -154,10 +178,11 @@ def test_selection_is_reproducible(tmp_path: Path) -> None:
             str(shared_dir() / "eval" / "dev.jsonl"),
             "--exclude",
             str(REPO / "eval" / "heldout" / "texts.jsonl"),
+            *options,
             "-o",
             str(out),
         ],
         check=True,
         capture_output=True,
     )
-    assert json.loads(out.read_text()) == json.loads((ANNOTATED / "selection.json").read_text())
+    assert json.loads(out.read_text()) == json.loads((ANNOTATED / name).read_text())

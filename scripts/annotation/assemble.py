@@ -64,19 +64,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", type=Path, required=True)
     ap.add_argument("--annotations", type=Path, required=True)
     ap.add_argument("--second", type=Path)
-    ap.add_argument("--selection", type=Path, default=Path("eval/annotated/selection.json"))
+    ap.add_argument(
+        "--selection",
+        type=Path,
+        action="append",
+        help="selection.json of select.py (repeatable: a later one's papers follow in each split; "
+        "default: eval/annotated/selection.json, then its selection-extra-*.json in order)",
+    )
     ap.add_argument("-o", "--output", type=Path, default=Path("eval/annotated"))
     args = ap.parse_args(argv)
 
     import json
 
-    selection = json.loads(args.selection.read_text(encoding="utf-8"))
+    annotated = Path("eval/annotated")
+    paths = args.selection or [annotated / "selection.json", *sorted(annotated.glob("selection-extra-*.json"))]
+    selections = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    chosen_in = {split: [c for s in selections for c in s["splits"].get(split, [])] for split in SPLITS}
     texts = {r["id"]: r for r in read_jsonl(args.texts)}
     first = annotations_in(args.annotations)
     problems = 0
     for split in SPLITS:
         records = []
-        for chosen in selection["splits"][split]:
+        for chosen in chosen_in[split]:
             annotation = first.get(chosen["id"])
             if annotation is None:
                 print(f"{split}: {chosen['id']} is not annotated yet", file=sys.stderr)
@@ -91,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{split}: {len(records)} papers", file=sys.stderr)
     if args.second:
         second = annotations_in(args.second)
-        samples = {c["id"]: c["sample"] for rs in selection["splits"].values() for c in rs}
+        samples = {c["id"]: c["sample"] for rs in chosen_in.values() for c in rs}
         ids = [i for i in second if i in first]
         (args.output / "agreement").mkdir(exist_ok=True)
         write_jsonl(

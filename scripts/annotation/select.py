@@ -93,6 +93,17 @@ def excluded_titles(founding: Path | None, gold_files: list[Path]) -> tuple[str,
     return founding_text, titles
 
 
+def selected_titles(listings: Path, selections: list[Path]) -> set[str]:
+    """The normalised listing titles of every paper an earlier selection chose (its papers are
+    excluded by title, as a gold file's are)."""
+    ids = set()
+    for path in selections:
+        for split in json.loads(path.read_text(encoding="utf-8"))["splits"].values():
+            ids.update(chosen["id"] for chosen in split)
+    with gzip.open(listings, "rt", encoding="utf-8") as f:
+        return {norm(clean(r["title"])) for r in map(json.loads, f) if r["id"] in ids}
+
+
 def candidates(listings: Path, founding_text: str, titles: set[str]) -> list[dict]:
     # a title's first SHINGLE characters must occur in the founding text before the (slow)
     # substring search runs
@@ -160,11 +171,19 @@ def with_cues(pool: list[dict], n: int, rng: random.Random) -> list[dict]:
     return chosen
 
 
-def select(listings: Path, founding: Path | None, gold_files: list[Path], seed: int = SEED) -> dict[str, list[dict]]:
+def select(
+    listings: Path,
+    founding: Path | None,
+    gold_files: list[Path],
+    seed: int = SEED,
+    sizes: dict[str, int] = SPLIT_SIZES,
+    selections: list[Path] | None = None,
+) -> dict[str, list[dict]]:
     founding_text, titles = excluded_titles(founding, gold_files)
+    titles |= selected_titles(listings, selections or [])
     pool = candidates(listings, founding_text, titles)
     rng = random.Random(seed)
-    total = sum(SPLIT_SIZES.values())
+    total = sum(sizes.values())
     random_half = stratified(pool, total // 2, rng)
     picked = {r["id"] for r in random_half}
     cue_half = with_cues([r for r in pool if r["id"] not in picked], total - len(random_half), rng)
@@ -172,7 +191,7 @@ def select(listings: Path, founding: Path | None, gold_files: list[Path], seed: 
     rng.shuffle(cue_half)
     splits: dict[str, list[dict]] = {}
     start_r = start_c = 0
-    for split, size in SPLIT_SIZES.items():
+    for split, size in sizes.items():
         n_r = size // 2
         n_c = size - n_r
         splits[split] = [dict(r, sample="random") for r in random_half[start_r : start_r + n_r]] + [
@@ -189,10 +208,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--founding", type=Path, help="folder of the founding corpus (*.txt)")
     ap.add_argument("--exclude", type=Path, action="append", default=[], help="gold JSONL whose titles are excluded")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument(
+        "--exclude-selection",
+        type=Path,
+        action="append",
+        default=[],
+        help="a selection.json whose papers are excluded (by their titles)",
+    )
+    ap.add_argument(
+        "--size",
+        action="append",
+        default=[],
+        metavar="SPLIT=N",
+        help="papers of a split (repeatable; default: train=550 dev=100 test=150). More training papers "
+        "are chosen with another seed, the earlier selection given to --exclude-selection",
+    )
     ap.add_argument("-o", "--output", type=Path, default=Path("eval/annotated/selection.json"))
     ap.add_argument("--texts", type=Path, help="also write the chosen texts (JSONL: id, split, title, abstract)")
     args = ap.parse_args(argv)
-    splits = select(args.listings, args.founding, args.exclude, args.seed)
+    try:
+        sizes = {name: int(n) for name, n in (size.split("=", 1) for size in args.size)} or SPLIT_SIZES
+    except ValueError:
+        ap.error(f"--size takes SPLIT=N, got {args.size}")
+    splits = select(args.listings, args.founding, args.exclude, args.seed, sizes, args.exclude_selection)
     selection = {
         "seed": args.seed,
         "splits": {
