@@ -41,6 +41,15 @@ def test_the_wheel_holds_the_ontology_and_the_shapes(wheel: Path) -> None:
     assert shipped == (REPO / "kgbuild" / "ontology" / "kgbuild.ttl").read_bytes()
 
 
+def test_the_wheel_holds_every_shipped_model_file(wheel: Path) -> None:
+    """The package-data patterns reach every file of the trained models (vectors, classifiers, ...)."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    model = REPO / "kgbuild" / "nlp" / "model"
+    files = {path.relative_to(REPO).as_posix() for path in model.rglob("*") if path.is_file()}
+    assert "kgbuild/nlp/model/vectors/known_words.txt" in files
+    assert files - names == set()
+
+
 def test_the_installed_package_reads_them_from_itself(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     install = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(site)]

@@ -37,7 +37,10 @@ def test_a_word_s_cluster_is_its_nearest_centroid_for_any_string(tmp_path):
     nearest = (vectors / numpy.linalg.norm(vectors, axis=1, keepdims=True) @ clusters.centroids.T).argmax(axis=1)
     assert one_by_one == nearest.tolist()
     assert one_by_one[0] == one_by_one[-1]
-    assert clusters.cluster("ImageNet") == clusters.known["imagenet"]  # the table, read case-blind
+    sentinel = (clusters.known["imagenet"] + 1) % 6  # the table answers, read case-blind
+    clusters.known["imagenet"] = sentinel
+    assert clusters.cluster("ImageNet") == sentinel
+    clusters.known["imagenet"] = int(clusters.clusters_of(["imagenet"])[0])
     assert {clusters.coarse[c] for c in one_by_one} <= {0, 1}
 
     clusters.to_disk(tmp_path / "clusters")
@@ -52,12 +55,16 @@ def test_a_word_s_cluster_is_its_nearest_centroid_for_any_string(tmp_path):
     ]
 
 
-def test_clusters_need_one_coarse_group_each_and_a_directory(tmp_path):
+def test_clusters_need_one_coarse_group_each_and_a_whole_directory(tmp_path):
     clusters = small_clusters()
     with pytest.raises(ValueError, match="6 clusters"):
         WordClusters(clusters.vectors, clusters.centroids, numpy.array([0, 1]))
     with pytest.raises(FileNotFoundError, match="make train-vectors"):
         WordClusters.from_disk(tmp_path / "missing")
+    clusters.to_disk(tmp_path / "damaged")
+    (tmp_path / "damaged" / "coarse.npy").write_bytes(b"not an array")
+    with pytest.raises(ValueError, match="damaged word vectors"):
+        WordClusters.from_disk(tmp_path / "damaged")
 
 
 def test_kmeans_and_coarse_groups_separate_far_apart_points():
@@ -85,7 +92,9 @@ def test_vector_training_repeats_exactly(tmp_path):
     meta = train_vectors(listings, tmp_path / "a", settings)
     train_vectors(listings, tmp_path / "b", settings)
     assert meta["papers"] == 300 and meta["settings"]["clusters"] == 4
-    for name in ("vectors/vectors", "centroids.npy", "coarse.npy"):
+    files = sorted(path.relative_to(tmp_path / "a") for path in (tmp_path / "a").rglob("*") if path.is_file())
+    assert len(files) >= 8  # vectors (4 files), centroids, coarse groups, known words and their clusters, meta
+    for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     clusters = WordClusters.from_disk(tmp_path / "a")
     # every word of the lowercased token corpus (min_count 1), but fastText's line end
@@ -113,9 +122,14 @@ def test_a_classifier_trained_with_clusters_loads_them_again(tmp_path):
     classifier = EntityClassifier("c", clusters=clusters)
     classifier.model = AveragedPerceptron([NONE, "MODEL"], {"bias": {"MODEL": 1.0}})
     classifier.to_disk(tmp_path / "model")
-    assert json.loads((tmp_path / "model" / "entity_classifier.json").read_text())["word_clusters"] is True
+    weights = json.loads((tmp_path / "model" / "entity_classifier.json").read_text())
+    assert weights["word_clusters"] == clusters.fingerprint
     loaded = EntityClassifier("c", tmp_path / "model", vectors_dir=tmp_path / "vectors")
     assert loaded.clusters is not None and loaded.clusters.coarse == clusters.coarse
+    # clusters trained again, numbered another way: the classifier refuses them
+    small_clusters(seed=1).to_disk(tmp_path / "other")
+    with pytest.raises(ValueError, match="make train"):
+        EntityClassifier("c", tmp_path / "model", vectors_dir=tmp_path / "other")
     with pytest.raises(ValueError, match="vectors_dir"):
         EntityClassifier("c", tmp_path / "model")
     with pytest.raises(FileNotFoundError, match="make train-vectors"):
@@ -126,8 +140,8 @@ def test_a_classifier_trained_with_clusters_loads_them_again(tmp_path):
 
 def test_the_shipped_classifier_reads_the_shipped_clusters():
     weights = json.loads((MODEL_DIR / "entity_classifier" / "entity_classifier.json").read_text())
-    assert weights["word_clusters"] is True
     clusters = WordClusters.from_disk(bundled_vectors_dir())
+    assert weights["word_clusters"] == clusters.fingerprint
     assert len(clusters.centroids) == clusters.meta["settings"]["clusters"]
     assert len(clusters.known) > 50_000
     sample = list(clusters.known)[::500]  # the stored table says what the vectors say

@@ -285,20 +285,25 @@ class EntityClassifier:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        data = {
-            "classes": self.model.classes,
-            "weights": self.model.weights,
-            "word_clusters": self.clusters is not None,
-        }
+        clusters = self.clusters.fingerprint if self.clusters is not None else None
+        data = {"classes": self.model.classes, "weights": self.model.weights, "word_clusters": clusters}
         write_weights(path, WEIGHTS_FILE, data)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EntityClassifier:
         data = read_weights(path, WEIGHTS_FILE, "entity classifier")
         self.model = AveragedPerceptron(data["classes"], data["weights"])
-        if not data.get("word_clusters"):
+        trained_on = data.get("word_clusters")
+        if not trained_on:
             self.clusters = None
-        elif self.clusters is None:
+            return self
+        if self.clusters is None:
             if self.vectors_dir is None:
                 raise ValueError(f"the entity classifier at {path} was trained with word clusters: give vectors_dir")
             self.clusters = WordClusters.from_disk(self.vectors_dir)
+        if self.clusters.fingerprint != trained_on:
+            where = self.vectors_dir or "the clusters given"
+            raise ValueError(
+                f"the entity classifier at {path} was trained on word clusters {trained_on}, but {where} "
+                f"holds {self.clusters.fingerprint} (run `make train` after `make train-vectors`)"
+            )
         return self

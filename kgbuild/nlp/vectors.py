@@ -4,8 +4,9 @@ The learned components see words as sparse string features, so a word absent fro
 training papers says nothing to them. Static vectors trained on tens of thousands of abstracts
 (floret, ``kgbuild.training.vectors``) know many more words, and, being built from character
 n-grams, give a vector to every string, a new model name included. The components use a word's
-nearest cluster centroid as one more string feature ("segmentation", "parsing" and
-"summarisation" share one), which keeps them linear and their files small.
+nearest cluster centroid as one more string feature (in the shipped clusters "precision",
+"recall" and "F1" share one, "BLEU" and "ROUGE-L" another, "Llama-3" and "Qwen2.5" a third),
+which keeps them linear and their files small.
 
 The vectors are stored as spaCy ``Vectors`` in floret mode (a hashed table of n-gram rows: its size
 is fixed whatever the vocabulary), beside the centroids. The clusters of the training corpus's
@@ -15,7 +16,9 @@ nothing, and the table holds all but the rarest words of new abstracts.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import cached_property
 from pathlib import Path
 
 import numpy
@@ -53,6 +56,15 @@ class WordClusters:
         words = known_words or []
         self.known: dict[str, int] = dict(zip(words, self.clusters_of(words).tolist()))
         self._seen: dict[str, int] = {}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Names these clusters: the coarse groups and every known word's cluster. A model trained
+        on word clusters records it, so that it never reads clusters numbered another way."""
+        digest = hashlib.sha256(json.dumps(self.coarse).encode())
+        for word, found in self.known.items():
+            digest.update(f"{word}\t{found}\n".encode())
+        return digest.hexdigest()[:16]
 
     def cluster(self, word: str) -> int:
         """The cluster of ``word`` (case-blind: the vectors were trained on lowercased text)."""
@@ -96,6 +108,12 @@ class WordClusters:
     @classmethod
     def from_disk(cls, path: str | Path) -> WordClusters:
         directory = Path(path)
+        needed = [VECTORS_DIR, CENTROIDS_FILE, COARSE_FILE, META_FILE, KNOWN_WORDS_FILE, KNOWN_CLUSTERS_FILE]
+        missing = [name for name in needed if not (directory / name).exists()]
+        if missing:
+            raise FileNotFoundError(
+                f"no word vectors at {directory}: no {', '.join(missing)} (run `make train-vectors`)"
+            )
         try:
             vectors = Vectors(strings=StringStore()).from_disk(directory / VECTORS_DIR)
             centroids = numpy.load(directory / CENTROIDS_FILE)
@@ -103,10 +121,16 @@ class WordClusters:
             meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
             known_words = (directory / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split("\n")[:-1]
             known_clusters = numpy.load(directory / KNOWN_CLUSTERS_FILE)
-        except (OSError, ValueError) as e:
+        except OSError as e:
             raise FileNotFoundError(f"no word vectors at {directory} (run `make train-vectors`): {e}") from e
+        except ValueError as e:
+            raise ValueError(f"damaged word vectors at {directory} (run `make train-vectors`): {e}") from e
         if len(known_words) != len(known_clusters):
             raise ValueError(f"{directory}: {len(known_words)} known words but {len(known_clusters)} clusters")
+        if vectors.shape[1] != centroids.shape[1]:
+            raise ValueError(
+                f"{directory}: {vectors.shape[1]}-dimensional vectors but {centroids.shape[1]}-dimensional centroids"
+            )
         clusters = cls(vectors, centroids, coarse, meta)
         clusters.known = dict(zip(known_words, known_clusters.tolist()))
         return clusters

@@ -4,8 +4,8 @@ floret (fastText with hashed n-gram rows, from PyPI) learns skip-gram vectors ov
 words of every title and abstract of a listings file, tokenized as the pipeline tokenizes. Its
 table has a fixed number of rows whatever the vocabulary, so the shipped file stays small, and any
 string, an unseen model name included, gets a vector from its character n-grams. The vocabulary's
-most frequent words are then grouped by k-means (cosine, seeded) into the clusters the entity and
-relation features use (``kgbuild.nlp.vectors``).
+most frequent words are then grouped by k-means (cosine, seeded) into the clusters the entity
+classifier's features use (``kgbuild.nlp.vectors``).
 
 Training runs on one thread: fastText's threads race on shared rows, so only one thread gives the
 same vectors from the same corpus every time.
@@ -29,7 +29,6 @@ from spacy.training.initialize import convert_vectors
 from kgbuild.nlp.pipeline import configure_tokenizer
 from kgbuild.nlp.vectors import WordClusters
 
-
 END_OF_LINE = "</s>"  # fastText's word for a line end, in its vocabulary
 
 
@@ -46,7 +45,7 @@ class VectorSettings:
     coarse_clusters: int = 32  # the clusters' own groups: a second, coarser word feature
     cluster_words: int = 40_000  # the most frequent words, the ones k-means groups
     kmeans_rounds: int = 25
-    seed: int = 0
+    seed: int = 0  # k-means' start; floret's Python API takes no seed and always starts the same way
 
 
 def listing_texts(listings: Path) -> Iterator[str]:
@@ -115,9 +114,9 @@ def train_vectors(listings: Path, out_dir: Path, settings: VectorSettings = Vect
         table = Path(scratch) / "vectors.floret"
         model.save_floret_vectors(str(table))
         clusters = cluster_words(table, list(model.words), settings)
-    clusters.meta.update(papers=papers, seconds=round(time.perf_counter() - started, 1))
+    clusters.meta.update(papers=papers)  # no timing in the files: they are the same on every run
     clusters.to_disk(out_dir)
-    return clusters.meta
+    return {**clusters.meta, "seconds": round(time.perf_counter() - started, 1)}
 
 
 def cluster_words(table: Path, vocabulary: list[str], settings: VectorSettings) -> WordClusters:
