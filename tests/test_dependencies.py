@@ -23,9 +23,9 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def imported_top_level_modules(package: Path) -> dict[str, str]:
-    """Top-level module -> one file importing it, for every non-stdlib, non-kgbuild import."""
-    found: dict[str, str] = {}
+def imported_top_level_modules(package: Path) -> dict[str, list[str]]:
+    """Top-level module -> every file importing it, for every non-stdlib, non-kgbuild import."""
+    found: dict[str, list[str]] = {}
     for path in sorted(package.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
@@ -37,7 +37,7 @@ def imported_top_level_modules(package: Path) -> dict[str, str]:
             for name in names:
                 top = name.split(".")[0]
                 if top not in sys.stdlib_module_names and top != "kgbuild":
-                    found.setdefault(top, str(path.relative_to(package.parent)))
+                    found.setdefault(top, []).append(str(path.relative_to(package.parent)))
     return found
 
 
@@ -72,7 +72,8 @@ def test_every_imported_distribution_is_declared() -> None:
     assert {"spacy", "rdflib", "numpy"} <= set(imported)  # the scan sees imports at all
     undeclared = {
         module: where
-        for module, where in imported.items()
+        for module, files in imported.items()
+        for where in files
         if not any(
             _canonical(d) in (for_training if where.startswith("kgbuild/training/") else declared)
             for d in providers.get(module, [module])
@@ -85,4 +86,5 @@ def test_the_check_sees_an_undeclared_import(tmp_path: Path) -> None:
     package = tmp_path / "kgbuild"
     package.mkdir()
     (package / "a.py").write_text("import os\nfrom kgbuild import b\n\ndef f():\n    import numpy.linalg\n")
-    assert imported_top_level_modules(package) == {"numpy": "kgbuild/a.py"}
+    (package / "z.py").write_text("from numpy import zeros\n")
+    assert imported_top_level_modules(package) == {"numpy": ["kgbuild/a.py", "kgbuild/z.py"]}

@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     import json
 
     annotated = Path("eval/annotated")
-    paths = args.selection or [annotated / "selection.json", *sorted(annotated.glob("selection-extra-*.json"))]
+    extras = sorted(annotated.glob("selection-extra-*.json"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    paths = args.selection or [annotated / "selection.json", *extras]
     selections = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
     chosen_in = {split: [c for s in selections for c in s["splits"].get(split, [])] for split in SPLITS}
     texts = {r["id"]: r for r in read_jsonl(args.texts)}

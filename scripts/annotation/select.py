@@ -22,6 +22,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 SEED = 13
@@ -176,7 +177,7 @@ def select(
     founding: Path | None,
     gold_files: list[Path],
     seed: int = SEED,
-    sizes: dict[str, int] = SPLIT_SIZES,
+    sizes: Mapping[str, int] = SPLIT_SIZES,
     selections: list[Path] | None = None,
 ) -> dict[str, list[dict]]:
     founding_text, titles = excluded_titles(founding, gold_files)
@@ -227,9 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", type=Path, help="also write the chosen texts (JSONL: id, split, title, abstract)")
     args = ap.parse_args(argv)
     try:
-        sizes = {name: int(n) for name, n in (size.split("=", 1) for size in args.size)} or SPLIT_SIZES
+        sizes = {name: int(n) for name, n in (size.split("=", 1) for size in args.size)} or dict(SPLIT_SIZES)
     except ValueError:
         ap.error(f"--size takes SPLIT=N, got {args.size}")
+    if set(sizes) - set(SPLIT_SIZES) or min(sizes.values()) < 1:
+        ap.error(f"--size takes SPLIT=N with SPLIT one of {', '.join(SPLIT_SIZES)} and N >= 1, got {args.size}")
     splits = select(args.listings, args.founding, args.exclude, args.seed, sizes, args.exclude_selection)
     selection = {
         "seed": args.seed,
