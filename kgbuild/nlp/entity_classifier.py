@@ -28,6 +28,10 @@ from kgbuild.nlp.vectors import WordClusters
 NONE = "NONE"
 WEIGHTS_FILE = "entity_classifier.json"
 CONTEXT = 3
+# the words around a mention whose clusters are features: fine and coarse for the nearest
+# NEAR_CLUSTERS on either side, a bag of coarse groups further back up to BEFORE_CLUSTERS
+NEAR_CLUSTERS = 2
+BEFORE_CLUSTERS = 5
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")
 
@@ -108,14 +112,14 @@ def _cluster_features(lowered: list[str], entity: dict[str, Any], words: list[st
     size = len(lowered)
     for mention in entity["mentions"]:
         start, end = mention["token_start"], mention["token_end"]
-        for offset in (1, 2):
+        for offset in range(1, NEAR_CLUSTERS + 1):
             if start - offset >= 0:
                 near = cluster(lowered[start - offset])
                 feats.update((f"c-{offset}~{near}", f"c-{offset}~~{coarse[near]}"))
             if end - 1 + offset < size:
                 near = cluster(lowered[end - 1 + offset])
                 feats.update((f"c+{offset}~{near}", f"c+{offset}~~{coarse[near]}"))
-        for offset in range(3, 6):
+        for offset in range(NEAR_CLUSTERS + 1, BEFORE_CLUSTERS + 1):
             if start - offset >= 0:
                 feats.add(f"bowc~~{coarse[cluster(lowered[start - offset])]}")
     return feats
@@ -126,8 +130,8 @@ def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> list[st
     found = [word for entity in entities for word in entity["name"].split()]
     for entity in entities:
         for mention in entity["mentions"]:
-            found += lowered[max(mention["token_start"] - 5, 0) : mention["token_start"]]
-            found += lowered[mention["token_end"] : mention["token_end"] + 2]
+            found += lowered[max(mention["token_start"] - BEFORE_CLUSTERS, 0) : mention["token_start"]]
+            found += lowered[mention["token_end"] : mention["token_end"] + NEAR_CLUSTERS]
     return found
 
 

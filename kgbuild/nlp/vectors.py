@@ -73,9 +73,8 @@ class WordClusters:
         if found is None:
             found = self._seen.get(lowered)
             if found is None:
-                if len(self._seen) > MAX_CACHED:
-                    self._seen.clear()
-                found = self._seen[lowered] = int(self.clusters_of([lowered])[0])
+                self._look_up([lowered])
+                found = self._seen[lowered]
         return found
 
     def clusters_of(self, words: list[str]) -> numpy.ndarray:
@@ -89,7 +88,11 @@ class WordClusters:
         """Look up the words outside the known table in one batch (a Doc's words, before its
         features are made), so that ``cluster`` finds them all."""
         known, seen = self.known, self._seen
-        new = [w for w in {w.lower() for w in words} if w not in known and w not in seen]
+        self._look_up([w for w in {w.lower() for w in words} if w not in known and w not in seen])
+
+    def _look_up(self, new: list[str]) -> None:
+        """Cache the clusters of ``new`` (lowercased words in neither table), starting the cache
+        again when it would grow past ``MAX_CACHED``."""
         if new:
             if len(self._seen) + len(new) > MAX_CACHED:
                 self._seen.clear()
