@@ -23,8 +23,8 @@ from kgbuild.annotated import (
 )
 
 ANNOTATED = REPO / "eval" / "annotated"
-MINIMUM = {"train": 1270, "dev": 100, "test": 150}
-SELECTIONS = ("selection.json", "selection-extra-1.json", "selection-extra-2.json")
+MINIMUM = {"train": 2230, "dev": 100, "test": 150}
+SELECTIONS = ("selection.json", "selection-extra-1.json", "selection-extra-2.json", "selection-extra-3.json", "selection-extra-4.json")
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +159,25 @@ def test_split_problems_catch_a_paper_in_two_splits_and_a_measuring_title() -> N
                 *("--exclude-selection", str(ANNOTATED / "selection.json")),
                 *("--exclude-selection", str(ANNOTATED / "selection-extra-1.json")),
                 *("--seed", "15", "--size", "train=480"),
+            ],
+        ),
+        (
+            "selection-extra-3.json",
+            [
+                *("--exclude-selection", str(ANNOTATED / "selection.json")),
+                *("--exclude-selection", str(ANNOTATED / "selection-extra-1.json")),
+                *("--exclude-selection", str(ANNOTATED / "selection-extra-2.json")),
+                *("--seed", "16", "--size", "train=480"),
+            ],
+        ),
+        (
+            "selection-extra-4.json",
+            [
+                *("--exclude-selection", str(ANNOTATED / "selection.json")),
+                *("--exclude-selection", str(ANNOTATED / "selection-extra-1.json")),
+                *("--exclude-selection", str(ANNOTATED / "selection-extra-2.json")),
+                *("--exclude-selection", str(ANNOTATED / "selection-extra-3.json")),
+                *("--seed", "17", "--size", "train=480"),
             ],
         ),
     ],
