@@ -23,8 +23,8 @@ from kgbuild.annotated import (
 )
 
 ANNOTATED = REPO / "eval" / "annotated"
-MINIMUM = {"train": 2230, "dev": 100, "test": 150}
-SELECTIONS = ("selection.json", "selection-extra-1.json", "selection-extra-2.json", "selection-extra-3.json", "selection-extra-4.json")
+MINIMUM = {"train": 3190, "dev": 100, "test": 150}
+SELECTIONS = ("selection.json", *(f"selection-extra-{k}.json" for k in range(1, 7)))
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +178,30 @@ def test_split_problems_catch_a_paper_in_two_splits_and_a_measuring_title() -> N
                 *("--exclude-selection", str(ANNOTATED / "selection-extra-2.json")),
                 *("--exclude-selection", str(ANNOTATED / "selection-extra-3.json")),
                 *("--seed", "17", "--size", "train=480"),
+            ],
+        ),
+        (
+            "selection-extra-5.json",
+            [
+                *("--exclude-selection", str(ANNOTATED / "selection.json")),
+                *(
+                    arg
+                    for k in range(1, 5)
+                    for arg in ("--exclude-selection", str(ANNOTATED / f"selection-extra-{k}.json"))
+                ),
+                *("--seed", "18", "--size", "train=480"),
+            ],
+        ),
+        (
+            "selection-extra-6.json",
+            [
+                *("--exclude-selection", str(ANNOTATED / "selection.json")),
+                *(
+                    arg
+                    for k in range(1, 6)
+                    for arg in ("--exclude-selection", str(ANNOTATED / f"selection-extra-{k}.json"))
+                ),
+                *("--seed", "19", "--size", "train=480"),
             ],
         ),
     ],
