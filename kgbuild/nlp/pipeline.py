@@ -55,7 +55,7 @@ def bundled_results_dir() -> Path:
 
 
 def bundled_tagger_dir() -> Path:
-    """The entity tagger trained on the annotated corpus (``make train``)."""
+    """The entity tagger trained on the annotated corpus (``make train-tagger``)."""
     return Path(str(resources.files("kgbuild.nlp") / "model" / "tagger"))
 
 
@@ -110,7 +110,7 @@ def build_pipeline(
     tagger_path = Path(tagger_dir) if tagger_dir else bundled_tagger_dir()
     if policy != "off" and not (tagger_path / "config.cfg").exists():
         if tagger_dir is not None or mode == "learned":
-            raise FileNotFoundError(f"no trained entity tagger at {tagger_path} (run `make train`)")
+            raise FileNotFoundError(f"no trained entity tagger at {tagger_path} (run `make train-tagger`)")
         policy = "off"
     classifier_path = Path(classifier_dir) if classifier_dir else bundled_classifier_dir()
     use_classifier = use_classifier and mode == "combined" and (classifier_path / "entity_classifier.json").exists()

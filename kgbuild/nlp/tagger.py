@@ -28,7 +28,7 @@ TAGGER_CONFIDENCE = 0.8
 
 def load_trained_ner(model_dir: Path) -> EntityRecognizer:
     if not (model_dir / "config.cfg").exists():
-        raise FileNotFoundError(f"no trained entity tagger at {model_dir} (run `make train`)")
+        raise FileNotFoundError(f"no trained entity tagger at {model_dir} (run `make train-tagger`)")
     try:
         trained = spacy.load(model_dir)
     except (OSError, ValueError) as e:

@@ -1,7 +1,8 @@
-"""``python -m kgbuild.training`` (``make train``): retrain the shipped learned components from the
-annotated corpus, seeded: the entity tagger, then the entity classifier over the candidates of the
-rules and that tagger, then the relation classifier over its entities, then the result classifier
-over the scores and the decided relations."""
+"""``python -m kgbuild.training``: retrain the shipped learned components from the annotated corpus,
+seeded: the entity tagger (``make train-tagger``; it takes part only in the "learned" ablation),
+then the entity classifier over the candidates of the rules (``make train`` starts here with
+``--skip-tagger``), then the relation classifier over its entities, then the result classifier over
+the scores and the decided relations."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--classifier-epochs", type=int, default=15)
     parser.add_argument("--tagger-policy", default="off", help="how the tagger's entities join the rules' candidates")
     parser.add_argument("--skip-tagger", action="store_true", help="keep the tagger on disk, retrain the classifiers")
+    parser.add_argument("--tagger-only", action="store_true", help="retrain the tagger, keep the classifiers on disk")
     parser.add_argument(
         "--skip-entities", action="store_true", help="keep the tagger and entity classifier on disk, retrain relations"
     )
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.skip_tagger or args.skip_entities):
         tagger_report = train_tagger(train_records, dev_records, tagger_dir, epochs=args.tagger_epochs, seed=args.seed)
         print(json.dumps({"tagger": asdict(tagger_report)}), flush=True)
+    if args.tagger_only:
+        return 0
     candidates = combined_pipeline(
         use_classifier=False,
         use_ner=False,
