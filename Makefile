@@ -44,12 +44,13 @@ chromium:
 # Retrains the product's learned components from the annotated corpus (eval/annotated: train,
 # chosen on dev): the entity classifier (its features read the word clusters that
 # `make train-vectors` made), the relation classifier and the result classifier. Seeded; about
-# 10 minutes on 2 cores (`--skip-entities` retrains relations and results only).
+# 6 minutes on 2 cores (`python -m kgbuild.training --seed 0 --skip-entities` retrains relations
+# and results only).
 train: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.training --seed 0 --skip-tagger
 
 # Retrains the whole-document entity tagger, which only the "learned" ablation runs (the product
-# leaves it out). Seeded; about 40 minutes on 2 cores.
+# leaves it out). Seeded; about 35 minutes on 2 cores.
 train-tagger: $(VENV)/.installed
 	$(BIN)/python -m kgbuild.training --seed 0 --tagger-only
 

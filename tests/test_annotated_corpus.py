@@ -143,67 +143,21 @@ def test_split_problems_catch_a_paper_in_two_splits_and_a_measuring_title() -> N
     assert any("measuring set" in p for p in problems)
 
 
+def _extra_selection(k: int, seed: int, size: int) -> tuple[str, list[str]]:
+    """The options of the k-th round of further training papers: every earlier selection excluded."""
+    earlier = ["selection.json", *(f"selection-extra-{j}.json" for j in range(1, k))]
+    options = [arg for name in earlier for arg in ("--exclude-selection", str(ANNOTATED / name))]
+    return f"selection-extra-{k}.json", [*options, "--seed", str(seed), "--size", f"train={size}"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "options"),
     [
         ("selection.json", []),
         # further training papers: another seed, none of an earlier selection's papers
-        (
-            "selection-extra-1.json",
-            ["--exclude-selection", str(ANNOTATED / "selection.json"), "--seed", "14", "--size", "train=240"],
-        ),
-        (
-            "selection-extra-2.json",
-            [
-                *("--exclude-selection", str(ANNOTATED / "selection.json")),
-                *("--exclude-selection", str(ANNOTATED / "selection-extra-1.json")),
-                *("--seed", "15", "--size", "train=480"),
-            ],
-        ),
-        (
-            "selection-extra-3.json",
-            [
-                *("--exclude-selection", str(ANNOTATED / "selection.json")),
-                *("--exclude-selection", str(ANNOTATED / "selection-extra-1.json")),
-                *("--exclude-selection", str(ANNOTATED / "selection-extra-2.json")),
-                *("--seed", "16", "--size", "train=480"),
-            ],
-        ),
-        (
-            "selection-extra-4.json",
-            [
-                *("--exclude-selection", str(ANNOTATED / "selection.json")),
-                *("--exclude-selection", str(ANNOTATED / "selection-extra-1.json")),
-                *("--exclude-selection", str(ANNOTATED / "selection-extra-2.json")),
-                *("--exclude-selection", str(ANNOTATED / "selection-extra-3.json")),
-                *("--seed", "17", "--size", "train=480"),
-            ],
-        ),
-        (
-            "selection-extra-5.json",
-            [
-                *("--exclude-selection", str(ANNOTATED / "selection.json")),
-                *(
-                    arg
-                    for k in range(1, 5)
-                    for arg in ("--exclude-selection", str(ANNOTATED / f"selection-extra-{k}.json"))
-                ),
-                *("--seed", "18", "--size", "train=480"),
-            ],
-        ),
-        (
-            "selection-extra-6.json",
-            [
-                *("--exclude-selection", str(ANNOTATED / "selection.json")),
-                *(
-                    arg
-                    for k in range(1, 6)
-                    for arg in ("--exclude-selection", str(ANNOTATED / f"selection-extra-{k}.json"))
-                ),
-                *("--seed", "19", "--size", "train=480"),
-            ],
-        ),
+        _extra_selection(1, 14, 240),
+        *(_extra_selection(k, 13 + k, 480) for k in range(2, 7)),
     ],
 )
 def test_selection_is_reproducible(tmp_path: Path, name: str, options: list[str]) -> None:

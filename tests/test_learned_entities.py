@@ -145,7 +145,7 @@ def test_tagger_trains_and_runs_as_the_learned_pipeline(tmp_path):
         e["mentions"] and e["kind"] in {"MODEL", "DATASET", "BENCHMARK", "METRIC", "TASK", "METHOD"}
         for e in doc._.kg_entities
     )
-    with pytest.raises(FileNotFoundError, match="make train"):
+    with pytest.raises(FileNotFoundError, match="make train-tagger"):
         build_pipeline(PATTERNS, mode="learned", tagger_dir=tmp_path / "missing")
 
 
@@ -205,3 +205,21 @@ def test_capitalised_runs_skip_covered_words_and_sentence_openers():
     found = [" ".join(texts[s:e]) for s, e in capitalised_runs(doc, covered)]
     assert "UCSD Ped2" in found and "VoxelMorph" in found and "Derm7pt - Lite" in found
     assert not any(f.startswith(("The", "However")) or "ImageNet" in f for f in found)
+
+
+def test_tagger_only_trains_the_tagger_alone_and_cannot_skip_it(tmp_path, monkeypatch):
+    import kgbuild.training.__main__ as training_main
+
+    annotated = Path(__file__).resolve().parents[1] / "eval" / "annotated"
+    calls = []
+    monkeypatch.setattr(training_main, "train_tagger", lambda *args, **kwargs: calls.append(args[2]) or {})
+    monkeypatch.setattr(training_main, "asdict", lambda report: report)
+    # no vectors under --model-dir: the tagger reads none, so none are needed
+    assert training_main.main(["--tagger-only", "--annotated", str(annotated), "--model-dir", str(tmp_path)]) == 0
+    assert calls == [tmp_path / "tagger"]
+    assert not (tmp_path / "entity_classifier").exists()
+    for skip in ("--skip-tagger", "--skip-entities"):
+        with pytest.raises(SystemExit) as raised:
+            training_main.main(["--tagger-only", skip, "--annotated", str(annotated), "--model-dir", str(tmp_path)])
+        assert raised.value.code == 2
+    assert len(calls) == 1

@@ -77,7 +77,7 @@ def test_training_is_seeded_and_the_model_plugs_in(listing, tmp_path):
 
 
 def test_ner_only_mode_requires_a_model(tmp_path):
-    with pytest.raises(FileNotFoundError, match="make train"):
+    with pytest.raises(FileNotFoundError, match="make train-silver-ner"):
         build_pipeline(PATTERNS, mode="ner", ner_dir=tmp_path / "missing")
     with pytest.raises(ValueError, match="unknown pipeline mode"):
         build_pipeline(PATTERNS, mode="bogus")

@@ -116,7 +116,7 @@ class FocusedNER:
         try:
             trained = spacy.load(self.model_dir)
         except OSError as e:
-            raise FileNotFoundError(f"no trained NER at {self.model_dir} (run `make train`)") from e
+            raise FileNotFoundError(f"no trained NER at {self.model_dir} (run `make train-silver-ner`)") from e
         self.ner = cast(EntityRecognizer, trained.get_pipe("ner"))  # get_pipe is typed as any component
         use_numpy_blas(self.ner.model)
 

@@ -129,7 +129,7 @@ def build_pipeline(
         source_dir = Path(ner_dir) if ner_dir else bundled_ner_dir()
         if not (source_dir / "config.cfg").exists():
             if ner_dir is not None or mode == "ner":
-                raise FileNotFoundError(f"no trained NER at {source_dir} (run `make train`)")
+                raise FileNotFoundError(f"no trained NER at {source_dir} (run `make train-silver-ner`)")
         elif mode == "ner":
             nlp.add_pipe("ner", source=spacy.load(source_dir))  # every word: the NER-only ablation
         else:

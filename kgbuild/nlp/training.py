@@ -191,7 +191,7 @@ def build_training_docs(arxiv_path: Path, tdmsci_path: Path | None, *, limit: in
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m kgbuild.nlp.training``: rebuild the shipped NER (``make train``)."""
+    """``python -m kgbuild.nlp.training``: rebuild the shipped NER (``make train-silver-ner``)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)

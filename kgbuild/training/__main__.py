@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         help="train the entity classifier without the word clusters (the model's vectors directory)",
     )
     args = parser.parse_args(argv)
+    if args.tagger_only and (args.skip_tagger or args.skip_entities):
+        parser.error("--tagger-only trains nothing but the tagger: it cannot skip it (--skip-tagger/--skip-entities)")
     try:
         train_records = read_split(args.annotated / "train.jsonl")
         dev_records = read_split(args.annotated / "dev.jsonl")
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     results_dir = args.model_dir / "result_classifier" if args.model_dir else bundled_results_dir()
     vectors_dir = args.model_dir / "vectors" if args.model_dir else bundled_vectors_dir()
     clusters = None
-    if not (args.no_word_clusters or args.skip_entities):
+    if not (args.no_word_clusters or args.skip_entities or args.tagger_only):  # the tagger reads no clusters
         try:
             clusters = WordClusters.from_disk(vectors_dir)
         except FileNotFoundError as e:
