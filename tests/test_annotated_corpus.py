@@ -145,9 +145,8 @@ def test_split_problems_catch_a_paper_in_two_splits_and_a_measuring_title() -> N
 
 def _extra_selection(k: int, seed: int, size: int) -> tuple[str, list[str]]:
     """The options of the k-th round of further training papers: every earlier selection excluded."""
-    earlier = ["selection.json", *(f"selection-extra-{j}.json" for j in range(1, k))]
-    options = [arg for name in earlier for arg in ("--exclude-selection", str(ANNOTATED / name))]
-    return f"selection-extra-{k}.json", [*options, "--seed", str(seed), "--size", f"train={size}"]
+    options = [arg for name in SELECTIONS[:k] for arg in ("--exclude-selection", str(ANNOTATED / name))]
+    return SELECTIONS[k], [*options, "--seed", str(seed), "--size", f"train={size}"]
 
 
 @pytest.mark.slow
