@@ -14,6 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.annotations import write_notes
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.lexicon import SENTENCE_WORDS
 from kgbuild.nlp.tokens import sentence_starts, spaces, span_text, unsupported_caps_title_words, words
 from kgbuild.records import entity_key
@@ -74,7 +75,7 @@ def capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
     return runs
 
 
-class CapitalisedCandidates:
+class CapitalisedCandidates(BatchedComponent):
     """Adds ``capitalised_runs`` to the candidate span group (label MODEL: the classifier re-kinds)."""
 
     def __init__(self, name: str, spans_key: str) -> None:

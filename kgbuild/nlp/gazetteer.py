@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.records import ENTITY_KINDS, normalise_name
 
 CANDIDATES_KEY = "kg_candidates"
@@ -122,7 +123,7 @@ def inside_hyphenated_name(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
-class Gazetteer:
+class Gazetteer(BatchedComponent):
     """Finds every gazetteer alias in a Doc and stores candidate spans in ``doc.spans``.
 
     Two PhraseMatchers: exact-case (ORTH) for names like ``CLIP`` or ``Yi`` that collide with

@@ -13,6 +13,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.annotations import alias_of, notes_of, rule_of, write_notes
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.gazetteer import GAZETTEER_COMPONENT, PatternTable
 from kgbuild.nlp.lexicon import LANGUAGES, SENTENCE_WORDS
 from kgbuild.nlp.shapes import (
@@ -403,7 +404,7 @@ def merge_tagged(rule_candidates: list[Span], tagged: list[Span], policy: str) -
     return first + [span for span in second if not _overlaps_any(span, taken)]
 
 
-class MentionResolver:
+class MentionResolver(BatchedComponent):
     """``ner_policy``: "fill" – NER names only where no rule fired (the product); "all" – every NER
     entity of any kind (the NER-only ablation). ``tagger_policy`` says how the learned tagger's
     entities and the rules' candidates combine (see ``merge_tagged``)."""

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from spacy.tokens import Doc
 
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.lexicon import (
     BASED_ON_CUES,
     COMPARE_CUES,
@@ -97,7 +98,7 @@ class Mention:
         self.known = mention["rule"] == "gazetteer"
 
 
-class RelationFinder:
+class RelationFinder(BatchedComponent):
     def __init__(self, name: str) -> None:
         self.name = name
 

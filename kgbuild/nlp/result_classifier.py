@@ -24,6 +24,7 @@ from typing import Any
 import numpy
 from spacy.tokens import Doc
 
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.entity_classifier import AveragedPerceptron, coarse_shape, read_weights, segment_sums, write_weights
 from kgbuild.nlp.lemmas import lemma_of
 from kgbuild.nlp.relation_classifier import main_subject
@@ -157,7 +158,7 @@ def owner_features(
     return list(feats)
 
 
-class ResultClassifier:
+class ResultClassifier(BatchedComponent):
     """Re-decides ``doc._.kg_results`` from the rules' candidates (``doc._.kg_result_candidates``)."""
 
     def __init__(self, name: str, model_dir: str | Path | None = None) -> None:
@@ -226,6 +227,9 @@ class ResultClassifier:
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations([doc], self.predict([doc]))
         return doc
+
+    def process_batch(self, docs: list[Doc]) -> None:
+        self.set_annotations(docs, self.predict(docs))
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         data = {name: {"classes": m.classes, "weights": m.weights} for name, m in self._models().items()}

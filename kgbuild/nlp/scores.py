@@ -16,6 +16,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.tokens import lowers, span_text, words
 
 AFFIX_LABELS = ("PREFIX", "SUFFIX", "RANGE")
@@ -77,7 +78,7 @@ def parse_number(text: str) -> tuple[float, bool, bool] | None:
     return float(match["num"]), bool(match["pct"]), bool(match["sign"])
 
 
-class ScoreFinder:
+class ScoreFinder(BatchedComponent):
     def __init__(self, name: str) -> None:
         self.name = name
 

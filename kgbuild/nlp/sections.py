@@ -14,6 +14,7 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 from thinc.types import Ints2d
 
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.tokens import remember_sentence_starts
 from kgbuild.nlp.tokens import words as token_texts
 
@@ -42,7 +43,7 @@ def section_of(title: str, char: int) -> tuple[Literal["title", "abstract"], int
     return "title", char
 
 
-class SentenceSegmenter:
+class SentenceSegmenter(BatchedComponent):
     """Rule sentence boundaries: the title is its own sentence; abstracts split on . ! ? when the
     next token opens a sentence and the full stop does not close an abbreviation."""
 

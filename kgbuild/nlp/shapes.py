@@ -16,6 +16,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from kgbuild.nlp.annotations import alias_of, write_notes
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.gazetteer import PatternTable
 from kgbuild.nlp.lexicon import (
     EVAL_CUES,
@@ -400,7 +401,7 @@ def title_name_end(doc: Doc) -> int | None:
     return colon if colon is not None and 1 <= colon <= 4 else None
 
 
-class NameShapes:
+class NameShapes(BatchedComponent):
     def __init__(self, name: str, spans_key: str, table: PatternTable) -> None:
         self.name = name
         self.spans_key = spans_key
