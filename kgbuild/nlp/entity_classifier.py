@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import numpy
 from spacy.tokens import Doc
 
 from kgbuild.atomic import write_text_atomic
+from kgbuild.nlp.batching import BatchedComponent
 from kgbuild.nlp.tokens import lowers, title_end
 from kgbuild.nlp.vectors import WordClusters
 
@@ -53,10 +54,19 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
 def entity_features(doc: Doc, entity: dict[str, Any], clusters: WordClusters | None = None) -> list[str]:
     """Sparse string features of one grouped entity (see ``MentionResolver``); with ``clusters``,
     also the word clusters of its words and of the words around its mentions."""
+    feats = name_features(doc, entity, clusters)
+    lowered = lowers(doc)
+    for word, side, offset in context_words(lowered, entity, clusters is not None):
+        feats.update(word_features(word, side, offset, clusters))
+    return list(feats)  # unordered: each feature weighs on its own
+
+
+def name_features(doc: Doc, entity: dict[str, Any], clusters: WordClusters | None = None) -> set[str]:
+    """The features of the entity itself: its name, kind, rules, where it occurs and, with
+    ``clusters``, the clusters of its words (the words around it are ``word_features``)."""
     name = entity["name"]
     kind = entity["kind"]
     words = name.split()
-    lowered = lowers(doc)
     abstract_start = title_end(doc)
     feats = {
         "bias",
@@ -79,54 +89,91 @@ def entity_features(doc: Doc, entity: dict[str, Any], clusters: WordClusters | N
         rule = mention["rule"]
         feats.add(f"rule={rule}")
         feats.add(f"rule={rule}|kind={kind}")
-        start, end = mention["token_start"], mention["token_end"]
-        if start < abstract_start:
+        if mention["token_start"] < abstract_start:
             in_title = True
         else:
             in_abstract = True
-        for offset in range(1, CONTEXT + 1):
-            if start - offset >= 0:
-                word = lowered[start - offset]
-                feats.add(f"w-{offset}={word}")
-                feats.add(f"bow={word}")
-            if end - 1 + offset < len(lowered):
-                word = lowered[end - 1 + offset]
-                feats.add(f"w+{offset}={word}")
-                feats.add(f"bow={word}")
     if clusters is not None:
-        feats.update(_cluster_features(lowered, entity, words, clusters))
+        cluster = clusters.cluster
+        feats.update(f"word~{cluster(word)}" for word in words)
+        if words:
+            head = cluster(words[-1])
+            feats.update((f"head~{head}", f"head~{head}|kind={kind}", f"head~~{clusters.coarse[head]}"))
     feats.add(f"where={'title' if in_title else ''}{'abstract' if in_abstract else ''}")
     feats.add(f"where|kind={in_title}{in_abstract}|{kind}")
-    return list(feats)  # unordered: each feature weighs on its own
-
-
-def _cluster_features(lowered: list[str], entity: dict[str, Any], words: list[str], clusters: WordClusters) -> set[str]:
-    """The clusters of the name's words (its head also with the candidate kind), and the fine and
-    coarse clusters of the words around its mentions: what unseen names and cue words are like."""
-    cluster, coarse = clusters.cluster, clusters.coarse
-    kind = entity["kind"]
-    feats = {f"word~{cluster(word)}" for word in words}
-    if words:
-        head = cluster(words[-1])
-        feats.update((f"head~{head}", f"head~{head}|kind={kind}", f"head~~{coarse[head]}"))
-    size = len(lowered)
-    for mention in entity["mentions"]:
-        start, end = mention["token_start"], mention["token_end"]
-        for offset in range(1, NEAR_CLUSTERS + 1):
-            if start - offset >= 0:
-                near = cluster(lowered[start - offset])
-                feats.update((f"c-{offset}~{near}", f"c-{offset}~~{coarse[near]}"))
-            if end - 1 + offset < size:
-                near = cluster(lowered[end - 1 + offset])
-                feats.update((f"c+{offset}~{near}", f"c+{offset}~~{coarse[near]}"))
-        for offset in range(NEAR_CLUSTERS + 1, BEFORE_CLUSTERS + 1):
-            if start - offset >= 0:
-                feats.add(f"bowc~~{coarse[cluster(lowered[start - offset])]}")
     return feats
 
 
+# which side of a mention a context word is on
+BEFORE, AFTER = "-", "+"
+
+
+def context_depth(side: str, with_clusters: bool) -> int:
+    """How many words on ``side`` of a mention have features."""
+    if with_clusters:
+        return max(CONTEXT, BEFORE_CLUSTERS if side == BEFORE else NEAR_CLUSTERS)
+    return CONTEXT
+
+
+def context_words(lowered: list[str], entity: dict[str, Any], with_clusters: bool) -> Iterator[tuple[str, str, int]]:
+    """``(word, side, offset)`` of every word near a mention of the entity that has features."""
+    size = len(lowered)
+    before, after = context_depth(BEFORE, with_clusters), context_depth(AFTER, with_clusters)
+    for mention in entity["mentions"]:
+        start, last = mention["token_start"], mention["token_end"] - 1
+        for offset in range(1, min(before, start) + 1):
+            yield lowered[start - offset], BEFORE, offset
+        for offset in range(1, min(after, size - 1 - last) + 1):
+            yield lowered[last + offset], AFTER, offset
+
+
+def word_features(word: str, side: str, offset: int, clusters: WordClusters | None) -> list[str]:
+    """The features a (lowercased) word gives an entity when it stands ``offset`` words to ``side``
+    of a mention: the word itself nearby, its fine and coarse clusters nearer still, and its
+    coarse cluster in a bag further back (what unseen names and cue words are like)."""
+    feats = [f"w{side}{offset}={word}", f"bow={word}"] if offset <= CONTEXT else []
+    if clusters is not None:
+        if offset <= NEAR_CLUSTERS:
+            near = clusters.cluster(word)
+            feats += (f"c{side}{offset}~{near}", f"c{side}{offset}~~{clusters.coarse[near]}")
+        elif side == BEFORE and offset <= BEFORE_CLUSTERS:
+            feats.append(f"bowc~~{clusters.coarse[clusters.cluster(word)]}")
+    return feats
+
+
+class ContextRows:
+    """``word_features`` as rows of a frozen model's weight matrix, per word, remembered.
+
+    Prediction sums weight rows; most of an entity's features are the words around its mentions,
+    and the same words (articles, verbs, punctuation) stand around thousands of mentions. Their
+    rows are worked out once per word instead of formatting and looking up the strings at every
+    mention. Features the model never saw have no row (their weight is zero)."""
+
+    MAX_WORDS = 1 << 17  # the memo starts again when full
+
+    def __init__(self, index: dict[str, int], clusters: WordClusters | None) -> None:
+        self.index = index
+        self.clusters = clusters
+        with_clusters = clusters is not None
+        self.depth = {side: context_depth(side, with_clusters) for side in (BEFORE, AFTER)}
+        self._rows: dict[str, dict[str, tuple[tuple[int, ...], ...]]] = {BEFORE: {}, AFTER: {}}
+
+    def rows(self, word: str, side: str, offset: int) -> tuple[int, ...]:
+        memo = self._rows[side]
+        found = memo.get(word)
+        if found is None:
+            if len(memo) >= self.MAX_WORDS:
+                memo.clear()
+            get = self.index.get
+            found = memo[word] = tuple(
+                tuple(row for f in word_features(word, side, k, self.clusters) if (row := get(f)) is not None)
+                for k in range(1, self.depth[side] + 1)
+            )
+        return found[offset - 1]
+
+
 def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> list[str]:
-    """The words whose clusters ``_cluster_features`` reads: the names' and those near a mention."""
+    """The words whose clusters the features read: the names' and those near a mention."""
     found = [word for entity in entities for word in entity["name"].split()]
     for entity in entities:
         for mention in entity["mentions"]:
@@ -156,11 +203,19 @@ def segment_sums(index: dict[str, int], matrix: numpy.ndarray, feature_lists: li
     features read the last row, all zeros)."""
     unknown = len(index)
     get = index.get
+    return row_sums(matrix, [[get(f, unknown) for f in features] for features in feature_lists])
+
+
+def row_sums(matrix: numpy.ndarray, row_lists: Iterable[Iterable[int]]) -> numpy.ndarray:
+    """Row ``i``: the sum of ``matrix``'s rows listed in ``row_lists[i]`` (none: the last row, all zeros)."""
+    unknown = len(matrix) - 1
     rows: list[int] = []
     starts: list[int] = []
-    for features in feature_lists:
+    for listed in row_lists:
         starts.append(len(rows))
-        rows.extend([get(f, unknown) for f in features] or [unknown])
+        rows.extend(listed)
+        if len(rows) == starts[-1]:
+            rows.append(unknown)
     return numpy.add.reduceat(matrix[rows], starts, axis=0)
 
 
@@ -244,7 +299,7 @@ class AveragedPerceptron:
         self.weights = {f: row for f, row in self.weights.items() if row}
 
 
-class EntityClassifier:
+class EntityClassifier(BatchedComponent):
     """Drops or re-kinds the entities in ``doc._.kg_entities`` with a trained model.
 
     A model trained with word clusters (``clusters`` set) needs them at prediction too: its weights
@@ -262,6 +317,7 @@ class EntityClassifier:
         self.model = AveragedPerceptron([NONE])
         self.clusters = clusters
         self.vectors_dir = vectors_dir
+        self._context: ContextRows | None = None
         if model_dir is not None:
             self.from_disk(model_dir)
 
@@ -272,8 +328,36 @@ class EntityClassifier:
             self.clusters.warm(_words_around(lowers(doc), entities))
         return [entity_features(doc, entity, self.clusters) for entity in entities]
 
+    def feature_rows(self, doc: Doc) -> list[set[int]]:
+        """``features`` read as rows of the frozen model's weight matrix, one set per entity (the
+        features the model never saw left out): the words around the mentions through
+        ``ContextRows``, with no strings made for them."""
+        index = self.model._frozen()[0]
+        if self._context is None or self._context.index is not index:
+            self._context = ContextRows(index, self.clusters)
+        context_rows, clusters, get = self._context.rows, self.clusters, index.get
+        entities = doc._.kg_entities or []
+        lowered = lowers(doc)
+        if clusters is not None and entities:
+            clusters.warm(_words_around(lowered, entities))
+        found = []
+        for entity in entities:
+            rows = {row for f in name_features(doc, entity, clusters) if (row := get(f)) is not None}
+            for word, side, offset in context_words(lowered, entity, clusters is not None):
+                rows.update(context_rows(word, side, offset))
+            found.append(rows)
+        return found
+
     def predict(self, docs: list[Doc]) -> list[list[str]]:
-        return [self.model.best_many(self.features(doc)) for doc in docs]
+        """Per Doc, each entity's kind or ``NONE`` (as ``model.best`` of its ``features``): one
+        matrix sum for the entities of all ``docs``."""
+        per_doc = [self.feature_rows(doc) for doc in docs]
+        row_lists = [rows for entities in per_doc for rows in entities]
+        if not row_lists:
+            return [[] for _ in docs]
+        _, matrix, ordered = self.model._frozen()
+        kinds = iter([ordered[j] for j in row_sums(matrix, row_lists).argmax(axis=1).tolist()])
+        return [[next(kinds) for _ in entities] for entities in per_doc]
 
     def set_annotations(self, docs: list[Doc], predictions: list[list[str]]) -> None:
         for doc, kinds in zip(docs, predictions):
@@ -287,6 +371,9 @@ class EntityClassifier:
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations([doc], self.predict([doc]))
         return doc
+
+    def process_batch(self, docs: list[Doc]) -> None:
+        self.set_annotations(docs, self.predict(docs))
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         clusters = self.clusters.fingerprint if self.clusters is not None else None
