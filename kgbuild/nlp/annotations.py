@@ -1,16 +1,22 @@
 """What the rule components note on a candidate span: the rule that found it, its confidence, the
 alias it was defined with and the id it is a variant of.
 
-The notes live in Span extensions (plain values, which spaCy keys by the span's offsets, label and
-ids). Every ``span._`` builds a new proxy object, and the resolver reads the notes of every
-candidate several times, so they are read and written here through one proxy per span.
+The notes live in Span extensions (``span._.kg_rule`` …: plain values, which spaCy keeps in
+``doc.user_data`` under the span's character offsets, so every span with the same offsets shares
+them). Every ``span._`` builds a new proxy object, and the resolver reads the notes of every
+candidate several times, so they are read and written here straight in ``doc.user_data``, under
+the key spaCy's proxy uses (``note_key``). That key is checked against spaCy's own the first time
+a note is touched; were it ever different, the notes go through ``span._`` as before.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from spacy.tokens import Span
+
+RULE, CONFIDENCE, ALIAS, VARIANT_OF = "kg_rule", "kg_confidence", "kg_alias", "kg_variant_of"
+NOTES = (RULE, CONFIDENCE, ALIAS, VARIANT_OF)
 
 
 class SpanNotes(NamedTuple):
@@ -21,19 +27,50 @@ class SpanNotes(NamedTuple):
 
 
 _UNSET = object()
+_DIRECT: bool | None = None  # whether note_key is spaCy's key (checked on first use)
+
+
+def note_key(span: Span, name: str) -> tuple[str, str, int, int]:
+    """Where ``span._.<name>`` is stored in ``span.doc.user_data`` (spaCy's ``Underscore._get_key``)."""
+    return ("._.", name, span.start_char, span.end_char)
+
+
+def _user_data(span: Span) -> dict[Any, Any]:
+    return cast(dict[Any, Any], span.doc.user_data)  # spaCy's stubs say str keys; its own are tuples
+
+
+def _direct(span: Span) -> bool:
+    global _DIRECT
+    if _DIRECT is None:
+        _DIRECT = all(span._._get_key(name) == note_key(span, name) for name in NOTES)
+    return _DIRECT
 
 
 def notes_of(span: Span) -> SpanNotes:
-    ext = span._
-    return SpanNotes(ext.kg_rule, ext.kg_confidence, ext.kg_alias, ext.kg_variant_of)
+    if not _direct(span):
+        ext = span._
+        return SpanNotes(ext.kg_rule, ext.kg_confidence, ext.kg_alias, ext.kg_variant_of)
+    get, start, end = _user_data(span).get, span.start_char, span.end_char
+    return SpanNotes(
+        get(("._.", RULE, start, end)),
+        get(("._.", CONFIDENCE, start, end)),
+        get(("._.", ALIAS, start, end)),
+        get(("._.", VARIANT_OF, start, end)),
+    )
 
 
 def rule_of(span: Span) -> str | None:
-    return span._.kg_rule
+    return _read(span, RULE)
 
 
 def alias_of(span: Span) -> str | None:
-    return span._.kg_alias
+    return _read(span, ALIAS)
+
+
+def _read(span: Span, name: str) -> Any:
+    if not _direct(span):
+        return getattr(span._, name)
+    return _user_data(span).get(note_key(span, name))  # the extensions' default is None
 
 
 def write_notes(
@@ -45,13 +82,12 @@ def write_notes(
     variant_of: object = _UNSET,
 ) -> None:
     """Set the notes given, None included; the others are left as they are (a span with the same
-    offsets, label and ids shares them, so a blanket write would overwrite that span's notes)."""
-    ext = span._
-    if rule is not _UNSET:
-        ext.kg_rule = rule
-    if confidence is not _UNSET:
-        ext.kg_confidence = confidence
-    if alias is not _UNSET:
-        ext.kg_alias = alias
-    if variant_of is not _UNSET:
-        ext.kg_variant_of = variant_of
+    offsets shares them, so a blanket write would overwrite that span's notes)."""
+    direct = _direct(span)
+    data = _user_data(span)
+    for name, value in ((RULE, rule), (CONFIDENCE, confidence), (ALIAS, alias), (VARIANT_OF, variant_of)):
+        if value is not _UNSET:
+            if direct:
+                data[note_key(span, name)] = value
+            else:
+                setattr(span._, name, value)

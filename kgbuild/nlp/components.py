@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kgbuild.nlp.annotations import NOTES
 from kgbuild.nlp.candidates import CapitalisedCandidates
 from kgbuild.nlp.entity_classifier import EntityClassifier
 from kgbuild.nlp.focused_ner import FocusedNER
@@ -28,7 +29,7 @@ def register_extensions() -> None:
     for name in ("kg_entities", "kg_scores", "kg_relations", "kg_results", "kg_result_candidates", "kg_weak_scores"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
-    for name in ("kg_rule", "kg_confidence", "kg_variant_of", "kg_alias"):
+    for name in NOTES:
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
 
