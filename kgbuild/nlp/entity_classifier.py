@@ -62,18 +62,22 @@ def entity_features(doc: Doc, entity: dict[str, Any], clusters: WordClusters | N
 
 
 def name_features(doc: Doc, entity: dict[str, Any], clusters: WordClusters | None = None) -> set[str]:
-    """The features of the entity itself: its name, kind, rules, where it occurs and, with
-    ``clusters``, the clusters of its words (the words around it are ``word_features``)."""
-    name = entity["name"]
-    kind = entity["kind"]
+    """The features of the entity itself: its name and kind (``spelling_features``), how often
+    and where it occurs, by which rules (the words around it are ``word_features``)."""
+    feats = set(spelling_features(entity["name"], entity["kind"], clusters))
+    feats.update(occurrence_features(doc, entity))
+    return feats
+
+
+def spelling_features(name: str, kind: str, clusters: WordClusters | None) -> list[str]:
+    """What the name and the kind it was found with say: shape, words, head and, with
+    ``clusters``, the clusters of its words."""
     words = name.split()
-    abstract_start = title_end(doc)
-    feats = {
+    feats = [
         "bias",
         f"kind={kind}",
         f"shape={coarse_shape(name)}",
         f"words={_bucket(len(words), (1, 2, 3))}",
-        f"mentions={_bucket(len(entity['mentions']), (1, 2, 4))}",
         f"name={name.lower()}",
         f"head={words[-1].lower() if words else ''}",
         f"suffix3={name[-3:].lower()}",
@@ -81,26 +85,34 @@ def name_features(doc: Doc, entity: dict[str, Any], clusters: WordClusters | Non
         f"upper={name.isupper()}",
         f"digit={any(c.isdigit() for c in name)}",
         f"hyphen={'-' in name}",
-        f"aliases={bool(entity['aliases'])}",
-    }
+    ]
+    if clusters is not None:
+        cluster = clusters.cluster
+        feats += (f"word~{cluster(word)}" for word in words)
+        if words:
+            head = cluster(words[-1])
+            feats += (f"head~{head}", f"head~{head}|kind={kind}", f"head~~{clusters.coarse[head]}")
+    return feats
+
+
+def occurrence_features(doc: Doc, entity: dict[str, Any]) -> list[str]:
+    """How often the entity is mentioned, where (title, abstract), by which rules, with aliases."""
+    kind = entity["kind"]
+    abstract_start = title_end(doc)
+    feats = [f"mentions={_bucket(len(entity['mentions']), (1, 2, 4))}", f"aliases={bool(entity['aliases'])}"]
     in_title = False
     in_abstract = False
     for mention in entity["mentions"]:
         rule = mention["rule"]
-        feats.add(f"rule={rule}")
-        feats.add(f"rule={rule}|kind={kind}")
+        feats += (f"rule={rule}", f"rule={rule}|kind={kind}")
         if mention["token_start"] < abstract_start:
             in_title = True
         else:
             in_abstract = True
-    if clusters is not None:
-        cluster = clusters.cluster
-        feats.update(f"word~{cluster(word)}" for word in words)
-        if words:
-            head = cluster(words[-1])
-            feats.update((f"head~{head}", f"head~{head}|kind={kind}", f"head~~{clusters.coarse[head]}"))
-    feats.add(f"where={'title' if in_title else ''}{'abstract' if in_abstract else ''}")
-    feats.add(f"where|kind={in_title}{in_abstract}|{kind}")
+    feats += (
+        f"where={'title' if in_title else ''}{'abstract' if in_abstract else ''}",
+        f"where|kind={in_title}{in_abstract}|{kind}",
+    )
     return feats
 
 
@@ -141,35 +153,49 @@ def word_features(word: str, side: str, offset: int, clusters: WordClusters | No
     return feats
 
 
-class ContextRows:
-    """``word_features`` as rows of a frozen model's weight matrix, per word, remembered.
+class FeatureRows:
+    """Features as rows of a frozen model's weight matrix, remembered: ``word_features`` per word
+    and ``spelling_features`` per name and kind.
 
     Prediction sums weight rows; most of an entity's features are the words around its mentions,
-    and the same words (articles, verbs, punctuation) stand around thousands of mentions. Their
-    rows are worked out once per word instead of formatting and looking up the strings at every
-    mention. Features the model never saw have no row (their weight is zero)."""
+    and the same words (articles, verbs, punctuation) stand around thousands of mentions, as the
+    same names recur across papers. Their rows are worked out once instead of formatting and
+    looking up the strings every time. Features the model never saw have no row (their weight is
+    zero)."""
 
-    MAX_WORDS = 1 << 17  # the memo starts again when full
+    MAX_KEYS = 1 << 17  # each memo starts again when full
 
     def __init__(self, index: dict[str, int], clusters: WordClusters | None) -> None:
         self.index = index
         self.clusters = clusters
         with_clusters = clusters is not None
         self.depth = {side: context_depth(side, with_clusters) for side in (BEFORE, AFTER)}
-        self._rows: dict[str, dict[str, tuple[tuple[int, ...], ...]]] = {BEFORE: {}, AFTER: {}}
+        self._context: dict[str, dict[str, tuple[tuple[int, ...], ...]]] = {BEFORE: {}, AFTER: {}}
+        self._spelling: dict[tuple[str, str], tuple[int, ...]] = {}
 
-    def rows(self, word: str, side: str, offset: int) -> tuple[int, ...]:
-        memo = self._rows[side]
+    def _rows_of(self, features: Iterable[str]) -> tuple[int, ...]:
+        get = self.index.get
+        return tuple(row for f in features if (row := get(f)) is not None)
+
+    def context(self, word: str, side: str, offset: int) -> tuple[int, ...]:
+        memo = self._context[side]
         found = memo.get(word)
         if found is None:
-            if len(memo) >= self.MAX_WORDS:
+            if len(memo) >= self.MAX_KEYS:
                 memo.clear()
-            get = self.index.get
             found = memo[word] = tuple(
-                tuple(row for f in word_features(word, side, k, self.clusters) if (row := get(f)) is not None)
-                for k in range(1, self.depth[side] + 1)
+                self._rows_of(word_features(word, side, k, self.clusters)) for k in range(1, self.depth[side] + 1)
             )
         return found[offset - 1]
+
+    def spelling(self, name: str, kind: str) -> tuple[int, ...]:
+        key = (name, kind)
+        found = self._spelling.get(key)
+        if found is None:
+            if len(self._spelling) >= self.MAX_KEYS:
+                self._spelling.clear()
+            found = self._spelling[key] = self._rows_of(spelling_features(name, kind, self.clusters))
+        return found
 
 
 def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> list[str]:
@@ -317,7 +343,7 @@ class EntityClassifier(BatchedComponent):
         self.model = AveragedPerceptron([NONE])
         self.clusters = clusters
         self.vectors_dir = vectors_dir
-        self._context: ContextRows | None = None
+        self._rows: FeatureRows | None = None
         if model_dir is not None:
             self.from_disk(model_dir)
 
@@ -328,30 +354,39 @@ class EntityClassifier(BatchedComponent):
             self.clusters.warm(_words_around(lowers(doc), entities))
         return [entity_features(doc, entity, self.clusters) for entity in entities]
 
-    def feature_rows(self, doc: Doc) -> list[set[int]]:
+    def warm(self, docs: list[Doc]) -> None:
+        """Look up the clusters of the words the features of ``docs`` read that are in neither of
+        the clusters' tables, in one batch: a lookup costs about the same for one word as for a
+        hundred, and a Doc has only a few such words."""
+        if self.clusters is not None:
+            self.clusters.warm([w for doc in docs for w in _words_around(lowers(doc), doc._.kg_entities or [])])
+
+    def feature_rows(self, doc: Doc, *, warmed: bool = False) -> list[set[int]]:
         """``features`` read as rows of the frozen model's weight matrix, one set per entity (the
         features the model never saw left out): the words around the mentions through
-        ``ContextRows``, with no strings made for them."""
+        ``FeatureRows``, with no strings made for them. ``warmed``: ``warm`` already ran on it."""
         index = self.model._frozen()[0]
-        if self._context is None or self._context.index is not index:
-            self._context = ContextRows(index, self.clusters)
-        context_rows, clusters, get = self._context.rows, self.clusters, index.get
+        if self._rows is None or self._rows.index is not index:
+            self._rows = FeatureRows(index, self.clusters)
+        memo, clusters, get = self._rows, self.clusters, index.get
         entities = doc._.kg_entities or []
         lowered = lowers(doc)
-        if clusters is not None and entities:
-            clusters.warm(_words_around(lowered, entities))
+        if not warmed:
+            self.warm([doc])
         found = []
         for entity in entities:
-            rows = {row for f in name_features(doc, entity, clusters) if (row := get(f)) is not None}
+            rows = set(memo.spelling(entity["name"], entity["kind"]))
+            rows.update(row for f in occurrence_features(doc, entity) if (row := get(f)) is not None)
             for word, side, offset in context_words(lowered, entity, clusters is not None):
-                rows.update(context_rows(word, side, offset))
+                rows.update(memo.context(word, side, offset))
             found.append(rows)
         return found
 
     def predict(self, docs: list[Doc]) -> list[list[str]]:
         """Per Doc, each entity's kind or ``NONE`` (as ``model.best`` of its ``features``): one
         matrix sum for the entities of all ``docs``."""
-        per_doc = [self.feature_rows(doc) for doc in docs]
+        self.warm(docs)
+        per_doc = [self.feature_rows(doc, warmed=True) for doc in docs]
         row_lists = [rows for entities in per_doc for rows in entities]
         if not row_lists:
             return [[] for _ in docs]
