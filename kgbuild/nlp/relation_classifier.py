@@ -254,23 +254,27 @@ class RelationClassifier(BatchedComponent):
         return self._combined
 
     def predict(self, docs: list[Doc]) -> list[list[set[str]]]:
-        out: list[list[set[str]]] = []
-        for doc in docs:
-            entities = doc._.kg_entities or []
-            if not entities or not self.models:
-                out.append([set() for _ in entities])
-                continue
-            _, features = self.features(doc)
-            index, matrix, roles = self._margins()
-            margins = segment_sums(index, matrix, features).tolist()
-            out.append(
-                [
-                    # YES only when it scores above NO (a tie is NO, as the model's ``best`` says)
-                    {role for role, margin in zip(roles, row) if margin > 0 and entity["kind"] in ROLE_KINDS[role]}
-                    for entity, row in zip(entities, margins)
-                ]
-            )
-        return out
+        """Per Doc, per entity: the roles it is decided to hold (one matrix sum for all ``docs``)."""
+        if not self.models:
+            return [[set() for _ in doc._.kg_entities or []] for doc in docs]
+        per_doc = [self.features(doc)[1] if doc._.kg_entities else [] for doc in docs]
+        features = [f for entities in per_doc for f in entities]
+        if not features:
+            return [[] for _ in docs]
+        index, matrix, roles = self._margins()
+        margins = iter(segment_sums(index, matrix, features).tolist())
+        return [
+            [
+                # YES only when it scores above NO (a tie is NO, as the model's ``best`` says)
+                {
+                    role
+                    for role, margin in zip(roles, next(margins))
+                    if margin > 0 and entity["kind"] in ROLE_KINDS[role]
+                }
+                for entity in doc._.kg_entities or []
+            ]
+            for doc in docs
+        ]
 
     def set_annotations(self, docs: list[Doc], predictions: list[list[set[str]]]) -> None:
         for doc, roles in zip(docs, predictions):

@@ -196,19 +196,20 @@ class ResultClassifier(BatchedComponent):
         return (sums[:, ordered.index(YES)] - sums[:, ordered.index(NO)]).tolist()
 
     def predict(self, docs: list[Doc]) -> list[list[str | None]]:
-        """Per Doc, per candidate: its owner, or None when it is not kept."""
+        """Per Doc, per candidate: its owner, or None when it is not kept (one matrix sum per model
+        for all ``docs``)."""
+        per_doc = [self.features(doc) for doc in docs]
+        keep = iter(self._margins(self.keep, [f for _, keep_feats, _, _ in per_doc for f in keep_feats]))
+        flat = [f for _, _, _, owner_feats in per_doc for per_result in owner_feats for f in per_result]
+        scores = self._margins(self.owner, flat)
+        at = 0
         out = []
-        for doc in docs:
-            results, keep_feats, owners, owner_feats = self.features(doc)
-            keep = self._margins(self.keep, keep_feats)
-            flat = [f for per_result in owner_feats for f in per_result]
-            scores = self._margins(self.owner, flat)
+        for results, _, owners, _ in per_doc:
             decided: list[str | None] = []
-            at = 0
             for i in range(len(results)):
                 n = len(owners[i])
                 best = int(numpy.argmax(scores[at : at + n])) if n else 0
-                decided.append(owners[i][best] if keep[i] > 0 and n else None)
+                decided.append(owners[i][best] if next(keep) > 0 and n else None)
                 at += n
             out.append(decided)
         return out
