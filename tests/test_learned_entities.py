@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kgbuild.annotated import mention_spans
-from kgbuild.nlp.entity_classifier import NONE, AveragedPerceptron, EntityClassifier, coarse_shape
+from kgbuild.nlp.entity_classifier import EntityClassifier, coarse_shape
+from kgbuild.nlp.perceptron import NONE, AveragedPerceptron
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.training.data import gold_char_spans, gold_doc
 from kgbuild.training.entities import candidate_examples, gold_label, train_classifier

@@ -11,7 +11,8 @@ import pytest
 from spacy.strings import StringStore
 from spacy.vectors import Vectors
 
-from kgbuild.nlp.entity_classifier import NONE, AveragedPerceptron, EntityClassifier, entity_features
+from kgbuild.nlp.entity_classifier import EntityClassifier, entity_features
+from kgbuild.nlp.perceptron import NONE, AveragedPerceptron
 from kgbuild.nlp.pipeline import build_pipeline, bundled_vectors_dir
 from kgbuild.nlp.vectors import WordClusters
 from kgbuild.training.vectors import VectorSettings, coarse_groups, kmeans, train_vectors

@@ -23,8 +23,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kgbuild.nlp.batching import BatchedComponent
-from kgbuild.nlp.entity_classifier import AveragedPerceptron, read_weights, segment_sums, write_weights
 from kgbuild.nlp.lemmas import LookupLemmas
+from kgbuild.nlp.perceptron import AveragedPerceptron, read_weights, segment_sums, write_weights
 from kgbuild.nlp.tokens import sentence_bounds, title_end
 from kgbuild.records import PAPER_SUBJECT
 

@@ -25,8 +25,9 @@ import numpy
 from spacy.tokens import Doc
 
 from kgbuild.nlp.batching import BatchedComponent
-from kgbuild.nlp.entity_classifier import AveragedPerceptron, coarse_shape, read_weights, segment_sums, write_weights
+from kgbuild.nlp.entity_classifier import coarse_shape
 from kgbuild.nlp.lemmas import lemma_of
+from kgbuild.nlp.perceptron import AveragedPerceptron, read_weights, segment_sums, write_weights
 from kgbuild.nlp.relation_classifier import main_subject
 from kgbuild.nlp.tokens import lowers, sentence_bounds, title_end
 from kgbuild.records import PAPER_SUBJECT

@@ -14,7 +14,8 @@ from typing import Any
 from spacy.language import Language
 
 from kgbuild.annotated import norm
-from kgbuild.nlp.entity_classifier import NONE, AveragedPerceptron, EntityClassifier
+from kgbuild.nlp.entity_classifier import EntityClassifier
+from kgbuild.nlp.perceptron import NONE, AveragedPerceptron
 from kgbuild.nlp.sections import compose_text
 from kgbuild.nlp.vectors import WordClusters
 from kgbuild.records import ENTITY_KINDS
