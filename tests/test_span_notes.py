@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.tokens import Span
 
+from kgbuild.nlp import annotations
 from kgbuild.nlp.annotations import NOTES, alias_of, note_key, notes_of, rule_of, write_notes
 from kgbuild.nlp.components import register_extensions
 
@@ -21,7 +23,10 @@ def test_note_key_is_spacys_own():
     assert all(note_key(span, name) == span._._get_key(name) for name in NOTES)
 
 
-def test_notes_written_here_read_through_span_underscore_and_back():
+@pytest.mark.parametrize("direct", [True, False], ids=["user_data", "span._"])
+def test_notes_written_here_read_through_span_underscore_and_back(monkeypatch, direct):
+    # False: as if spaCy kept its notes under another key; every note then goes through span._
+    monkeypatch.setattr(annotations, "_DIRECT", direct)
     span = _span()
     write_notes(span, rule="shape", confidence=0.7, alias="GPT4")
     assert (span._.kg_rule, span._.kg_confidence, span._.kg_alias, span._.kg_variant_of) == ("shape", 0.7, "GPT4", None)

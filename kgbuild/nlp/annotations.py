@@ -6,7 +6,8 @@ The notes live in Span extensions (``span._.kg_rule`` …: plain values, which s
 them). Every ``span._`` builds a new proxy object, and the resolver reads the notes of every
 candidate several times, so they are read and written here straight in ``doc.user_data``, under
 the key spaCy's proxy uses (``note_key``). That key is checked against spaCy's own the first time
-a note is touched; were it ever different, the notes go through ``span._`` as before.
+a note is touched; were it ever different (or spaCy no longer said), the notes go through
+``span._``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, NamedTuple, cast
 from spacy.tokens import Span
 
 RULE, CONFIDENCE, ALIAS, VARIANT_OF = "kg_rule", "kg_confidence", "kg_alias", "kg_variant_of"
-NOTES = (RULE, CONFIDENCE, ALIAS, VARIANT_OF)
+NOTES = (RULE, CONFIDENCE, ALIAS, VARIANT_OF)  # in SpanNotes' order
 
 
 class SpanNotes(NamedTuple):
@@ -42,7 +43,8 @@ def _user_data(span: Span) -> dict[Any, Any]:
 def _direct(span: Span) -> bool:
     global _DIRECT
     if _DIRECT is None:
-        _DIRECT = all(span._._get_key(name) == note_key(span, name) for name in NOTES)
+        spacy_key = getattr(span._, "_get_key", None)  # spaCy's private key maker, so looked up with care
+        _DIRECT = spacy_key is not None and all(spacy_key(name) == note_key(span, name) for name in NOTES)
     return _DIRECT
 
 
@@ -50,13 +52,8 @@ def notes_of(span: Span) -> SpanNotes:
     if not _direct(span):
         ext = span._
         return SpanNotes(ext.kg_rule, ext.kg_confidence, ext.kg_alias, ext.kg_variant_of)
-    get, start, end = _user_data(span).get, span.start_char, span.end_char
-    return SpanNotes(
-        get(("._.", RULE, start, end)),
-        get(("._.", CONFIDENCE, start, end)),
-        get(("._.", ALIAS, start, end)),
-        get(("._.", VARIANT_OF, start, end)),
-    )
+    get = _user_data(span).get
+    return SpanNotes(*(get(note_key(span, name)) for name in NOTES))
 
 
 def rule_of(span: Span) -> str | None:

@@ -160,7 +160,9 @@ class FeatureRows:
     looking up the strings every time. Features the model never saw have no row (their weight is
     zero)."""
 
-    MAX_KEYS = 1 << 17  # each memo starts again when full
+    # each memo starts again when full: 65,536 words hold the words around almost every mention of
+    # a 20,000-paper run in about 25 MB a memo
+    MAX_KEYS = 1 << 16
 
     def __init__(self, index: dict[str, int], clusters: WordClusters | None) -> None:
         self.index = index
@@ -201,7 +203,9 @@ def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> list[st
     for entity in entities:
         for mention in entity["mentions"]:
             found += lowered[max(mention["token_start"] - BEFORE_CLUSTERS, 0) : mention["token_start"]]
-            found += lowered[mention["token_end"] : mention["token_end"] + NEAR_CLUSTERS]
+            # every offset after a mention up to the context depth: ``FeatureRows.context`` works
+            # out a word's rows for all of them at once
+            found += lowered[mention["token_end"] : mention["token_end"] + max(CONTEXT, NEAR_CLUSTERS)]
     return found
 
 
@@ -246,7 +250,7 @@ class EntityClassifier(BatchedComponent):
         features the model never saw left out): the words around the mentions through
         ``FeatureRows``, with no strings made for them. ``warmed``: ``warm`` already ran on it."""
         index = self.model._frozen()[0]
-        if self._rows is None or self._rows.index is not index:
+        if self._rows is None or self._rows.index is not index or self._rows.clusters is not self.clusters:
             self._rows = FeatureRows(index, self.clusters)
         memo, clusters, get = self._rows, self.clusters, index.get
         entities = doc._.kg_entities or []

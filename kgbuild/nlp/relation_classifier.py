@@ -237,7 +237,7 @@ class RelationClassifier(BatchedComponent):
 
     def _margins(self) -> tuple[dict[str, int], numpy.ndarray, list[str]]:
         """All roles' models as one (features x roles) matrix of YES-minus-NO weights, built once:
-        one gather and sum per Doc scores every entity for every role."""
+        one gather and sum per batch scores every entity for every role."""
         built_for = tuple((role, id(model)) for role, model in self.models.items())
         if self._combined is None or self._combined_for != built_for:
             self._combined_for = built_for
