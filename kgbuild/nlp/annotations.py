@@ -51,7 +51,7 @@ def _direct(span: Span) -> bool:
 def notes_of(span: Span) -> SpanNotes:
     if not _direct(span):
         ext = span._
-        return SpanNotes(ext.kg_rule, ext.kg_confidence, ext.kg_alias, ext.kg_variant_of)
+        return SpanNotes(*(getattr(ext, name) for name in NOTES))
     get = _user_data(span).get
     return SpanNotes(*(get(note_key(span, name)) for name in NOTES))
 

@@ -13,6 +13,7 @@ bench's floor.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -36,3 +37,21 @@ class BatchedComponent:
         for batch in minibatch(docs, size=batch_size or BATCH_SIZE):
             self.process_batch(batch)
             yield from batch
+
+
+class PredictingComponent(BatchedComponent):
+    """A trained component as spaCy's are: ``predict`` for a batch, then ``set_annotations`` with
+    what it predicted; one Doc is a batch of one."""
+
+    def predict(self, docs: list[Doc]) -> Any:
+        raise NotImplementedError
+
+    def set_annotations(self, docs: list[Doc], predictions: Any) -> None:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.process_batch([doc])
+        return doc
+
+    def process_batch(self, docs: list[Doc]) -> None:
+        self.set_annotations(docs, self.predict(docs))

@@ -19,7 +19,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kgbuild.nlp.batching import BatchedComponent
+from kgbuild.nlp.batching import PredictingComponent
 from kgbuild.nlp.perceptron import NONE, AveragedPerceptron, read_weights, row_sums, write_weights
 from kgbuild.nlp.tokens import lowers, title_end
 from kgbuild.nlp.vectors import WordClusters
@@ -198,18 +198,14 @@ class FeatureRows:
 
 
 def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> list[str]:
-    """The words whose clusters the features read: the names' and those near a mention."""
+    """The words whose clusters the features read: the names' and every context word
+    (``context_words``, as far out as the cluster features go)."""
     found = [word for entity in entities for word in entity["name"].split()]
-    for entity in entities:
-        for mention in entity["mentions"]:
-            found += lowered[max(mention["token_start"] - BEFORE_CLUSTERS, 0) : mention["token_start"]]
-            # every offset after a mention up to the context depth: ``FeatureRows.context`` works
-            # out a word's rows for all of them at once
-            found += lowered[mention["token_end"] : mention["token_end"] + max(CONTEXT, NEAR_CLUSTERS)]
+    found += (word for entity in entities for word, _, _ in context_words(lowered, entity, with_clusters=True))
     return found
 
 
-class EntityClassifier(BatchedComponent):
+class EntityClassifier(PredictingComponent):
     """Drops or re-kinds the entities in ``doc._.kg_entities`` with a trained model.
 
     A model trained with word clusters (``clusters`` set) needs them at prediction too: its weights
@@ -233,10 +229,8 @@ class EntityClassifier(BatchedComponent):
 
     def features(self, doc: Doc) -> list[list[str]]:
         """The features of each entity of ``doc`` (the model's input)."""
-        entities = doc._.kg_entities or []
-        if self.clusters is not None and entities:
-            self.clusters.warm(_words_around(lowers(doc), entities))
-        return [entity_features(doc, entity, self.clusters) for entity in entities]
+        self.warm([doc])
+        return [entity_features(doc, entity, self.clusters) for entity in doc._.kg_entities or []]
 
     def warm(self, docs: list[Doc]) -> None:
         """Look up the clusters of the words the features of ``docs`` read that are in neither of
@@ -286,13 +280,6 @@ class EntityClassifier(BatchedComponent):
                     entity["kind"] = kind
                     kept.append(entity)
             doc._.kg_entities = kept
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations([doc], self.predict([doc]))
-        return doc
-
-    def process_batch(self, docs: list[Doc]) -> None:
-        self.set_annotations(docs, self.predict(docs))
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         clusters = self.clusters.fingerprint if self.clusters is not None else None

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kgbuild.nlp.batching import BatchedComponent
+from kgbuild.nlp.batching import PredictingComponent
 from kgbuild.nlp.lemmas import LookupLemmas
 from kgbuild.nlp.perceptron import AveragedPerceptron, read_weights, segment_sums, write_weights
 from kgbuild.nlp.tokens import sentence_bounds, title_end
@@ -200,7 +200,7 @@ def main_subject(entities: list[dict[str, Any]], proposed: set[str]) -> str:
     return PAPER_SUBJECT
 
 
-class RelationClassifier(BatchedComponent):
+class RelationClassifier(PredictingComponent):
     """Re-decides the paper-level relations in ``doc._.kg_relations`` with trained models."""
 
     def __init__(
@@ -324,13 +324,6 @@ class RelationClassifier(BatchedComponent):
                         }
                     )
             doc._.kg_relations = kept
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations([doc], self.predict([doc]))
-        return doc
-
-    def process_batch(self, docs: list[Doc]) -> None:
-        self.set_annotations(docs, self.predict(docs))
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         data = {role: {"classes": m.classes, "weights": m.weights} for role, m in self.models.items()}

@@ -24,7 +24,7 @@ from typing import Any
 import numpy
 from spacy.tokens import Doc
 
-from kgbuild.nlp.batching import BatchedComponent
+from kgbuild.nlp.batching import PredictingComponent
 from kgbuild.nlp.entity_classifier import coarse_shape
 from kgbuild.nlp.lemmas import lemma_of
 from kgbuild.nlp.perceptron import AveragedPerceptron, read_weights, segment_sums, write_weights
@@ -159,7 +159,7 @@ def owner_features(
     return list(feats)
 
 
-class ResultClassifier(BatchedComponent):
+class ResultClassifier(PredictingComponent):
     """Re-decides ``doc._.kg_results`` from the rules' candidates (``doc._.kg_result_candidates``)."""
 
     def __init__(self, name: str, model_dir: str | Path | None = None) -> None:
@@ -225,13 +225,6 @@ class ResultClassifier(BatchedComponent):
                     result = {**result, "model": owner, "rule": LEARNED_RULE}
                 kept.append(result)
             doc._.kg_results = kept
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations([doc], self.predict([doc]))
-        return doc
-
-    def process_batch(self, docs: list[Doc]) -> None:
-        self.set_annotations(docs, self.predict(docs))
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         data = {name: {"classes": m.classes, "weights": m.weights} for name, m in self._models().items()}
