@@ -31,9 +31,13 @@ _UNSET = object()
 _DIRECT: bool | None = None  # whether note_key is spaCy's key (checked on first use)
 
 
+_PREFIX = "._."  # spaCy's prefix for extension values in user_data
+
+
 def note_key(span: Span, name: str) -> tuple[str, str, int, int]:
-    """Where ``span._.<name>`` is stored in ``span.doc.user_data`` (spaCy's ``Underscore._get_key``)."""
-    return ("._.", name, span.start_char, span.end_char)
+    """Where ``span._.<name>`` is stored in ``span.doc.user_data`` (spaCy's ``Underscore._get_key``).
+    The hot paths below spell the same tuple out, reading the span's offsets once."""
+    return (_PREFIX, name, span.start_char, span.end_char)
 
 
 def _user_data(span: Span) -> dict[Any, Any]:
@@ -52,8 +56,8 @@ def notes_of(span: Span) -> SpanNotes:
     if not _direct(span):
         ext = span._
         return SpanNotes(*(getattr(ext, name) for name in NOTES))
-    get = _user_data(span).get
-    return SpanNotes(*(get(note_key(span, name)) for name in NOTES))
+    get, start, end = _user_data(span).get, span.start_char, span.end_char  # each a computed property
+    return SpanNotes(*[get((_PREFIX, name, start, end)) for name in NOTES])  # note_key, inlined
 
 
 def rule_of(span: Span) -> str | None:
@@ -82,9 +86,10 @@ def write_notes(
     offsets shares them, so a blanket write would overwrite that span's notes)."""
     direct = _direct(span)
     data = _user_data(span)
+    start, end = span.start_char, span.end_char
     for name, value in ((RULE, rule), (CONFIDENCE, confidence), (ALIAS, alias), (VARIANT_OF, variant_of)):
         if value is not _UNSET:
             if direct:
-                data[note_key(span, name)] = value
+                data[(_PREFIX, name, start, end)] = value  # note_key, inlined
             else:
                 setattr(span._, name, value)

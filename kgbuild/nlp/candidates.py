@@ -35,29 +35,25 @@ def _word_class(word: str) -> int:
     return 1 if word[0].isupper() and word not in SENTENCE_WORDS else 0
 
 
-def _name_like(word: str, sentence_start: bool) -> bool:
-    """ "The", "However": a capital that only opens the sentence says nothing."""
-    found = _word_class(word)
-    return found == 2 or (found == 1 and not sentence_start)
-
-
 def capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
     """Token ranges of maximal runs of name-like words (a glued hyphen may join two), outside
-    ``covered`` tokens, at most ``MAX_RUN`` long."""
+    ``covered`` tokens, at most ``MAX_RUN`` long. "The", "However": a capital that only opens the
+    sentence says nothing."""
     texts, gaps, starts = words(doc), spaces(doc), sentence_starts(doc)
     unsupported = unsupported_caps_title_words(doc)
     if unsupported:  # words of a title set in capitals that nothing else writes as a name
         covered = covered | unsupported
     n = len(texts)
+    classes = [_word_class(text) for text in texts]
+    name_like = [found == 2 or (found == 1 and not start) for found, start in zip(classes, starts)]
     runs = []
-    i = 0
-    while i < n:
-        if i in covered or not _name_like(texts[i], starts[i]):
-            i += 1
+    resume = 0  # a run never starts inside the previous one
+    for i in [i for i, like in enumerate(name_like) if like]:
+        if i < resume or i in covered:
             continue
         end = i + 1
         while end < n and end - i < MAX_RUN and end not in covered:
-            if _name_like(texts[end], starts[end]):
+            if name_like[end]:
                 end += 1
             elif (
                 texts[end] == "-"
@@ -65,13 +61,13 @@ def capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
                 and not gaps[end - 1]
                 and not gaps[end]
                 and end + 1 not in covered
-                and _name_like(texts[end + 1], False)
+                and classes[end + 1] != 0  # name-like even at a sentence start
             ):
                 end += 2
             else:
                 break
         runs.append((i, end))
-        i = end
+        resume = end
     return runs
 
 

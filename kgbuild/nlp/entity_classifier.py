@@ -32,12 +32,18 @@ NEAR_CLUSTERS = 2
 BEFORE_CLUSTERS = 5
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")
+_ASCII_SHAPES = str.maketrans(
+    {c: "X" if c.isupper() else "x" if c.islower() else "d" for c in map(chr, range(128)) if c.isalnum()}
+)
 
 
 @lru_cache(maxsize=1 << 16)
 def coarse_shape(text: str) -> str:
     """ "GPT-4o" -> "X-dx", "ImageNet" -> "XxXx": case and digit classes, runs collapsed."""
-    shape = "".join("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c for c in text)
+    if text.isascii():  # most names: one table lookup per character
+        shape = text.translate(_ASCII_SHAPES)
+    else:
+        shape = "".join("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c for c in text)
     return _SHAPE_RUNS.sub(r"\1", shape)[:8]
 
 
@@ -176,16 +182,33 @@ class FeatureRows:
         get = self.index.get
         return tuple(row for f in features if (row := get(f)) is not None)
 
-    def context(self, word: str, side: str, offset: int) -> tuple[int, ...]:
+    def _context_of(self, word: str, side: str) -> tuple[tuple[int, ...], ...]:
+        """The rows ``word`` gives at each offset on ``side``, worked out on first use."""
         memo = self._context[side]
-        found = memo.get(word)
-        if found is None:
-            if len(memo) >= self.MAX_KEYS:
-                memo.clear()
-            found = memo[word] = tuple(
-                self._rows_of(word_features(word, side, k, self.clusters)) for k in range(1, self.depth[side] + 1)
-            )
-        return found[offset - 1]
+        if len(memo) >= self.MAX_KEYS:
+            memo.clear()
+        found = memo[word] = tuple(
+            self._rows_of(word_features(word, side, k, self.clusters)) for k in range(1, self.depth[side] + 1)
+        )
+        return found
+
+    def add_context(self, rows: set[int], lowered: list[str], entity: dict[str, Any]) -> None:
+        """Add to ``rows`` those of the words around every mention of ``entity``: the words
+        ``context_words`` yields, walked here without a tuple per word (the hottest loop of
+        prediction)."""
+        size = len(lowered)
+        before, after = self.depth[BEFORE], self.depth[AFTER]
+        seen_before, seen_after, update = self._context[BEFORE], self._context[AFTER], rows.update
+        for mention in entity["mentions"]:
+            start, last = mention["token_start"], mention["token_end"] - 1
+            for offset in range(1, min(before, start) + 1):
+                word = lowered[start - offset]
+                found = seen_before.get(word) or self._context_of(word, BEFORE)
+                update(found[offset - 1])
+            for offset in range(1, min(after, size - 1 - last) + 1):
+                word = lowered[last + offset]
+                found = seen_after.get(word) or self._context_of(word, AFTER)
+                update(found[offset - 1])
 
     def spelling(self, name: str, kind: str) -> tuple[int, ...]:
         key = (name, kind)
@@ -197,11 +220,12 @@ class FeatureRows:
         return found
 
 
-def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> list[str]:
-    """The words whose clusters the features read: the names' and every context word
-    (``context_words``, as far out as the cluster features go)."""
-    found = [word for entity in entities for word in entity["name"].split()]
-    found += (word for entity in entities for word, _, _ in context_words(lowered, entity, with_clusters=True))
+def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> set[str]:
+    """The words whose clusters the features read: the names' and the context words. All of the
+    Doc's words stand in for the context words: a set of them is quicker to make than walking
+    every mention (``context_words``), and few of the extra words are in neither table."""
+    found = set(lowered)
+    found.update(word for entity in entities for word in entity["name"].split())
     return found
 
 
@@ -237,7 +261,7 @@ class EntityClassifier(PredictingComponent):
         the clusters' tables, in one batch: a lookup costs about the same for one word as for a
         hundred, and a Doc has only a few such words."""
         if self.clusters is not None:
-            self.clusters.warm([w for doc in docs for w in _words_around(lowers(doc), doc._.kg_entities or [])])
+            self.clusters.warm(set().union(*(_words_around(lowers(doc), doc._.kg_entities or []) for doc in docs)))
 
     def feature_rows(self, doc: Doc, *, warmed: bool = False) -> list[set[int]]:
         """``features`` read as rows of the frozen model's weight matrix, one set per entity (the
@@ -246,7 +270,7 @@ class EntityClassifier(PredictingComponent):
         index = self.model._frozen()[0]
         if self._rows is None or self._rows.index is not index or self._rows.clusters is not self.clusters:
             self._rows = FeatureRows(index, self.clusters)
-        memo, clusters, get = self._rows, self.clusters, index.get
+        memo, get = self._rows, index.get
         entities = doc._.kg_entities or []
         lowered = lowers(doc)
         if not warmed:
@@ -255,8 +279,7 @@ class EntityClassifier(PredictingComponent):
         for entity in entities:
             rows = set(memo.spelling(entity["name"], entity["kind"]))
             rows.update(row for f in occurrence_features(doc, entity) if (row := get(f)) is not None)
-            for word, side, offset in context_words(lowered, entity, clusters is not None):
-                rows.update(memo.context(word, side, offset))
+            memo.add_context(rows, lowered, entity)
             found.append(rows)
         return found
 

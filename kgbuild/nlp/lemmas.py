@@ -56,9 +56,10 @@ class LookupLemmas:
         texts = words(doc)
         try:
             return list(map(self._lemma.__getitem__, texts))
-        except KeyError:
-            known = self._lemma
-            return [known[w] if w in known else self._learn(w) for w in texts]
+        except KeyError:  # learn the Doc's new words (a set difference, no loop over known ones)
+            for word in set(texts).difference(self._lemma):
+                self._learn(word)
+            return list(map(self._lemma.__getitem__, texts))
 
     def set_lemmas(self, doc: Doc) -> list[str]:
         """Writes ``token.lemma`` for the Matcher and returns the lemmas."""

@@ -7,7 +7,7 @@ is stored as plain dicts in ``doc._.kg_entities`` so nothing downstream needs sp
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -328,14 +328,22 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
     _fold_plural_acronyms(by_id)
     entities = []
     for entity_id, spans in by_id.items():
-        kinds: Counter[str] = Counter()
         notes = [notes_of(s) for s in spans]
-        for span, note in zip(spans, notes):
-            kinds[span.label_] += rule_trust(note.rule)
         # The guideline names an entity as this text spells it; the gazetteer's display name for
         # the canonical id becomes an alias ("WebVid-2M" in the text, "WebVid" canonical).
         surface_forms = [text_of_span(s) for s in spans]
-        name = Counter(surface_forms).most_common(1)[0][0]
+        labels = [s.label_ for s in spans]
+        if len(spans) == 1:  # most entities: nothing to vote on
+            name, kind = surface_forms[0], labels[0]
+        else:  # the most trusted kind and the most frequent spelling, the first on a tie
+            kinds: dict[str, float] = {}
+            for label, note in zip(labels, notes):
+                kinds[label] = kinds.get(label, 0) + rule_trust(note.rule)
+            kind = max(kinds, key=kinds.__getitem__)
+            spellings: dict[str, int] = {}
+            for form in surface_forms:
+                spellings[form] = spellings.get(form, 0) + 1
+            name = max(spellings, key=spellings.__getitem__)
         canonical = table.display_name(entity_id)
         aliases = sorted(
             (
@@ -350,7 +358,7 @@ def group_entities(mentions: list[Span], table: PatternTable) -> list[dict[str, 
             {
                 "id": entity_id,
                 "name": name,
-                "kind": kinds.most_common(1)[0][0],
+                "kind": kind,
                 "aliases": aliases,
                 "variant_of": variant_of,
                 "mentions": [

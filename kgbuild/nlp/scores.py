@@ -98,12 +98,11 @@ class ScoreFinder(BatchedComponent):
         cues_by_sentence: dict[int, bool] = {}  # sentence start -> has a score cue word
         n = len(doc)
         skip_to = 0
-        for i, word in enumerate(words(doc)):
+        # a cheap filter on plain strings before building a Token: a number's first character
+        numeric = [i for i, word in enumerate(words(doc)) if word[0].isdigit() or word[0] in "+-−±"]
+        for i in numeric:
             if i < skip_to:
                 continue
-            first = word[0]
-            if not (first.isdigit() or first in "+-−±"):
-                continue  # cheap filter on plain strings before building a Token
             token = doc[i]
             parsed = parse_number(token.text)
             if parsed is None:

@@ -58,9 +58,9 @@ class SentenceSegmenter(BatchedComponent):
         words = token_texts(doc)  # cached: later components read the same list
         starts = numpy.full((len(words), 1), -1, dtype="int64")
         starts[0, 0] = 1
-        for i in range(len(words) - 1):
-            word = words[i]
-            if SECTION_SEPARATOR in word or (word in SENTENCE_END and self._closes_sentence(words, i)):
+        ends = [i for i, word in enumerate(words[:-1]) if word in SENTENCE_END or SECTION_SEPARATOR in word]
+        for i in ends:
+            if SECTION_SEPARATOR in words[i] or self._closes_sentence(words, i):
                 starts[i + 1, 0] = 1
         doc.from_array([SENT_START], cast(Ints2d, starts.view("uint64")))  # spaCy's attribute arrays are uint64
         remember_sentence_starts(doc, (starts[:, 0] == 1).tolist())

@@ -677,7 +677,7 @@ class NameShapes(BatchedComponent):
         for i in may_start_a_name:
             if i < taken_until:
                 continue  # inside the name found last
-            end = compound_end(doc, i)
+            end = compound_end(doc, i) if i + 1 < n and texts[i + 1] == "-" else i + 1  # most have no hyphen
             if unsupported and not unsupported.isdisjoint(range(i, end)):
                 continue  # a word of a title set in capitals that nothing else writes as a name
             text = "".join(texts[i:end])  # a compound's parts are glued: no spaces between them
@@ -755,9 +755,7 @@ class NameShapes(BatchedComponent):
         """``named ERNIE 3.0``, ``we propose TinyViT,`` ``we introduce SPDF`` – caps or capitalised words."""
         out: list[Found] = []
         lowered = lowers(doc)
-        for at in range(len(lowered) - 1):
-            if lowered[at] not in PROPOSE_VERBS:
-                continue
+        for at in [at for at, word in enumerate(lowered[:-1]) if word in PROPOSE_VERBS]:
             token = doc[at]
             nxt = doc[token.i + 1]
             label = "UNKNOWN"

@@ -18,7 +18,7 @@ _SPACES = "kgbuild.spaces"
 _TITLE_END = "kgbuild.title_end"
 _PUNCTS = "kgbuild.puncts"
 _SENTENCE_STARTS = "kgbuild.sentence_starts"
-_TEXT = "kgbuild.text"
+_OFFSETS = "kgbuild.offsets"
 _LIKE_NUMS = "kgbuild.like_nums"
 _SENTENCE_BOUNDS = "kgbuild.sentence_bounds"
 _CAPS_TITLE = "kgbuild.caps_title_unsupported"
@@ -79,18 +79,27 @@ def like_nums(doc: Doc) -> list[bool]:
 
 def text_of(doc: Doc) -> str:
     """``doc.text``, cached on the Doc (spaCy joins it from new Token objects at every access)."""
-    cached = doc.user_data.get(_TEXT)
+    return _offsets(doc)[0]
+
+
+def _offsets(doc: Doc) -> tuple[str, list[int], list[int]]:
+    """The Doc's text and where each token starts and ends in it, cached on the Doc: a span's
+    text is then one slice, where joining its words and spaces costs a string per word."""
+    cached = doc.user_data.get(_OFFSETS)
     if cached is None:
-        cached = doc.user_data[_TEXT] = span_text(doc, 0, len(doc)) + (" " if len(doc) and spaces(doc)[-1] else "")
+        texts, gaps = words(doc), spaces(doc)
+        text = "".join(t + " " if gap else t for t, gap in zip(texts, gaps))
+        starts = doc.to_array(IDX).tolist()
+        cached = doc.user_data[_OFFSETS] = (text, starts, [start + len(t) for start, t in zip(starts, texts)])
     return cached
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:
-    """``doc[start:end].text`` from the cached word lists (no Span, no Tokens)."""
-    texts, gaps = words(doc), spaces(doc)
+    """``doc[start:end].text`` (no Span, no Tokens)."""
     if end <= start:
         return ""
-    return "".join(texts[i] + " " if gaps[i] else texts[i] for i in range(start, end - 1)) + texts[end - 1]
+    text, starts, ends = _offsets(doc)
+    return text[starts[start] : ends[end - 1]]
 
 
 def text_of_span(span: Span) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -84,7 +85,7 @@ class WordClusters:
         batch = numpy.asarray(self.vectors.get_batch([w.lower() or " " for w in words]), dtype="float32")
         return (batch @ self.centroids.T).argmax(axis=1)
 
-    def warm(self, words: list[str]) -> None:
+    def warm(self, words: Iterable[str]) -> None:
         """Look up the words outside the known table in one batch (a Doc's words, before its
         features are made), so that ``cluster`` finds them all."""
         known, seen = self.known, self._seen
