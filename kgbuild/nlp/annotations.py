@@ -12,7 +12,7 @@ a note is touched; were it ever different (or spaCy no longer said), the notes g
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from spacy.tokens import Span
 
@@ -41,7 +41,7 @@ def note_key(span: Span, name: str) -> tuple[str, str, int, int]:
 
 
 def _user_data(span: Span) -> dict[Any, Any]:
-    return cast(dict[Any, Any], span.doc.user_data)  # spaCy's stubs say str keys; its own are tuples
+    return span.doc.user_data  # keyed by tuples, as spaCy keys its own extension values
 
 
 def _direct(span: Span) -> bool:
@@ -69,9 +69,9 @@ def alias_of(span: Span) -> str | None:
 
 
 def _read(span: Span, name: str) -> Any:
-    if not _direct(span):
+    if _DIRECT is not True and not _direct(span):  # the global first: this runs for every candidate read
         return getattr(span._, name)
-    return _user_data(span).get(note_key(span, name))  # the extensions' default is None
+    return _user_data(span).get((_PREFIX, name, span.start_char, span.end_char))  # None: the default
 
 
 def write_notes(

@@ -9,8 +9,6 @@ rule's candidate, so they add names and never change one.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from spacy.tokens import Doc, Span
 
 from kgbuild.nlp.annotations import write_notes
@@ -24,15 +22,29 @@ RUN_CONFIDENCE = 0.4
 MAX_RUN = 5
 
 
-@lru_cache(maxsize=1 << 17)
 def _word_class(word: str) -> int:
     """0: not name-like; 1: name-like except at a sentence start; 2: name-like anywhere (a capital
-    or digit after its first character). Memoised: the same words recur in every abstract."""
+    or digit after its first character). Memoised by ``word_classes``."""
     if word.islower() and not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
         return 0
     if any(c.isupper() or c.isdigit() for c in word[1:]):
         return 2
     return 1 if word[0].isupper() and word not in SENTENCE_WORDS else 0
+
+
+_WORD_CLASSES: dict[str, int] = {}  # ``_word_class`` of every word met, read as one map per Doc
+
+
+def word_classes(texts: list[str]) -> list[int]:
+    """``_word_class`` of each word (the same words recur in every abstract)."""
+    try:
+        return list(map(_WORD_CLASSES.__getitem__, texts))
+    except KeyError:
+        if len(_WORD_CLASSES) > 1 << 17:
+            _WORD_CLASSES.clear()
+        for word in set(texts).difference(_WORD_CLASSES):
+            _WORD_CLASSES[word] = _word_class(word)
+        return list(map(_WORD_CLASSES.__getitem__, texts))
 
 
 def capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
@@ -44,7 +56,7 @@ def capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
     if unsupported:  # words of a title set in capitals that nothing else writes as a name
         covered = covered | unsupported
     n = len(texts)
-    classes = [_word_class(text) for text in texts]
+    classes = word_classes(texts)
     name_like = [found == 2 or (found == 1 and not start) for found, start in zip(classes, starts)]
     runs = []
     resume = 0  # a run never starts inside the previous one

@@ -192,23 +192,23 @@ class FeatureRows:
         )
         return found
 
-    def add_context(self, rows: set[int], lowered: list[str], entity: dict[str, Any]) -> None:
-        """Add to ``rows`` those of the words around every mention of ``entity``: the words
-        ``context_words`` yields, walked here without a tuple per word (the hottest loop of
-        prediction)."""
+    def add_context(self, rows: list[int], lowered: list[str], entity: dict[str, Any]) -> None:
+        """Add to ``rows`` those of the words around every mention of ``entity`` (repeats and all):
+        the words ``context_words`` yields, walked here without a tuple per word (the hottest loop
+        of prediction)."""
         size = len(lowered)
         before, after = self.depth[BEFORE], self.depth[AFTER]
-        seen_before, seen_after, update = self._context[BEFORE], self._context[AFTER], rows.update
+        seen_before, seen_after, extend = self._context[BEFORE], self._context[AFTER], rows.extend
         for mention in entity["mentions"]:
             start, last = mention["token_start"], mention["token_end"] - 1
             for offset in range(1, min(before, start) + 1):
                 word = lowered[start - offset]
                 found = seen_before.get(word) or self._context_of(word, BEFORE)
-                update(found[offset - 1])
+                extend(found[offset - 1])
             for offset in range(1, min(after, size - 1 - last) + 1):
                 word = lowered[last + offset]
                 found = seen_after.get(word) or self._context_of(word, AFTER)
-                update(found[offset - 1])
+                extend(found[offset - 1])
 
     def spelling(self, name: str, kind: str) -> tuple[int, ...]:
         key = (name, kind)
@@ -221,11 +221,11 @@ class FeatureRows:
 
 
 def _words_around(lowered: list[str], entities: list[dict[str, Any]]) -> set[str]:
-    """The words whose clusters the features read: the names' and the context words. All of the
-    Doc's words stand in for the context words: a set of them is quicker to make than walking
-    every mention (``context_words``), and few of the extra words are in neither table."""
+    """The words whose clusters the features read, lowercased: the names' and the context words.
+    All of the Doc's words stand in for the context words: a set of them is quicker to make than
+    walking every mention (``context_words``), and few of the extra words are in neither table."""
     found = set(lowered)
-    found.update(word for entity in entities for word in entity["name"].split())
+    found.update(word.lower() for entity in entities for word in entity["name"].split())
     return found
 
 
@@ -261,7 +261,9 @@ class EntityClassifier(PredictingComponent):
         the clusters' tables, in one batch: a lookup costs about the same for one word as for a
         hundred, and a Doc has only a few such words."""
         if self.clusters is not None:
-            self.clusters.warm(set().union(*(_words_around(lowers(doc), doc._.kg_entities or []) for doc in docs)))
+            self.clusters.warm_lowercase(
+                set().union(*(_words_around(lowers(doc), doc._.kg_entities or []) for doc in docs))
+            )
 
     def feature_rows(self, doc: Doc, *, warmed: bool = False) -> list[set[int]]:
         """``features`` read as rows of the frozen model's weight matrix, one set per entity (the
@@ -277,10 +279,10 @@ class EntityClassifier(PredictingComponent):
             self.warm([doc])
         found = []
         for entity in entities:
-            rows = set(memo.spelling(entity["name"], entity["kind"]))
-            rows.update(row for f in occurrence_features(doc, entity) if (row := get(f)) is not None)
+            rows = list(memo.spelling(entity["name"], entity["kind"]))
+            rows += [row for f in occurrence_features(doc, entity) if (row := get(f)) is not None]
             memo.add_context(rows, lowered, entity)
-            found.append(rows)
+            found.append(set(rows))  # each feature counts once
         return found
 
     def predict(self, docs: list[Doc]) -> list[list[str]]:

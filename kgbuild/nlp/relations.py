@@ -281,9 +281,7 @@ class RelationFinder(BatchedComponent):
     def _proposer_cues(sentence: Sentence) -> list[int]:
         lowered = doc_lowers(sentence.doc)  # word lists, not Tokens: this reads every word of every sentence
         cues = []
-        for i in range(sentence.start, sentence.end):
-            if lowered[i] not in PROPOSE_VERBS:
-                continue
+        for i in [i for i in range(sentence.start, sentence.end) if lowered[i] in PROPOSE_VERBS]:
             window = set(lowered[max(i - 4, sentence.start) : i])
             if window & PROPOSER_WORDS or lowered[i] in ("named", "called", "dubbed", "termed"):
                 cues.append(i)
@@ -434,9 +432,8 @@ class RelationFinder(BatchedComponent):
         own = {m.entity_id for m in proposed}
         lowers = doc_lowers(doc)
         positions: dict[str, list[int]] = {}
-        for i, word in enumerate(lowers):
-            if word in BASED_ON_FIRST_WORDS:
-                positions.setdefault(word, []).append(i)
+        for i in [i for i, word in enumerate(lowers) if word in BASED_ON_FIRST_WORDS]:
+            positions.setdefault(lowers[i], []).append(i)
         for cue in BASED_ON_CUES:
             n = len(cue)
             for i in positions.get(cue[0], ()):

@@ -532,7 +532,7 @@ class NameShapes(BatchedComponent):
         n = len(texts)
         # the size after the name is the rare part, so look for it before the name; a size
         # starts with a digit or follows a hyphen, cheaper tests than the regex for every word
-        sized = [i for i in range(n - 1) if texts[i + 1][:1].isdigit() or texts[i + 1] == "-"]
+        sized = [i for i, following in enumerate(texts[1:]) if following[0].isdigit() or following == "-"]
         for i in sized:
             following = texts[i + 1]
             if following == "-":

@@ -38,10 +38,12 @@ def words(doc: Doc) -> list[str]:
         orths = doc.to_array(ORTH).tolist()
         known = _TEXT_OF_ORTH
         try:
-            cached = [known[orth] for orth in orths]
-        except KeyError:  # a word not seen before: learn it from the Doc's StringStore
+            cached = list(map(known.__getitem__, orths))
+        except KeyError:  # words not seen before: learn them from the Doc's StringStore
             strings = doc.vocab.strings
-            cached = [known[orth] if orth in known else known.setdefault(orth, strings[orth]) for orth in orths]
+            for orth in set(orths).difference(known):
+                known[orth] = strings[orth]
+            cached = list(map(known.__getitem__, orths))
         doc.user_data[_WORDS] = cached
     return cached
 
@@ -88,7 +90,7 @@ def _offsets(doc: Doc) -> tuple[str, list[int], list[int]]:
     cached = doc.user_data.get(_OFFSETS)
     if cached is None:
         texts, gaps = words(doc), spaces(doc)
-        text = "".join(t + " " if gap else t for t, gap in zip(texts, gaps))
+        text = "".join([t + " " if gap else t for t, gap in zip(texts, gaps)])
         starts = doc.to_array(IDX).tolist()
         cached = doc.user_data[_OFFSETS] = (text, starts, [start + len(t) for start, t in zip(starts, texts)])
     return cached

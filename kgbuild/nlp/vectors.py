@@ -88,8 +88,11 @@ class WordClusters:
     def warm(self, words: Iterable[str]) -> None:
         """Look up the words outside the known table in one batch (a Doc's words, before its
         features are made), so that ``cluster`` finds them all."""
-        known, seen = self.known, self._seen
-        self._look_up([w for w in {w.lower() for w in words} if w not in known and w not in seen])
+        self.warm_lowercase({w.lower() for w in words})
+
+    def warm_lowercase(self, words: set[str]) -> None:
+        """``warm`` for words already lowercased: two set differences, no loop over the words."""
+        self._look_up(list(words.difference(self.known).difference(self._seen)))
 
     def _look_up(self, new: list[str]) -> None:
         """Cache the clusters of ``new`` (lowercased words in neither table), starting the cache
