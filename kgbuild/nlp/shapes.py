@@ -37,6 +37,7 @@ from kgbuild.nlp.tokens import (
     sentence_starts,
     spaces,
     span_text,
+    text_of,
     text_of_span,
     title_end,
     unsupported_caps_title_words,
@@ -114,8 +115,15 @@ def is_generic(text: str) -> bool:
     return text in GENERIC_NAMES or text.rstrip("s") in GENERIC_NAMES or bool(HARDWARE.match(text))
 
 
+def _may_hold_a_link(doc: Doc) -> bool:
+    text = text_of(doc)
+    return "/" in text or "www." in text or "http" in text
+
+
 def inside_url(span: Span) -> bool:
     """A name-shaped piece of a link ("github.com/ZhiyinShao-H/…") is not a mention."""
+    if not _may_hold_a_link(span.doc):  # most abstracts: no piece of their text can be a link
+        return False
     texts, gaps = words(span.doc), spaces(span.doc)
     left, right = span.start, span.end
     while left > 0 and not gaps[left - 1]:
@@ -680,12 +688,12 @@ class NameShapes(BatchedComponent):
             end = compound_end(doc, i) if i + 1 < n and texts[i + 1] == "-" else i + 1  # most have no hyphen
             if unsupported and not unsupported.isdisjoint(range(i, end)):
                 continue  # a word of a title set in capitals that nothing else writes as a name
-            text = "".join(texts[i:end])  # a compound's parts are glued: no spaces between them
-            shape = (
-                shape_of_text(text)
-                or self._named_by_head_noun(doc, text, i, end, starts[i])
-                or self._capitalised_in_model_list(doc, text, i, model_ends, starts[i])
-            )
+            text = texts[i] if end == i + 1 else "".join(texts[i:end])  # a compound's parts are glued
+            shape = shape_of_text(text)
+            if shape is None and not starts[i]:  # neither reads a word that opens its sentence
+                shape = self._named_by_head_noun(doc, text, i, end, False) or self._capitalised_in_model_list(
+                    doc, text, i, model_ends, False
+                )
             if shape is None or (
                 shape == "caps" and not self._caps_is_name(doc, i, end) and not listed_with(i, doc, model_ends)
             ):

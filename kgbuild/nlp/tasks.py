@@ -54,8 +54,8 @@ def task_phrases(doc: Doc) -> list[tuple[int, int]]:
     texts, lowered, gaps, starts = words(doc), lowers(doc), spaces(doc), sentence_starts(doc)
     found: list[tuple[int, int]] = []
     abstract_start = title_end(doc)
-    for head in range(len(texts)):
-        if lowered[head] not in HEADS or (head + 1 < len(texts) and texts[head + 1] == "-" and not gaps[head]):
+    for head in [head for head, word in enumerate(lowered) if word in HEADS]:  # few: look there only
+        if head + 1 < len(texts) and texts[head + 1] == "-" and not gaps[head]:
             continue  # "retrieval-augmented": the task noun modifies something else
         start, modifiers = head, 0
         while start > 0 and modifiers < MAX_MODIFIERS and not starts[start]:
