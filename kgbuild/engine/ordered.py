@@ -13,7 +13,10 @@ from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
-CHUNK = 64  # papers per task and per spaCy batch: the NER runs faster on 64 windows at once than on 32
+# Papers per task, and so per spaCy batch (``Extractor``'s batch is as large): the classifiers
+# predict for a whole batch at once and look up its new words in one call, so 256 papers a
+# batch extract about 3 % faster than 64 (one process, alternating, on the same 6,000 papers).
+CHUNK = 256
 
 
 class Future(Protocol):

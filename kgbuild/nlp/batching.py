@@ -18,7 +18,7 @@ from typing import Any
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-BATCH_SIZE = 64  # Docs per batch when the caller gives none (``Language.pipe`` passes its own)
+BATCH_SIZE = 256  # Docs per batch when the caller gives none (``Language.pipe`` passes its own)
 
 
 class BatchedComponent:

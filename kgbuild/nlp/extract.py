@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from kgbuild.nlp.batching import BATCH_SIZE
 from kgbuild.nlp.pipeline import build_pipeline
 from kgbuild.nlp.sections import compose_text, section_of
 from kgbuild.nlp.tokens import SentenceBounds, sentence_bounds
@@ -72,7 +73,7 @@ def cyclic_gc_paused() -> Iterator[None]:
 class Extractor:
     """Runs the pipeline over papers and converts each Doc into a ``PaperExtraction``."""
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = 64) -> None:
+    def __init__(self, nlp: Language | None = None, batch_size: int = BATCH_SIZE) -> None:
         self.nlp = nlp or build_pipeline()
         self.batch_size = batch_size
 

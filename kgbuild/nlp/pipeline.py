@@ -9,8 +9,10 @@ from typing import cast
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 
 import kgbuild.nlp.components  # noqa: F401  (registers the factories when not installed as a package)
+from kgbuild.nlp.tokens import remember_text
 
 RULE_PIPES = ("kgbuild_sentences", "kgbuild_gazetteer", "kgbuild_name_shapes", "kgbuild_scores")
 RESOLVE_PIPES = ("kgbuild_mentions", "kgbuild_relations")
@@ -29,10 +31,32 @@ def _is_unit_suffix(pattern: object) -> bool:
     return isinstance(pattern, str) and pattern.startswith("(?<=[0-9])(?:km|")
 
 
+class TextKeepingTokenizer(Tokenizer):
+    """spaCy's tokenizer, same rules and same tokens, that also keeps the text each Doc was made
+    from (``remember_text``): the components read the Doc's text often, and spaCy's ``doc.text``
+    (or any other way back from the tokens) joins it again word by word."""
+
+    def __call__(self, string: str) -> Doc:
+        doc = super().__call__(string)
+        remember_text(doc, string)
+        return doc
+
+
 def configure_tokenizer(nlp: Language) -> None:
+    """kgbuild's tokenizer in ``nlp``: spaCy's English rules with the suffix changes above."""
+    old = cast(Tokenizer, nlp.tokenizer)  # a blank pipeline's is always spaCy's Tokenizer
     kept = [p for p in nlp.Defaults.suffixes or [] if not _is_unit_suffix(p)]
     suffixes = kept + [r"(?<=[0-9])%", NAME_FINAL_STOP]
-    cast(Tokenizer, nlp.tokenizer).suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    nlp.tokenizer = TextKeepingTokenizer(
+        nlp.vocab,
+        rules=old.rules,
+        prefix_search=old.prefix_search,
+        suffix_search=spacy.util.compile_suffix_regex(suffixes).search,
+        infix_finditer=old.infix_finditer,
+        token_match=old.token_match,
+        url_match=old.url_match,
+        faster_heuristics=old.faster_heuristics,
+    )
 
 
 def bundled_ner_dir() -> Path:

@@ -19,6 +19,7 @@ _TITLE_END = "kgbuild.title_end"
 _PUNCTS = "kgbuild.puncts"
 _SENTENCE_STARTS = "kgbuild.sentence_starts"
 _OFFSETS = "kgbuild.offsets"
+_TEXT = "kgbuild.text"
 _LIKE_NUMS = "kgbuild.like_nums"
 _SENTENCE_BOUNDS = "kgbuild.sentence_bounds"
 _CAPS_TITLE = "kgbuild.caps_title_unsupported"
@@ -79,29 +80,36 @@ def like_nums(doc: Doc) -> list[bool]:
     return _flags(doc, _LIKE_NUMS, LIKE_NUM)
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """For the tokenizer that made ``doc`` from ``text``: spaCy's tokenizer loses no character, so
+    ``doc.text == text``, and ``text_of`` need not join it again from the words."""
+    doc.user_data[_TEXT] = text
+
+
 def text_of(doc: Doc) -> str:
     """``doc.text``, cached on the Doc (spaCy joins it from new Token objects at every access)."""
-    return _offsets(doc)[0]
-
-
-def _offsets(doc: Doc) -> tuple[str, list[int], list[int]]:
-    """The Doc's text and where each token starts and ends in it, cached on the Doc: a span's
-    text is then one slice, where joining its words and spaces costs a string per word."""
-    cached = doc.user_data.get(_OFFSETS)
+    cached = doc.user_data.get(_TEXT)
     if cached is None:
         texts, gaps = words(doc), spaces(doc)
-        text = "".join([t + " " if gap else t for t, gap in zip(texts, gaps)])
-        starts = doc.to_array(IDX).tolist()
-        cached = doc.user_data[_OFFSETS] = (text, starts, [start + len(t) for start, t in zip(starts, texts)])
+        cached = doc.user_data[_TEXT] = "".join([t + " " if gap else t for t, gap in zip(texts, gaps)])
+    return cached
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """Where each token starts in ``text_of(doc)`` (``token.idx``), cached on the Doc."""
+    cached = doc.user_data.get(_OFFSETS)
+    if cached is None:
+        cached = doc.user_data[_OFFSETS] = doc.to_array(IDX).tolist()
     return cached
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:
-    """``doc[start:end].text`` (no Span, no Tokens)."""
+    """``doc[start:end].text`` (no Span, no Tokens): one slice of the Doc's text, where joining
+    the span's words and spaces costs a string per word."""
     if end <= start:
         return ""
-    text, starts, ends = _offsets(doc)
-    return text[starts[start] : ends[end - 1]]
+    starts = token_starts(doc)
+    return text_of(doc)[starts[start] : starts[end - 1] + len(words(doc)[end - 1])]
 
 
 def text_of_span(span: Span) -> str:
@@ -194,7 +202,7 @@ class SentenceBounds:
         # as ``doc.sents`` splits: a sentence starts at token 0 and at every later recorded start
         self._starts = [0] + [i for i in range(1, n) if recorded[i]] if n else []
         self._ends = self._starts[1:] + [n] if n else []
-        offsets, texts = doc.to_array(IDX).tolist(), words(doc)
+        offsets, texts = token_starts(doc), words(doc)
         self._chars = [
             (offsets[start], offsets[end - 1] + len(texts[end - 1])) for start, end in zip(self._starts, self._ends)
         ]
