@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from kgbuild.atomic import atomic_write, write_text_atomic
 from kgbuild.cache import ExtractionCache
 from kgbuild.engine import Engine, make_engine
-from kgbuild.engine.ordered import chunks
+from kgbuild.engine.ordered import CHUNK, chunks
 from kgbuild.graph import GraphBuilder, GraphSummary, summarise
 from kgbuild.ingest import load_papers
 from kgbuild.records import EXTRACT_ABSTRACT_CHARS, EXTRACT_TITLE_CHARS, Paper, PaperExtraction, Problem
@@ -48,8 +48,9 @@ OUTPUT_FILES = ("extractions.jsonl", "graph.ttl", "graph.html", "problems.jsonl"
 # Seconds between cache commits: a build killed mid-way loses at most this much extraction.
 CACHE_COMMIT_SECONDS = 1.0
 # Papers looked up in the cache at a time; the misses among them go to the engine together. Big
-# enough that workers rarely wait at a block's end, small enough that hits never pile up in memory.
-BLOCK = 2048
+# enough that workers rarely wait at a block's end (16 chunks: one worker idles for at most the
+# last chunk), small enough that hits never pile up in memory.
+BLOCK = 16 * CHUNK
 Progress = Callable[[int, int], None]
 
 

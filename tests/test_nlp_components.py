@@ -442,3 +442,28 @@ def test_cached_word_views_equal_spacys_own_attributes(nlp):
     for start in range(len(doc)):
         for end in range(start, min(start + 4, len(doc)) + 1):
             assert tokens.text_of_span(doc[start:end]) == doc[start:end].text
+
+
+def test_doc_text_is_kept_by_the_tokenizer_and_rebuilt_without_it(nlp):
+    """The pipeline's tokenizer keeps the text each Doc was made from; a Doc made any other way
+    (``Doc(vocab, words, spaces)``, as the NER windows are) gets its text joined from its words.
+    Either way the text and every span's text equal spaCy's own."""
+    import pickle
+
+    from kgbuild.nlp import tokens
+    from kgbuild.nlp.pipeline import TextKeepingTokenizer
+
+    assert isinstance(nlp.tokenizer, TextKeepingTokenizer)
+    text = compose_text("Llama-2-70B:  a test", "It scores 71.2–74.5 on MMLU,\n and 3.1x faster (GPT-4o).")
+    kept = nlp.make_doc(text)
+    rebuilt = Doc(nlp.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) for t in kept])
+    assert tokens._TEXT in kept.user_data and tokens._TEXT not in rebuilt.user_data
+    for doc in (kept, rebuilt):
+        assert tokens.text_of(doc) == doc.text == text
+        for start in range(len(doc)):
+            for end in range(start, min(start + 4, len(doc)) + 1):
+                assert tokens.span_text(doc, start, end) == doc[start:end].text
+    # a pickled pipeline (spaCy's multiprocessing) keeps the tokenizer's class and its rules
+    copy = pickle.loads(pickle.dumps(nlp.tokenizer))
+    assert isinstance(copy, TextKeepingTokenizer)
+    assert [t.text for t in copy(text)] == [t.text for t in kept]

@@ -189,5 +189,5 @@ def empty_tokenizer_cache(nlp: Language) -> None:
     abstracts than a fresh one (spaCy 3.8, measured over 4,000 abstracts). Setting ``rules`` is
     spaCy's way to rebuild the cache and the special cases from scratch.
     """
-    tokenizer = cast(Tokenizer, nlp.tokenizer)  # a blank pipeline's is always spaCy's Tokenizer
+    tokenizer = cast(Tokenizer, nlp.tokenizer)  # spaCy's Tokenizer, or kgbuild's subclass of it
     tokenizer.rules = dict(tokenizer.rules or {})
