@@ -69,12 +69,16 @@ train-silver-ner: $(VENV)/.installed
 	  --arxiv $(SHARED)/corpus/arxiv-listings-2025/listings.jsonl.gz --tdmsci $(SHARED)/corpora/tdmsci/train_1500_v2.conll
 
 # Scores extraction on the annotated test and dev splits (eval/annotated), the shared dev set
-# (beside the repo) and the held-out set (eval/heldout), with the rules/NER ablation.
+# (SHARED) and the held-out set (eval/heldout): each set's scores, then the pipeline modes
+# (--ablation), as docs/evaluation.md shows them. The test split is only ever scored.
 evaluate: $(VENV)/.installed
 	$(BIN)/kgbuild evaluate eval/annotated/test.jsonl --corpus eval/annotated/test.jsonl
+	$(BIN)/kgbuild evaluate eval/annotated/test.jsonl --corpus eval/annotated/test.jsonl --ablation
+	$(BIN)/kgbuild evaluate eval/annotated/dev.jsonl --corpus eval/annotated/dev.jsonl
 	$(BIN)/kgbuild evaluate eval/annotated/dev.jsonl --corpus eval/annotated/dev.jsonl --ablation
-	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl
-	$(BIN)/kgbuild evaluate ../shared/eval/dev.jsonl --ablation
+	$(BIN)/kgbuild evaluate $(SHARED)/eval/dev.jsonl
+	$(BIN)/kgbuild evaluate $(SHARED)/eval/dev.jsonl --ablation
+	$(BIN)/kgbuild evaluate eval/heldout/heldout.jsonl --corpus eval/heldout/texts.jsonl
 	$(BIN)/kgbuild evaluate eval/heldout/heldout.jsonl --corpus eval/heldout/texts.jsonl --ablation
 
 $(VENV)/.created:
