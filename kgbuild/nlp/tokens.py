@@ -18,7 +18,7 @@ _SPACES = "kgbuild.spaces"
 _TITLE_END = "kgbuild.title_end"
 _PUNCTS = "kgbuild.puncts"
 _SENTENCE_STARTS = "kgbuild.sentence_starts"
-_OFFSETS = "kgbuild.offsets"
+_TOKEN_STARTS = "kgbuild.token_starts"
 _TEXT = "kgbuild.text"
 _LIKE_NUMS = "kgbuild.like_nums"
 _SENTENCE_BOUNDS = "kgbuild.sentence_bounds"
@@ -97,9 +97,9 @@ def text_of(doc: Doc) -> str:
 
 def token_starts(doc: Doc) -> list[int]:
     """Where each token starts in ``text_of(doc)`` (``token.idx``), cached on the Doc."""
-    cached = doc.user_data.get(_OFFSETS)
+    cached = doc.user_data.get(_TOKEN_STARTS)
     if cached is None:
-        cached = doc.user_data[_OFFSETS] = doc.to_array(IDX).tolist()
+        cached = doc.user_data[_TOKEN_STARTS] = doc.to_array(IDX).tolist()
     return cached
 
 
